@@ -1,0 +1,2 @@
+/** The model zoo, training and evaluation, the versioned model store and the ClipClassifier runtime on DJL TensorFlow. */
+package clipstream.model;

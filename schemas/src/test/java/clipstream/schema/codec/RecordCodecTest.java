@@ -1,0 +1,206 @@
+package clipstream.schema.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clipstream.schema.Alert;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.Frame;
+import clipstream.schema.FrameEncoding;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+    private static <T extends SpecificRecord> T roundTrip(Class<T> type, T record) throws RecordDecodeException {
+        byte[] bytes = RecordEncoder.of(type).toBytes(record);
+        return RecordDecoder.of(type).decode(bytes);
+    }
+
+    @Test
+    void everyRecordTypeRoundTripsExactly() throws Exception {
+        Frame frame = Records.rgbFrame(64, 64, 1);
+        ClipEvent event = Records.clipEvent();
+        DeadLetter deadLetter = Records.deadLetter();
+        Alert alert = Records.alert();
+
+        assertThat(roundTrip(Frame.class, frame)).isEqualTo(frame);
+        assertThat(roundTrip(ClipEvent.class, event)).isEqualTo(event);
+        assertThat(roundTrip(DeadLetter.class, deadLetter)).isEqualTo(deadLetter);
+        assertThat(roundTrip(Alert.class, alert)).isEqualTo(alert);
+    }
+
+    @Test
+    void encodingIsSingleObjectWithTheSchemaFingerprint() {
+        byte[] bytes = RecordEncoder.of(ClipEvent.class).toBytes(Records.clipEvent());
+        long expected = org.apache.avro.SchemaNormalization.parsingFingerprint64(ClipEvent.getClassSchema());
+        long actual = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+
+        assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void aFrameWrittenByAnOlderCompatibleSchemaIsRead() throws Exception {
+        Schema older = schema("/evolution/Frame.older.avsc");
+        GenericRecord record = new GenericData.Record(older);
+        record.put("camera_id", "cam-old");
+        record.put("seq", 7L);
+        record.put("capture_time", 1_700_000_000_000L);
+        record.put("source_fps", 25.0f);
+        record.put("width", 2);
+        record.put("height", 1);
+        record.put("encoding", new GenericData.EnumSymbol(older.getField("encoding").schema(), "RGB24"));
+        record.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record).array();
+
+        Frame frame = RecordDecoder.of(Frame.class, List.of(older)).decode(bytes);
+
+        assertThat(frame.getCameraId()).isEqualTo("cam-old");
+        assertThat(frame.getSeq()).isEqualTo(7L);
+        assertThat(frame.getCaptureTime().toEpochMilli()).isEqualTo(1_700_000_000_000L);
+        assertThat(frame.getEncoding()).isEqualTo(FrameEncoding.RGB24);
+        assertThat(frame.getData()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
+    }
+
+    @Test
+    void aFrameWrittenByANewerCompatibleSchemaIsReadOnceItsSchemaIsKnown() throws Exception {
+        Schema newer = schema("/evolution/Frame.newer.avsc");
+        GenericRecord record = new GenericData.Record(newer);
+        record.put("camera_id", "cam-new");
+        record.put("seq", 9L);
+        record.put("capture_time", 1_800_000_000_000L);
+        record.put("width", 1);
+        record.put("height", 1);
+        record.put("encoding", new GenericData.EnumSymbol(newer.getField("encoding").schema(), "JPEG"));
+        record.put("data", ByteBuffer.wrap(new byte[] {9, 9, 9}));
+        record.put("exposure_us", 1234L);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
+
+        assertThatThrownBy(() -> RecordDecoder.of(Frame.class).decode(bytes))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(DecodeFailure.UNKNOWN_SCHEMA))
+                .hasMessageContaining("Unknown schema fingerprint");
+
+        Frame frame = RecordDecoder.of(Frame.class, List.of(newer)).decode(bytes);
+        assertThat(frame.getCameraId()).isEqualTo("cam-new");
+        assertThat(frame.getEncoding()).isEqualTo(FrameEncoding.JPEG);
+        assertThat(frame.getData()).isEqualTo(ByteBuffer.wrap(new byte[] {9, 9, 9}));
+    }
+
+    @Test
+    void emptyBytesAreATypedError() {
+        assertFailure(new byte[0], DecodeFailure.EMPTY);
+        assertFailure(null, DecodeFailure.EMPTY);
+    }
+
+    @Test
+    void foreignBytesAreATypedError() {
+        assertFailure("{\"camera_id\":\"cam-1\"}".getBytes(StandardCharsets.UTF_8), DecodeFailure.NOT_SINGLE_OBJECT);
+        assertFailure(new byte[] {(byte) 0xC3, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0}, DecodeFailure.NOT_SINGLE_OBJECT);
+    }
+
+    @Test
+    void truncatedHeaderAndBodyAreTypedErrors() {
+        byte[] bytes = RecordEncoder.of(Frame.class).toBytes(Records.rgbFrame(16, 16, 2));
+
+        assertFailure(Arrays.copyOf(bytes, 6), DecodeFailure.TRUNCATED);
+        assertFailure(Arrays.copyOf(bytes, bytes.length - 100), DecodeFailure.TRUNCATED);
+        assertFailure(Arrays.copyOf(bytes, 10), DecodeFailure.TRUNCATED);
+    }
+
+    @Test
+    void unknownFingerprintIsATypedError() {
+        byte[] bytes = RecordEncoder.of(Frame.class).toBytes(Records.rgbFrame(4, 4, 3));
+        bytes[5] ^= 0x5A;
+
+        assertFailure(bytes, DecodeFailure.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void aRecordOfAnotherTypeIsAnUnknownSchema() {
+        byte[] alertBytes = RecordEncoder.of(Alert.class).toBytes(Records.alert());
+
+        assertThatThrownBy(() -> RecordDecoder.of(Frame.class).decode(alertBytes))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(DecodeFailure.UNKNOWN_SCHEMA));
+    }
+
+    @Test
+    void trailingGarbageAndBadLengthsAreMalformed() {
+        byte[] bytes = RecordEncoder.of(ClipEvent.class).toBytes(Records.clipEvent());
+        byte[] trailing = Arrays.copyOf(bytes, bytes.length + 3);
+        byte[] badLength = bytes.clone();
+        badLength[10] = 0x01; // the event_id string length as zig-zag varint: -1
+
+        assertFailure(ClipEvent.class, trailing, DecodeFailure.MALFORMED);
+        assertFailure(ClipEvent.class, badLength, DecodeFailure.MALFORMED);
+    }
+
+    @Test
+    void aFullFrameEncodesWithOnlyAFewBytesAroundItsPixels() throws Exception {
+        Frame frame = Records.rgbFrame(112, 112, 4);
+        ByteBuffer pixels = frame.getData();
+        int positionBefore = pixels.position();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        RecordEncoder.of(Frame.class).encode(frame, out);
+
+        assertThat(out.size()).isBetween(112 * 112 * 3, 112 * 112 * 3 + 64);
+        assertThat(pixels.position()).as("encoding must not consume the record's buffer").isEqualTo(positionBefore);
+    }
+
+    @Test
+    void decodingIntoAReusedFrameReusesItsPixelBuffer() throws Exception {
+        RecordEncoder<Frame> encoder = RecordEncoder.of(Frame.class);
+        RecordDecoder<Frame> decoder = RecordDecoder.of(Frame.class);
+        Frame reuse = decoder.decode(encoder.toBytes(Records.rgbFrame(112, 112, 5)));
+        ByteBuffer firstBuffer = reuse.getData();
+        Frame second = Records.rgbFrame(112, 112, 6);
+
+        Frame decoded = decoder.decode(encoder.toBytes(second), reuse);
+
+        assertThat(decoded).isSameAs(reuse).isEqualTo(second);
+        assertThat(decoded.getData()).isSameAs(firstBuffer);
+    }
+
+    @Test
+    void trustingOurClassesDoesNotTrustOthers() throws Exception {
+        roundTrip(Alert.class, Records.alert());
+
+        ClassSecurityValidator.validate(Frame.class);
+        assertThatThrownBy(() -> ClassSecurityValidator.validate(java.io.File.class))
+                .isInstanceOf(SecurityException.class);
+    }
+
+    private static void assertFailure(byte[] bytes, DecodeFailure expected) {
+        assertFailure(Frame.class, bytes, expected);
+    }
+
+    private static <T extends SpecificRecord> void assertFailure(Class<T> type, byte[] bytes, DecodeFailure expected) {
+        assertThatThrownBy(() -> RecordDecoder.of(type).decode(bytes))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(expected))
+                .hasMessageNotContaining("null");
+    }
+
+    private static Schema schema(String resource) throws IOException {
+        try (InputStream in = RecordCodecTest.class.getResourceAsStream(resource)) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+}
