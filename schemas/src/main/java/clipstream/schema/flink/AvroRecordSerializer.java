@@ -56,6 +56,7 @@ public final class AvroRecordSerializer<T extends SpecificRecord> extends TypeSe
 
     @Override
     public T copy(T from) {
+        decoder(); // a deep copy instantiates the record class: the decoder registers it with Avro's trusted classes
         return SpecificData.getForClass(type).deepCopy(SpecificData.getForClass(type).getSchema(type), from);
     }
 

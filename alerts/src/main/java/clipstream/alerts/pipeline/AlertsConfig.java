@@ -1,0 +1,67 @@
+package clipstream.alerts.pipeline;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * How the alerting consumer connects and which topics it uses. Validated on construction.
+ *
+ * @param bootstrap       Kafka bootstrap servers, HOST:PORT[,HOST:PORT…]
+ * @param group           consumer group of the event loop; the webhook dispatcher uses {@code group + "-webhooks"}
+ * @param instanceId      stable id of this instance: its transactional id and static group membership derive from it,
+ *                        so a restarted instance fences its crashed predecessor and takes over its partitions at once
+ * @param inputTopic      clip events
+ * @param stateTopic      compacted rule-state topic (see {@code clipstream.alerts.state})
+ * @param dlqTopic        dead letters: undecodable events and alerts no webhook would take
+ * @param dedupWindow     event ids remembered per camera for deduplication
+ * @param maxPollRecords  events per transaction at most
+ * @param clientOverrides extra Kafka client properties for every client (security, timeouts)
+ */
+public record AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
+                           String dlqTopic, int dedupWindow, int maxPollRecords, Map<String, String> clientOverrides) {
+
+    public static final String DEFAULT_GROUP = "clipstream-alerts";
+    public static final String DEFAULT_INPUT_TOPIC = "clip-events";
+    public static final String DEFAULT_STATE_TOPIC = "alerts-state";
+    public static final String DEFAULT_DLQ_TOPIC = "alerts-dlq";
+    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+
+    public AlertsConfig {
+        requireText(bootstrap, "--bootstrap");
+        requireText(group, "--group");
+        requireText(instanceId, "--instance-id");
+        requireText(inputTopic, "--input-topic");
+        requireText(stateTopic, "--state-topic");
+        requireText(dlqTopic, "--dlq-topic");
+        if (dedupWindow < 1) {
+            throw new IllegalArgumentException("--dedup-window must be at least 1, got " + dedupWindow);
+        }
+        if (maxPollRecords < 1) {
+            throw new IllegalArgumentException("--max-poll-records must be at least 1, got " + maxPollRecords);
+        }
+        clientOverrides = Map.copyOf(clientOverrides);
+    }
+
+    public String transactionalId() {
+        return group + "-" + instanceId;
+    }
+
+    public String webhookGroup() {
+        return group + "-webhooks";
+    }
+
+    /** Bootstrap servers plus the overrides: the base of every client's configuration. */
+    public Properties clientProperties() {
+        Properties properties = new Properties();
+        properties.putAll(clientOverrides);
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return properties;
+    }
+
+    private static void requireText(String value, String flag) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(flag + " must not be empty");
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package clipstream.alerts.pipeline;
+
+import clipstream.alerts.engine.RaisedAlert;
+import clipstream.alerts.engine.RuleEngine;
+import clipstream.alerts.outputs.DeadLetters;
+import clipstream.alerts.outputs.TerminalOutput;
+import clipstream.alerts.rules.RuleSet;
+import clipstream.alerts.state.StateTopic;
+import clipstream.schema.Alert;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.DeadLetterReason;
+import clipstream.schema.codec.DecodeFailure;
+import clipstream.schema.codec.RecordDecodeException;
+import clipstream.schema.codec.RecordDecoder;
+import clipstream.schema.codec.RecordEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop: reads clip events (read_committed), runs them through the {@link RuleEngine} and writes, per
+ * polled batch and in one Kafka transaction, the alerts raised, the new state of every camera touched (see
+ * {@code clipstream.alerts.state}) and the batch's consumer offsets. After the commit, alerts of rules with
+ * {@code stdout} are printed.
+ *
+ * <p>A failed transaction is aborted and the loop rewinds: it seeks back to the committed offsets and restores the
+ * committed state, so the batch is processed again as if for the first time. A fenced producer (another instance
+ * took over this instance id) ends the loop.
+ */
+public final class AlertsPipeline implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertsPipeline.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final AlertsConfig config;
+    private final RuleEngine engine;
+    private final StateTopic stateTopic;
+    private final DeadLetters deadLetters;
+    private final TerminalOutput terminal;
+    private final RecordDecoder<ClipEvent> decoder = RecordDecoder.of(ClipEvent.class);
+    private final RecordEncoder<Alert> encoder = RecordEncoder.of(Alert.class);
+    private final AtomicReference<RuleSet> pendingRules = new AtomicReference<>();
+    /** Input partition of each camera the engine holds state for. */
+    private final Map<String, Integer> cameraPartitions = new HashMap<>();
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    public AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal) {
+        this.config = config;
+        this.engine = new RuleEngine(rules, config.dedupWindow());
+        this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
+        this.deadLetters = new DeadLetters(config.dlqTopic());
+        this.terminal = terminal;
+    }
+
+    /** Switches to {@code rules} before the next batch (any thread). */
+    public void reload(RuleSet rules) {
+        pendingRules.set(rules);
+    }
+
+    /** Stops after the batch in hand is committed (any thread). */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> kafka = consumer;
+        if (kafka != null) {
+            kafka.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties(),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            // first: fence a crashed predecessor with our transactional id and abort its open transaction, which
+            // would otherwise hold back every read_committed reader of our topics (including our own restore)
+            producer.initTransactions();
+            consumer = kafka;
+            kafka.subscribe(List.of(config.inputTopic()), new Rebalance());
+            LOG.info("Reading {} as {} (group {}), rules {}", config.inputTopic(), config.transactionalId(),
+                    config.group(), engine.rules());
+            while (!stopping) {
+                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                // after the poll: rules handed over before an event was produced apply to that event
+                applyPendingRules();
+                if (!records.isEmpty()) {
+                    process(records, producer, kafka);
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        }
+        LOG.info("Stopped");
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> records, KafkaProducer<byte[], byte[]> producer,
+                         KafkaConsumer<byte[], byte[]> kafka) {
+        List<RaisedAlert> raised = new ArrayList<>();
+        producer.beginTransaction();
+        try {
+            Map<String, Integer> touched = new LinkedHashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                ClipEvent event = decode(record, producer);
+                if (event == null) {
+                    continue;
+                }
+                touched.put(event.getCameraId(), record.partition());
+                cameraPartitions.put(event.getCameraId(), record.partition());
+                for (RaisedAlert alert : engine.onEvent(event)) {
+                    raised.add(alert);
+                    producer.send(new ProducerRecord<>(alert.rule().outputs().topic(),
+                            event.getCameraId().getBytes(StandardCharsets.UTF_8), encoder.toBytes(alert.alert())));
+                }
+            }
+            touched.forEach((camera, partition) -> {
+                engine.snapshot(camera).ifPresent(snapshot -> {
+                    ProducerRecord<String, byte[]> state = stateTopic.record(partition, camera, snapshot);
+                    producer.send(new ProducerRecord<>(state.topic(), state.partition(),
+                            camera.getBytes(StandardCharsets.UTF_8), state.value()));
+                });
+            });
+            producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | UnsupportedVersionException
+                 | AuthorizationException e) {
+            throw new IllegalStateException("Cannot continue as " + config.transactionalId() + ": " + e.getMessage()
+                    + " (is another instance running with the same --instance-id?)", e);
+        } catch (KafkaException e) {
+            LOG.warn("Transaction failed, aborting and replaying the batch: {}", e.toString());
+            producer.abortTransaction();
+            rewind(kafka);
+            return;
+        }
+        for (RaisedAlert alert : raised) {
+            if (alert.rule().outputs().stdout()) {
+                terminal.print(alert.alert());
+            }
+        }
+    }
+
+    /** The event in {@code record}, or null after dead-lettering a record that does not decode. */
+    private ClipEvent decode(ConsumerRecord<byte[], byte[]> record, KafkaProducer<byte[], byte[]> producer) {
+        try {
+            return decoder.decode(record.value());
+        } catch (RecordDecodeException e) {
+            DeadLetterReason reason = e.failure() == DecodeFailure.UNKNOWN_SCHEMA
+                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
+            LOG.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            producer.send(deadLetters.of(record, reason, e.getMessage()));
+            return null;
+        }
+    }
+
+    private void applyPendingRules() {
+        RuleSet next = pendingRules.getAndSet(null);
+        if (next != null) {
+            TopicSetup.ensure(config, next.alertTopics());
+            engine.replaceRules(next);
+            LOG.info("Rules now {}", next);
+        }
+    }
+
+    /** Back to the last committed point: committed offsets and the state stored with them. */
+    private void rewind(KafkaConsumer<byte[], byte[]> kafka) {
+        Set<TopicPartition> assigned = kafka.assignment();
+        engine.forget(camera -> true);
+        cameraPartitions.clear();
+        restore(assigned);
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(assigned);
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                kafka.seekToBeginning(List.of(partition));
+            } else {
+                kafka.seek(partition, offset.offset());
+            }
+        }
+    }
+
+    private void restore(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        stateTopic.restore(numbers).forEach((partition, cameras) -> cameras.forEach((camera, snapshot) -> {
+            engine.restore(camera, snapshot);
+            cameraPartitions.put(camera, partition);
+        }));
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        engine.forget(camera -> {
+            Integer partition = cameraPartitions.get(camera);
+            return partition != null && numbers.contains(partition);
+        });
+        cameraPartitions.values().removeIf(numbers::contains);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private Properties producerProperties() {
+        Properties properties = config.clientProperties();
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        return properties;
+    }
+
+    private Properties consumerProperties() {
+        Properties properties = config.clientProperties();
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
+        properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+        return properties;
+    }
+
+    /** Restores state for partitions gained and drops it for partitions given up. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            forget(partitions);
+            restore(partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+    }
+}

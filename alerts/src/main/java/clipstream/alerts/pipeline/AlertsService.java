@@ -1,0 +1,123 @@
+package clipstream.alerts.pipeline;
+
+import clipstream.alerts.outputs.DeadLetters;
+import clipstream.alerts.outputs.TerminalOutput;
+import clipstream.alerts.outputs.WebhookClient;
+import clipstream.alerts.outputs.WebhookDispatcher;
+import clipstream.alerts.rules.RuleSet;
+import clipstream.alerts.rules.RulesFileException;
+import clipstream.alerts.rules.RulesLoader;
+import clipstream.alerts.rules.RulesWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole alerting consumer, wired in one place: rules file → {@link AlertsPipeline} (events → alerts on their
+ * topics, rule state, offsets; stdout) and {@link WebhookDispatcher} (committed alerts → webhooks or the dead-letter
+ * topic), with a {@link RulesWatcher} handing a changed rules file to both.
+ */
+public final class AlertsService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertsService.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final AlertsConfig config;
+    private final Path rulesFile;
+    private final AtomicReference<RuleSet> rules;
+    private final AlertsPipeline pipeline;
+    private final WebhookDispatcher dispatcher;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private Thread pipelineThread;
+    private Thread dispatcherThread;
+    private RulesWatcher watcher;
+
+    /** Loads and validates the rules; nothing is connected yet. */
+    public AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal) throws RulesFileException {
+        this.config = config;
+        this.rulesFile = rulesFile;
+        this.rules = new AtomicReference<>(RulesLoader.load(rulesFile));
+        this.pipeline = new AlertsPipeline(config, rules.get(), terminal);
+        this.dispatcher = new WebhookDispatcher(config.clientProperties(), config.webhookGroup(), rules::get,
+                new DeadLetters(config.dlqTopic()), new WebhookClient());
+    }
+
+    /** Checks and creates topics, then starts the event loop, the webhook dispatcher and the rules watcher. */
+    public synchronized void start() throws IOException {
+        TopicSetup.ensure(config, rules.get().alertTopics());
+        watcher = RulesWatcher.start(rulesFile, next -> {
+            pipeline.reload(next);
+            rules.set(next);
+        });
+        pipelineThread = thread(pipeline, "alerts-pipeline");
+        dispatcherThread = thread(dispatcher, "webhook-dispatcher");
+    }
+
+    /** The rules in force now. */
+    public RuleSet rules() {
+        return rules.get();
+    }
+
+    /** Blocks until the service stops (after {@link #close()} or a failure); returns the failure, if any. */
+    public Optional<Throwable> awaitTermination() throws InterruptedException {
+        ended.await();
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Waits up to {@code timeout} for the service to stop; true if it has. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the rules watcher: {}", e.toString());
+            }
+        }
+        pipeline.stop();
+        dispatcher.stop();
+        join(pipelineThread);
+        join(dispatcherThread);
+        ended.countDown();
+    }
+
+    private Thread thread(Runnable task, String name) {
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("{} failed", name, t);
+                failure.compareAndSet(null, t);
+                pipeline.stop();
+                dispatcher.stop();
+            } finally {
+                ended.countDown();
+            }
+        }, name);
+        thread.start();
+        return thread;
+    }
+
+    private static void join(Thread thread) throws InterruptedException {
+        if (thread != null) {
+            thread.join(STOP_TIMEOUT.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("{} did not stop within {} s", thread.getName(), STOP_TIMEOUT.toSeconds());
+            }
+        }
+    }
+}

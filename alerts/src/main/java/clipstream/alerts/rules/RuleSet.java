@@ -1,0 +1,50 @@
+package clipstream.alerts.rules;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The rules of one rules file, in file order, with unique names. Immutable. */
+public final class RuleSet {
+    private final Map<String, Rule> byName = new LinkedHashMap<>();
+
+    public RuleSet(List<Rule> rules) {
+        for (Rule rule : rules) {
+            if (byName.putIfAbsent(rule.name(), rule) != null) {
+                throw new IllegalArgumentException("duplicate rule name '" + rule.name() + "'");
+            }
+        }
+    }
+
+    public Collection<Rule> rules() {
+        return byName.values();
+    }
+
+    public Optional<Rule> rule(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Every topic some rule writes its alerts to. */
+    public Set<String> alertTopics() {
+        Set<String> topics = new TreeSet<>();
+        byName.values().forEach(rule -> topics.add(rule.outputs().topic()));
+        return topics;
+    }
+
+    /** The topics whose alerts some rule also sends to a webhook. */
+    public Set<String> webhookTopics() {
+        Set<String> topics = new TreeSet<>();
+        byName.values().stream().filter(rule -> !rule.outputs().webhooks().isEmpty())
+                .forEach(rule -> topics.add(rule.outputs().topic()));
+        return topics;
+    }
+
+    @Override
+    public String toString() {
+        return byName.keySet().toString();
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * The rules file: what an alert is for ({@link clipstream.alerts.rules.Rule}), how it is read and
+ * validated from YAML ({@link clipstream.alerts.rules.RulesLoader}) and how a changed file is picked
+ * up without a restart ({@link clipstream.alerts.rules.RulesWatcher}).
+ *
+ * <pre>
+ * rules:
+ *   - name: fall-detected          # unique
+ *     labels: [falling, fall_down] # one or more labels that match
+ *     min-score: 0.8               # top-1 score at least this (0..1, default 0)
+ *     cameras: all                 # or a list of ids / globs: [cam-7, "lobby-*"] (default all)
+ *     min-consecutive: 3           # matching events in a row on one camera (default 1)
+ *     cooldown: 60s                # ms, s, m, h or ISO-8601 (PT1M); default 0
+ *     outputs:
+ *       topic: alerts              # Kafka topic, always written (default alerts)
+ *       stdout: true               # the live view (default true)
+ *       webhook:                   # optional; one map or a list of maps
+ *         url: http://host/hook
+ *         timeout: 2s              # per attempt (default 5s)
+ *         attempts: 5              # then dead-lettered (default 5)
+ *         backoff: 500ms           # doubled after each failure, capped at max-backoff (default 500ms)
+ *         max-backoff: 10s         # (default 10s)
+ * </pre>
+ */
+package clipstream.alerts.rules;

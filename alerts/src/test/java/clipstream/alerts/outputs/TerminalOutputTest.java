@@ -1,0 +1,55 @@
+package clipstream.alerts.outputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.alerts.fixtures.ClipEvents;
+import clipstream.schema.Alert;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TerminalOutputTest {
+
+    static Alert alert() {
+        return Alert.newBuilder().setAlertId("id-1").setRule("fall").setCameraId("cam-7").setLabel("falling")
+                .setScore(0.934f).setFirstEventTime(ClipEvents.at(0)).setLastEventTime(ClipEvents.at(3))
+                .setEventCount(3).setEventIds(List.of("e1", "e2", "e3")).build();
+    }
+
+    @Test
+    void plainLineHasTimeCameraLabelScoreAndRule() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new TerminalOutput(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC).print(alert());
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("2025-11-24 16:00:03.000 +00:00  cam-7  falling  0.93  rule=fall  (3 events)"
+                        + System.lineSeparator());
+    }
+
+    @Test
+    void colourOnlyWhenAsked() {
+        String coloured = new TerminalOutput(System.out, true, ZoneOffset.UTC).format(alert());
+        assertThat(coloured).contains("\u001b[").contains("cam-7").contains("falling");
+        assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", ""))
+                .isEqualTo(new TerminalOutput(System.out, false, ZoneOffset.UTC).format(alert()));
+        assertThat(new TerminalOutput(System.out, false, ZoneOffset.UTC).format(alert())).doesNotContain("\u001b");
+    }
+
+    @Test
+    void webhookJsonCarriesEveryAlertField() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(alert()));
+        assertThat(json.get("alert_id").asText()).isEqualTo("id-1");
+        assertThat(json.get("rule").asText()).isEqualTo("fall");
+        assertThat(json.get("camera_id").asText()).isEqualTo("cam-7");
+        assertThat(json.get("label").asText()).isEqualTo("falling");
+        assertThat(json.get("score").floatValue()).isEqualTo(0.934f);
+        assertThat(json.get("first_event_time").asText()).isEqualTo("2025-11-24T16:00:00Z");
+        assertThat(json.get("last_event_time").asText()).isEqualTo("2025-11-24T16:00:03Z");
+        assertThat(json.get("event_count").asInt()).isEqualTo(3);
+        assertThat(json.get("event_ids")).extracting(JsonNode::asText).containsExactly("e1", "e2", "e3");
+    }
+}

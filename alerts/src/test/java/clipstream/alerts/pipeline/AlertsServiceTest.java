@@ -1,0 +1,365 @@
+package clipstream.alerts.pipeline;
+
+import static clipstream.alerts.fixtures.ClipEvents.event;
+import static clipstream.alerts.fixtures.KafkaBroker.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.alerts.engine.RuleEngine;
+import clipstream.alerts.engine.RuleEngineTest;
+import clipstream.alerts.fixtures.ClipEvents;
+import clipstream.alerts.fixtures.KafkaBroker;
+import clipstream.alerts.fixtures.WebhookServer;
+import clipstream.alerts.outputs.AlertJson;
+import clipstream.alerts.outputs.TerminalOutput;
+import clipstream.alerts.rules.RulesLoader;
+import clipstream.schema.Alert;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
+import clipstream.schema.codec.RecordDecoder;
+import clipstream.schema.kafka.AvroDeserializer;
+import clipstream.schema.kafka.AvroSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The alerting consumer end to end on a real in-JVM Kafka broker (one for the class; each test owns its topics). */
+class AlertsServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static KafkaBroker kafka;
+
+    @TempDir
+    Path dir;
+    private String name;
+    private final List<AlertsService> running = new ArrayList<>();
+    private final ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void name(TestInfo test) {
+        name = test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void stopServices() throws Exception {
+        for (AlertsService service : running) {
+            service.close();
+        }
+    }
+
+    private String topic(String what) {
+        return name + "." + what;
+    }
+
+    private AlertsConfig config(String instance, int maxPollRecords) {
+        return new AlertsConfig(kafka.bootstrap(), name, instance, topic("events"), topic("state"), topic("dlq"),
+                RuleEngine.DEFAULT_DEDUP_WINDOW, maxPollRecords, Map.of());
+    }
+
+    private AlertsService start(Path rules) throws Exception {
+        AlertsService service = new AlertsService(config("one", 500), rules,
+                new TerminalOutput(new PrintStream(terminal, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC));
+        running.add(service);
+        service.start();
+        return service;
+    }
+
+    private Path rulesFile(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("rules.yaml"), yaml.replace("ALERTS", topic("alerts")));
+    }
+
+    private void produce(List<ClipEvent> events) throws Exception {
+        kafka.send(topic("events"), new AvroSerializer<>(ClipEvent.class), events.stream()
+                .map(e -> new ProducerRecord<>(topic("events"), e.getCameraId(), e)).toList());
+    }
+
+    private void awaitProcessed() throws InterruptedException {
+        await("the consumer commits every event of " + topic("events"), WAIT,
+                () -> kafka.caughtUp(name, topic("events")));
+    }
+
+    private List<Alert> alerts() {
+        return kafka.readAll(topic("alerts"), new AvroDeserializer<>(Alert.class)).stream()
+                .map(ConsumerRecord::value).toList();
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return kafka.readAll(topic("dlq"), new AvroDeserializer<>(DeadLetter.class)).stream()
+                .map(ConsumerRecord::value).toList();
+    }
+
+    private static String withTopic(String rules) {
+        return rules.replace("cooldown: 10s", "cooldown: 10s\n    outputs:\n      topic: ALERTS");
+    }
+
+    @Test
+    void minConsecutiveAndCooldownBehaveAsSpecifiedOnTheScript() throws Exception {
+        kafka.createTopic(topic("events"), 2);
+        produce(ClipEvents.fallScript());
+        start(rulesFile(withTopic(ClipEvents.FALL_RULES)));
+
+        awaitProcessed();
+
+        List<Alert> expected = RuleEngineTest.run(
+                new RuleEngine(RulesLoader.parse(ClipEvents.FALL_RULES, "f"), 100), ClipEvents.fallScript());
+        assertThat(expected).extracting(Alert::getLastEventTime).containsExactly(ClipEvents.at(3), ClipEvents.at(13));
+        assertThat(alerts()).containsExactlyElementsOf(expected);
+        assertThat(terminal.toString(StandardCharsets.UTF_8).lines())
+                .containsExactly("2025-11-24 16:00:03.000 +00:00  cam-1  falling  0.90  rule=fall  (3 events)",
+                        "2025-11-24 16:00:13.000 +00:00  cam-1  falling  0.95  rule=fall  (3 events)");
+    }
+
+    @Test
+    void duplicateEventsRaiseOneAlertAndUndecodableOnesAreDeadLettered() throws Exception {
+        kafka.createTopic(topic("events"), 1);
+        ClipEvent fall = event("cam-1", 1, "falling", 0.9f);
+        ClipEvent walk = event("cam-1", 2, "walking", 0.9f);
+        ClipEvent fallAgain = event("cam-1", 3, "falling", 0.9f);
+        produce(List.of(fall, fall, walk, fall));
+        kafka.send(topic("events"), new ByteArraySerializer(),
+                List.of(new ProducerRecord<>(topic("events"), "cam-1", new byte[] {1, 2, 3})));
+        produce(List.of(fallAgain, fall, fallAgain));
+        start(rulesFile("""
+                rules:
+                  - name: fall
+                    labels: [falling]
+                    outputs:
+                      topic: ALERTS
+                """));
+
+        awaitProcessed();
+
+        assertThat(alerts()).extracting(a -> a.getEventIds().get(0))
+                .containsExactly(fall.getEventId(), fallAgain.getEventId());
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+            assertThat(letter.getSourceTopic()).isEqualTo(topic("events"));
+            assertThat(letter.getSourceOffset()).isEqualTo(4L);
+            assertThat(letter.getValue().array()).containsExactly(1, 2, 3);
+        });
+    }
+
+    @Test
+    void aWebhookThatFailsThenRecoversGetsTheAlertJsonOnce() throws Exception {
+        Iterator<Integer> statuses = List.of(500, 503).iterator();
+        try (WebhookServer webhook = WebhookServer.start(() -> statuses.hasNext() ? statuses.next() : 200)) {
+            kafka.createTopic(topic("events"), 1);
+            produce(List.of(event("cam-1", 1, "falling", 0.9f)));
+            start(rulesFile("""
+                    rules:
+                      - name: fall
+                        labels: [falling]
+                        outputs:
+                          topic: ALERTS
+                          webhook:
+                            url: %s
+                            timeout: 2s
+                            attempts: 4
+                            backoff: 50ms
+                    """.formatted(webhook.url())));
+
+            await("the webhook accepts the alert", WAIT, () -> !webhook.accepted().isEmpty());
+            ConsumerRecord<String, Alert> record = kafka.readAll(topic("alerts"), new AvroDeserializer<>(Alert.class))
+                    .get(0);
+            await("the dispatcher commits past the alert", WAIT,
+                    () -> kafka.committedCount(name + "-webhooks", topic("alerts")) > record.offset());
+
+            Alert alert = record.value();
+            assertThat(webhook.received()).extracting(WebhookServer.Received::status).containsExactly(500, 503, 200);
+            assertThat(webhook.accepted()).singleElement().satisfies(request -> {
+                assertThat(request.body()).isEqualTo(AlertJson.toJson(alert));
+                assertThat(request.header("Idempotency-Key")).isEqualTo(alert.getAlertId());
+            });
+            assertThat(deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadWebhookDeadLettersTheAlertWithoutHoldingBackTheOtherOutputs() throws Exception {
+        try (WebhookServer webhook = WebhookServer.start(() -> 503)) {
+            kafka.createTopic(topic("events"), 1);
+            produce(List.of(event("cam-1", 1, "falling", 0.9f), event("cam-1", 2, "falling", 0.9f)));
+            start(rulesFile("""
+                    rules:
+                      - name: fall
+                        labels: [falling]
+                        outputs:
+                          topic: ALERTS
+                          webhook:
+                            url: %s
+                            attempts: 2
+                            backoff: 20ms
+                    """.formatted(webhook.url())));
+
+            awaitProcessed();
+            assertThat(alerts()).hasSize(2);
+            await("both alerts are dead-lettered", WAIT, () -> deadLetters().size() == 2);
+
+            RecordDecoder<Alert> decoder = RecordDecoder.of(Alert.class);
+            List<String> deadIds = new ArrayList<>();
+            for (DeadLetter letter : deadLetters()) {
+                assertThat(letter.getSourceTopic()).isEqualTo(topic("alerts"));
+                assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OTHER);
+                assertThat(letter.getMessage()).startsWith("WEBHOOK_FAILED " + webhook.url())
+                        .contains("failed 2 attempt(s)").contains("HTTP 503");
+                deadIds.add(decoder.decode(letter.getValue().array()).getAlertId());
+            }
+            assertThat(deadIds).containsExactlyElementsOf(alerts().stream().map(Alert::getAlertId).toList());
+            assertThat(webhook.received()).hasSize(4);
+            assertThat(terminal.toString(StandardCharsets.UTF_8).lines()).hasSize(2);
+        }
+    }
+
+    @Test
+    void changedRulesFileAppliesWithoutRestartKeepingStateOfUnchangedRules() throws Exception {
+        kafka.createTopic(topic("events"), 1);
+        String fallOnly = withTopic(ClipEvents.FALL_RULES);
+        Path rules = rulesFile(fallOnly);
+        AlertsService service = start(rules);
+        produce(List.of(event("cam-1", 1, "falling", 0.9f), event("cam-1", 2, "falling", 0.9f)));
+        awaitProcessed();
+
+        rulesFile(fallOnly + """
+                  - name: running
+                    labels: [running]
+                    outputs:
+                      topic: ALERTS
+                """);
+        await("the new rules are in force", WAIT, () -> service.rules().rule("running").isPresent());
+        produce(List.of(event("cam-1", 3, "falling", 0.9f), event("cam-2", 1, "running", 0.7f)));
+        awaitProcessed();
+
+        assertThat(alerts()).extracting(Alert::getRule, Alert::getEventCount, Alert::getCameraId)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fall", 3, "cam-1"),
+                        org.assertj.core.groups.Tuple.tuple("running", 1, "cam-2"));
+    }
+
+    /**
+     * The consumer runs in a separate JVM that is killed (SIGKILL) mid-stream, then restarted with the same instance
+     * id: the committed alerts must be exactly those of one uninterrupted run — none lost, none twice — which needs
+     * streaks, cooldowns and the dedup window to survive the kill.
+     */
+    @Test
+    void killedAndRestartedMidStreamLosesAndDuplicatesNoAlert() throws Exception {
+        kafka.createTopic(topic("events"), 2);
+        String rulesYaml = """
+                rules:
+                  - name: fall
+                    labels: [falling]
+                    min-score: 0.8
+                    min-consecutive: 3
+                    cooldown: 4s
+                    outputs:
+                      topic: ALERTS
+                      stdout: false
+                  - name: running
+                    labels: [running]
+                    min-consecutive: 2
+                    outputs:
+                      topic: ALERTS
+                      stdout: false
+                """;
+        Path rules = rulesFile(rulesYaml);
+        List<ClipEvent> events = randomEvents(12, 50, 42);
+        produce(events);
+
+        Path log = dir.resolve("killed-run.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "clipstream.alerts.cli.AlertsCommand", "--bootstrap", kafka.bootstrap(), "--rules", rules.toString(),
+                "--group", name, "--instance-id", "one", "--input-topic", topic("events"),
+                "--state-topic", topic("state"), "--dlq-topic", topic("dlq"), "--max-poll-records", "2",
+                // small fetches, so that both partitions advance before the kill
+                "--kafka", "max.partition.fetch.bytes=1024")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Map<Integer, Long> killedAt;
+        try {
+            await("the separate JVM commits part of the stream (log: " + log + ")", WAIT,
+                    () -> kafka.committedCount(name, topic("events")) >= 60 || !child.isAlive());
+            assertThat(child.isAlive()).as("child still running; its log:%n%s", Files.readString(log)).isTrue();
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+            killedAt = kafka.committedOffsets(name, topic("events"));
+        }
+        assertThat(killedAt.values().stream().mapToLong(Long::longValue).sum()).as("killed mid-stream")
+                .isBetween(60L, events.size() - 1L);
+        assertThat(camerasWithStateAt(killedAt, rulesYaml)).as("cameras with a streak or cooldown at the kill")
+                .isGreaterThanOrEqualTo(3);
+
+        start(rules);
+        awaitProcessed();
+
+        RuleEngine reference = new RuleEngine(RulesLoader.parse(rulesYaml, "f"), RuleEngine.DEFAULT_DEDUP_WINDOW);
+        List<Alert> expected = RuleEngineTest.run(reference, events);
+        List<Alert> actual = alerts();
+        assertThat(expected).hasSizeGreaterThan(20);
+        assertThat(actual.stream().map(Alert::getAlertId).distinct().count()).as("no duplicate").isEqualTo(actual.size());
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** How many cameras had rule state (a streak or a cooldown) at the committed point {@code cut}. */
+    private int camerasWithStateAt(Map<Integer, Long> cut, String rulesYaml) throws Exception {
+        RuleEngine engine = new RuleEngine(RulesLoader.parse(rulesYaml, "f"), RuleEngine.DEFAULT_DEDUP_WINDOW);
+        for (ConsumerRecord<String, ClipEvent> record
+                : kafka.readAll(topic("events"), new AvroDeserializer<>(ClipEvent.class))) {
+            if (record.offset() < cut.getOrDefault(record.partition(), 0L)) {
+                engine.onEvent(record.value());
+            }
+        }
+        return (int) engine.cameras().stream()
+                .filter(camera -> !engine.snapshot(camera).orElseThrow().rules().isEmpty()).count();
+    }
+
+    /** {@code perCamera} events on each of {@code cameras} cameras, interleaved, with some duplicates replayed. */
+    private static List<ClipEvent> randomEvents(int cameras, int perCamera, long seed) {
+        Random random = new Random(seed);
+        List<ClipEvent> events = new ArrayList<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        for (int second = 1; second <= perCamera; second++) {
+            for (int c = 0; c < cameras; c++) {
+                double roll = random.nextDouble();
+                String label = roll < 0.6 ? "falling" : roll < 0.8 ? "running" : "walking";
+                float score = random.nextDouble() < 0.15 ? 0.5f : 0.9f;
+                ClipEvent event = event("cam-" + c, second, label, score);
+                events.add(event);
+                if (random.nextDouble() < 0.08) {
+                    events.add(event);
+                    duplicates.incrementAndGet();
+                }
+            }
+        }
+        assertThat(duplicates.get()).isPositive();
+        return events.stream().collect(Collectors.toList());
+    }
+}

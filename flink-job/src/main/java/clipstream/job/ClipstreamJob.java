@@ -1,0 +1,113 @@
+package clipstream.job;
+
+import clipstream.job.config.JobConfig;
+import clipstream.job.frames.FrameSize;
+import clipstream.job.functions.BatchingInference;
+import clipstream.job.functions.ClipAssembler;
+import clipstream.job.functions.FrameValidator;
+import clipstream.job.inference.ClipBatchClassifier;
+import clipstream.job.records.Clip;
+import clipstream.job.records.DeadLetters;
+import clipstream.job.records.RawRecord;
+import clipstream.job.records.ValidatedFrame;
+import clipstream.job.source.FrameSource;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.flink.AvroRecordTypeInfo;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The clipstream topology: frames are read from Kafka, validated, assembled per camera into clips,
+ * classified in batches, and the labelled events written out; whatever is refused on the way goes to the
+ * dead-letter topic. Sources, sinks and the model come in through the constructor, so tests can put their
+ * own in.
+ */
+public final class ClipstreamJob {
+    static final String JOB_NAME = "clipstream";
+
+    private final JobConfig config;
+    private final FrameSize frameSize;
+    private final Source<RawRecord, ?, ?> frames;
+    private final ClipBatchClassifier model;
+    private final Sink<ClipEvent> events;
+    private final Sink<DeadLetter> deadLetters;
+
+    /**
+     * @param config    the validated configuration, its clip length already set to the model's
+     * @param frameSize the model's input frame size (from its manifest)
+     */
+    public ClipstreamJob(JobConfig config, FrameSize frameSize, Source<RawRecord, ?, ?> frames,
+                         ClipBatchClassifier model, Sink<ClipEvent> events, Sink<DeadLetter> deadLetters) {
+        if (config.clips().clipLength() == 0) {
+            throw new IllegalArgumentException("the clip length must be resolved from the model first"
+                    + " (ClipSettings.forModelClipLength)");
+        }
+        this.config = config;
+        this.frameSize = frameSize;
+        this.frames = frames;
+        this.model = model;
+        this.events = events;
+        this.deadLetters = deadLetters;
+    }
+
+    /** Wires the topology into {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        var clipSettings = config.clips();
+        var batching = config.batching();
+
+        DataStream<RawRecord> records = env
+                .fromSource(frames, FrameSource.captureTime(clipSettings), "frames")
+                .uid("frames-source");
+
+        SingleOutputStreamOperator<ValidatedFrame> validFrames = records
+                .process(new FrameValidator(frameSize, clipSettings.maxFrameBytes()))
+                .name("validate frames").uid("validate-frames");
+
+        SingleOutputStreamOperator<Clip> clips = validFrames
+                .keyBy(ValidatedFrame::cameraId)
+                .process(new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
+                        clipSettings.idleTimeout()))
+                .name("assemble clips per camera").uid("assemble-clips");
+
+        SingleOutputStreamOperator<ClipEvent> labelled = clips
+                .transform("classify clips in batches", new AvroRecordTypeInfo<>(ClipEvent.class),
+                        new BatchingInference(model, batching.size(), batching.timeout(), config.model().topK()))
+                .uid("classify-clips");
+
+        labelled.sinkTo(events).name("clip events").uid("clip-events-sink");
+
+        validFrames.getSideOutput(DeadLetters.OUTPUT)
+                .union(clips.getSideOutput(DeadLetters.OUTPUT))
+                .sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
+    }
+
+    /** Applies the runtime settings (parallelism, checkpointing) to {@code env}. */
+    public void configure(StreamExecutionEnvironment env) {
+        var runtime = config.runtime();
+        if (runtime.parallelism() > 0) {
+            env.setParallelism(runtime.parallelism());
+        }
+        env.enableCheckpointing(runtime.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** Configures, wires and runs the job until it ends (a streaming job: until cancelled). */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        configure(env);
+        build(env);
+        return env.execute(JOB_NAME);
+    }
+
+    /** Configures, wires and submits the job, returning once it is submitted. */
+    public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        configure(env);
+        build(env);
+        return env.executeAsync(JOB_NAME);
+    }
+}

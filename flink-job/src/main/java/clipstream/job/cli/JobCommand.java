@@ -1,0 +1,309 @@
+package clipstream.job.cli;
+
+import clipstream.job.ClipstreamJob;
+import clipstream.job.config.BatchSettings;
+import clipstream.job.config.ClipSettings;
+import clipstream.job.config.ConfigException;
+import clipstream.job.config.JobConfig;
+import clipstream.job.config.KafkaSettings;
+import clipstream.job.config.ModelSettings;
+import clipstream.job.config.RuntimeSettings;
+import clipstream.job.frames.FrameSize;
+import clipstream.job.inference.StoreClassifier;
+import clipstream.job.sink.KafkaSinks;
+import clipstream.job.sink.TransactionTimeoutCheck;
+import clipstream.job.source.FrameSource;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clipstream job}: runs the streaming job. Started with plain {@code java} (or {@code ./clipstream job})
+ * it runs in-process on a local MiniCluster; submitted with {@code flink run} the same main class runs on that
+ * cluster. Settings come from flags, then an optional properties file ({@code --config}, keys are flag names
+ * without the dashes), then the defaults; {@code --kafka.NAME=VALUE} passes any Kafka client property through.
+ */
+@Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Reads frames from Kafka, assembles per-camera clips, classifies them with the model and "
+                + "writes labelled clip events (and dead letters) back to Kafka.",
+        footer = {"", "Kafka client properties: --kafka.NAME=VALUE (e.g. --kafka.security.protocol=SASL_SSL).",
+                "Durations: 500ms, 30s, 15m, 1h or PT30S."})
+public final class JobCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with settings (keys: flag names without '--'); flags win.")
+    Path configFile;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
+    String bootstrap;
+    @Option(names = "--frames-topic", defaultValue = "frames", description = "Input topic (default: ${DEFAULT-VALUE}).")
+    String framesTopic;
+    @Option(names = "--events-topic", defaultValue = "clip-events", description = "Output topic (default: ${DEFAULT-VALUE}).")
+    String eventsTopic;
+    @Option(names = "--dlq-topic", defaultValue = "frames-dlq", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+    String dlqTopic;
+    @Option(names = "--group", defaultValue = "clipstream-job", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String group;
+    @Option(names = "--delivery", defaultValue = "exactly-once", paramLabel = "exactly-once|at-least-once",
+            description = "Delivery guarantee of the sinks (default: ${DEFAULT-VALUE}).")
+    String delivery;
+    @Option(names = "--transactional-id-prefix", defaultValue = "clipstream",
+            description = "Prefix of the sinks' Kafka transactional ids; unique per job (default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix;
+    @Option(names = "--transaction-timeout", defaultValue = "15m", converter = DurationConverter.class,
+            description = "Kafka transaction timeout; at most the brokers' transaction.max.timeout.ms (default: ${DEFAULT-VALUE}).")
+    Duration transactionTimeout;
+
+    @Option(names = "--clip-length", defaultValue = "0",
+            description = "Frames per clip; 0: the model's (default: ${DEFAULT-VALUE}).")
+    int clipLength;
+    @Option(names = "--stride", defaultValue = "16", description = "A new clip every N frames (default: ${DEFAULT-VALUE}).")
+    int stride;
+    @Option(names = "--max-gap", defaultValue = "4",
+            description = "Missing frames filled by repeating the previous one; longer gaps restart the clip (default: ${DEFAULT-VALUE}).")
+    int maxGap;
+    @Option(names = "--out-of-orderness", defaultValue = "2s", converter = DurationConverter.class,
+            description = "How far out of capture-time order frames may arrive (default: ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+    @Option(names = "--source-idleness", defaultValue = "5s", converter = DurationConverter.class,
+            description = "A partition silent this long stops holding back event time (default: ${DEFAULT-VALUE}).")
+    Duration sourceIdleness;
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "A camera silent this long loses its partial clip and state (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+    @Option(names = "--max-frame-bytes", defaultValue = "8388608",
+            description = "Largest frame accepted, encoded or decoded (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--model-store", defaultValue = "model-store", description = "Model store folder (default: ${DEFAULT-VALUE}).")
+    String modelStore;
+    @Option(names = "--model", defaultValue = "c3d-small", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = "--model-version", description = "Model version (default: the store's CURRENT, pinned at start).")
+    String modelVersion;
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--intra-op-threads", defaultValue = "0", description = "TensorFlow intra-op threads; 0: all cores (default: ${DEFAULT-VALUE}).")
+    int intraOpThreads;
+    @Option(names = "--inter-op-threads", defaultValue = "0", description = "TensorFlow inter-op threads; 0: one (default: ${DEFAULT-VALUE}).")
+    int interOpThreads;
+    @Option(names = "--top-k", defaultValue = "3", description = "Labels kept per event (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Clips per model call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--batch-timeout-ms", defaultValue = "100",
+            description = "A partial batch runs this long after its first clip (default: ${DEFAULT-VALUE}).")
+    long batchTimeoutMs;
+
+    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0: the environment's (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Checkpoint interval; exactly-once events are committed at each (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+    @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/clipstream/checkpoints (default: in memory).")
+    String checkpointDir;
+
+    @Option(names = "--dry-run", description = "Validate the settings and the model, print the job graph, and exit.")
+    boolean dryRun;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Kafka client properties read from the --config file, before flags override them. */
+    private final Map<String, String> fileKafkaProperties = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Parses and runs; returns the exit code (2 for a bad setting, with a message naming it). */
+    static int run(String... args) {
+        CommandLine cli;
+        try {
+            cli = commandLine(args);
+        } catch (ConfigException e) {
+            System.err.println("clipstream job: " + e.getMessage());
+            return 2;
+        }
+        return cli.execute(args);
+    }
+
+    /**
+     * The command line, its defaults backed by the {@code --config} file when {@code args} name one: keys are
+     * flag names without the dashes ({@code batch-size=16}), {@code kafka.*} keys are client properties.
+     */
+    static CommandLine commandLine(String... args) {
+        JobCommand command = new JobCommand();
+        CommandLine cli = new CommandLine(command);
+        Path file = configFileIn(args);
+        if (file != null) {
+            Properties properties = load(file);
+            for (String key : properties.stringPropertyNames()) {
+                if (key.startsWith("kafka.")) {
+                    command.fileKafkaProperties.put(key.substring("kafka.".length()), properties.getProperty(key));
+                } else if (cli.getCommandSpec().findOption("--" + key) == null || key.equals("config")) {
+                    throw new ConfigException("unknown setting '" + key + "' in " + file
+                            + " (keys are flag names without '--', or kafka.NAME for Kafka client properties)");
+                }
+            }
+            cli.setDefaultValueProvider(arg -> arg instanceof OptionSpec option
+                    ? properties.getProperty(option.longestName().substring(2)) : null);
+        }
+        return cli;
+    }
+
+    private static Path configFileIn(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    private static Properties load(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read --config " + file + ": " + e.getMessage());
+        }
+        return properties;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            JobConfig config = config();
+            ModelManifest manifest = new ModelStore(Path.of(config.model().storeRoot()))
+                    .describe(config.model().name(), config.model().version()).manifest();
+            if (manifest.channels() != 3) {
+                throw new ConfigException("--model " + manifest.name() + " takes " + manifest.channels()
+                        + "-channel frames; the job feeds RGB (3 channels)");
+            }
+            config = config.withModel(config.model().withVersion(manifest.version()))
+                    .withClips(config.clips().forModelClipLength(manifest.frames()));
+            FrameSize frameSize = new FrameSize(manifest.width(), manifest.height());
+            ClipstreamJob job = job(config, frameSize);
+            StreamExecutionEnvironment env = environment(config);
+            if (dryRun) {
+                job.configure(env);
+                job.build(env);
+                spec.commandLine().getOut().println(env.getExecutionPlan());
+                return 0;
+            }
+            TransactionTimeoutCheck.verify(config.kafka(), Duration.ofSeconds(30));
+            spec.commandLine().getOut().printf("clipstream job: %s version %s, clips of %d frames at %s, stride %d,"
+                            + " %s -> %s (dead letters: %s), %s%n", manifest.name(), manifest.version(),
+                    config.clips().clipLength(), frameSize, config.clips().stride(), config.kafka().framesTopic(),
+                    config.kafka().eventsTopic(), config.kafka().deadLetterTopic(), delivery);
+            job.execute(env);
+            return 0;
+        } catch (ConfigException e) {
+            err.println("clipstream job: " + e.getMessage());
+            return 2;
+        } catch (clipstream.model.store.ModelStoreException e) {
+            err.println("clipstream job: model " + model + " in " + modelStore + " (--model, --model-version,"
+                    + " --model-store): " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static ClipstreamJob job(JobConfig config, FrameSize frameSize) {
+        var kafka = config.kafka();
+        return new ClipstreamJob(config, frameSize, FrameSource.kafka(kafka), new StoreClassifier(config.model()),
+                KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+    }
+
+    /**
+     * The environment: under {@code flink run}, the cluster's; otherwise a local MiniCluster with one slot per
+     * parallel task.
+     */
+    private static StreamExecutionEnvironment environment(JobConfig config) {
+        Configuration flink = new Configuration();
+        var runtime = config.runtime();
+        if (runtime.parallelism() > 0) {
+            flink.set(TaskManagerOptions.NUM_TASK_SLOTS, runtime.parallelism());
+        }
+        if (runtime.checkpointDir() != null) {
+            flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, runtime.checkpointDir());
+        }
+        return StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    }
+
+    /** Builds and validates the configuration from flags, file and defaults. */
+    JobConfig config() {
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new ConfigException("--bootstrap is required (Kafka bootstrap servers, HOST:PORT[,...])");
+        }
+        Map<String, String> kafkaProperties = new LinkedHashMap<>(fileKafkaProperties);
+        kafkaProperties.putAll(passthrough(unmatched));
+        KafkaSettings kafka = new KafkaSettings(bootstrap, framesTopic, eventsTopic, dlqTopic, group,
+                deliveryGuarantee(delivery), transactionalIdPrefix, transactionTimeout, kafkaProperties);
+        ClipSettings clips = new ClipSettings(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout,
+                maxFrameBytes);
+        ModelSettings modelSettings = new ModelSettings(modelStore, model, modelVersion, device, intraOpThreads,
+                interOpThreads, topK);
+        BatchSettings batching = new BatchSettings(batchSize, Duration.ofMillis(batchTimeoutMs));
+        RuntimeSettings runtime = new RuntimeSettings(parallelism, checkpointInterval, checkpointDir);
+        return new JobConfig(kafka, clips, modelSettings, batching, runtime);
+    }
+
+    static DeliveryGuarantee deliveryGuarantee(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default -> throw new ConfigException("--delivery must be exactly-once or at-least-once, got '" + value + "'");
+        };
+    }
+
+    /** {@code --kafka.NAME=VALUE} or {@code --kafka.NAME VALUE} pairs; anything else is an unknown option. */
+    static Map<String, String> passthrough(List<String> args) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--kafka.") || arg.length() == "--kafka.".length()) {
+                throw new ConfigException("unknown option '" + arg + "' (see --help; Kafka client properties are"
+                        + " passed as --kafka.NAME=VALUE)");
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                properties.put(arg.substring("--kafka.".length(), eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                properties.put(arg.substring("--kafka.".length()), args.get(++i));
+            } else {
+                throw new ConfigException(arg + " needs a value: " + arg + "=VALUE");
+            }
+        }
+        return properties;
+    }
+}

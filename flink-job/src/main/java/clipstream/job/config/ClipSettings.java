@@ -1,0 +1,46 @@
+package clipstream.job.config;
+
+import static clipstream.job.config.ConfigException.require;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How frames become clips: clip length and stride (in frames), the largest gap filled by repeating a frame,
+ * how long out-of-order frames are waited for, when a silent camera's state is dropped, and the largest
+ * frame accepted. {@code clipLength} 0 means "the model's clip length" (from its manifest).
+ */
+public record ClipSettings(
+        int clipLength,
+        int stride,
+        int maxGap,
+        Duration outOfOrderness,
+        Duration sourceIdleness,
+        Duration idleTimeout,
+        int maxFrameBytes) implements Serializable {
+
+    public ClipSettings {
+        require(clipLength >= 0, "--clip-length must be positive (or 0 for the model's), got " + clipLength);
+        require(stride >= 1, "--stride must be at least 1, got " + stride);
+        require(clipLength == 0 || stride <= clipLength,
+                "--stride (" + stride + ") must not exceed --clip-length (" + clipLength + "): frames would be skipped");
+        require(maxGap >= 0, "--max-gap must be 0 or more, got " + maxGap);
+        require(outOfOrderness != null && !outOfOrderness.isNegative(),
+                "--out-of-orderness must be 0 or more, got " + outOfOrderness);
+        require(sourceIdleness != null && !sourceIdleness.isNegative() && !sourceIdleness.isZero(),
+                "--source-idleness must be positive, got " + sourceIdleness);
+        require(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(),
+                "--idle-timeout must be positive, got " + idleTimeout);
+        require(maxFrameBytes > 0, "--max-frame-bytes must be positive, got " + maxFrameBytes);
+    }
+
+    /** These settings with the clip length fixed to the model's; a different explicit length is an error. */
+    public ClipSettings forModelClipLength(int modelFrames) {
+        require(clipLength == 0 || clipLength == modelFrames, "--clip-length " + clipLength
+                + " does not match the model, which takes clips of " + modelFrames
+                + " frames; drop --clip-length or choose another --model");
+        require(stride <= modelFrames,
+                "--stride (" + stride + ") must not exceed the clip length (" + modelFrames + ")");
+        return new ClipSettings(modelFrames, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes);
+    }
+}

@@ -1,0 +1,102 @@
+package clipstream.job.frames;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns a frame's pixels (RGB24 or JPEG) into RGB24 at the model's input size: JPEG decoded with
+ * javax.imageio, then scaled bilinearly (aspect ratio not kept: the model sees the whole field of view).
+ */
+public final class FrameImages {
+    private final FrameSize target;
+
+    public FrameImages(FrameSize target) {
+        this.target = target;
+    }
+
+    public FrameSize target() {
+        return target;
+    }
+
+    /** RGB24 pixels of {@code width}×{@code height} (length already checked), resized to the target. */
+    public byte[] fromRgb(byte[] rgb, int width, int height) {
+        if (width == target.width() && height == target.height()) {
+            return rgb.clone();
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        swapRedBlue(rgb, bgr);
+        return toTargetRgb(image);
+    }
+
+    /** Decodes a JPEG that must be {@code width}×{@code height} and returns it as RGB24 at the target size. */
+    public byte[] fromJpeg(byte[] jpeg, int width, int height) throws UnreadableImageException {
+        BufferedImage image = decodeJpeg(jpeg);
+        if (image.getWidth() != width || image.getHeight() != height) {
+            throw new UnreadableImageException("JPEG is " + image.getWidth() + "x" + image.getHeight()
+                    + " but the frame says " + width + "x" + height, true);
+        }
+        return toTargetRgb(image);
+    }
+
+    private static BufferedImage decodeJpeg(byte[] jpeg) throws UnreadableImageException {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("this JVM has no JPEG reader (javax.imageio)");
+        }
+        ImageReader reader = readers.next();
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            reader.setInput(in, true, true);
+            BufferedImage image = reader.read(0);
+            // libjpeg reports a truncated or damaged stream as a warning and returns a grey-padded image
+            if (!warnings.isEmpty()) {
+                throw new UnreadableImageException("JPEG is damaged: " + String.join("; ", warnings), false);
+            }
+            return image;
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException("JPEG does not decode: " + e, false);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private byte[] toTargetRgb(BufferedImage image) {
+        BufferedImage scaled = image;
+        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR
+                || image.getWidth() != target.width() || image.getHeight() != target.height()) {
+            scaled = new BufferedImage(target.width(), target.height(), BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = scaled.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(image, 0, 0, target.width(), target.height(), null);
+            } finally {
+                g.dispose();
+            }
+        }
+        byte[] bgr = ((DataBufferByte) scaled.getRaster().getDataBuffer()).getData();
+        byte[] rgb = new byte[bgr.length];
+        swapRedBlue(bgr, rgb);
+        return rgb;
+    }
+
+    /** Copies interleaved 3-byte pixels, swapping the first and third byte (RGB ↔ BGR). */
+    private static void swapRedBlue(byte[] from, byte[] to) {
+        for (int i = 0; i + 2 < from.length; i += 3) {
+            to[i] = from[i + 2];
+            to[i + 1] = from[i + 1];
+            to[i + 2] = from[i];
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package clipstream.job.functions;
+
+import clipstream.job.records.Clip;
+import clipstream.job.records.ClipFrame;
+import clipstream.job.records.DeadLetters;
+import clipstream.job.records.ValidatedFrame;
+import clipstream.schema.DeadLetterReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Assembles each camera's frames into clips of {@code clipLength} consecutive frames, one every
+ * {@code stride} frames.
+ *
+ * <p>Frames are put in {@code seq} order: the next expected frame is used at once, any other waits in
+ * {@code pending} until the watermark passes its capture time (the out-of-orderness bound), when the frames
+ * due are used in seq order. A frame seen twice is dropped once it is known; a gap of up to {@code maxGap}
+ * missing frames is filled by repeating the previous frame, a longer gap restarts the clip. A frame whose
+ * capture time is already behind the watermark, or whose seq was already passed, is dead-lettered as LATE.
+ * A camera with no frame for {@code idleTimeout} (processing time) loses its partial clip, all its state and
+ * its timers. State per camera: one clip's frames plus the frames waiting inside the out-of-orderness bound.
+ */
+public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, Clip> {
+    private static final long serialVersionUID = 1L;
+
+    private final int clipLength;
+    private final int stride;
+    private final int maxGap;
+    private final long idleTimeoutMs;
+
+    /** Frames received but not yet in order, by seq. */
+    private transient MapState<Long, ValidatedFrame> pending;
+    /** The clip being built: consecutive seqs from {@code windowStart} to the last frame's seq. */
+    private transient MapState<Long, ClipFrame> window;
+    private transient ValueState<Long> windowStart;
+    /** The last frame put in order (kept even when the window is empty: gaps are filled from it). */
+    private transient ValueState<ClipFrame> last;
+    /** The event-time timer armed for the earliest pending frame, if any. */
+    private transient ValueState<Long> releaseTimer;
+    /** The processing-time timer that expires the camera, if any. */
+    private transient ValueState<Long> idleTimer;
+
+    private transient Counter clipsEmitted;
+    private transient Counter framesFilled;
+    private transient Counter duplicatesDropped;
+    private transient Counter framesLate;
+    private transient Counter clipsRestarted;
+    private transient Counter camerasExpired;
+
+    public ClipAssembler(int clipLength, int stride, int maxGap, Duration idleTimeout) {
+        if (clipLength < 1 || stride < 1 || stride > clipLength || maxGap < 0) {
+            throw new IllegalArgumentException("need 1 <= stride <= clipLength and maxGap >= 0, got clipLength "
+                    + clipLength + ", stride " + stride + ", maxGap " + maxGap);
+        }
+        this.clipLength = clipLength;
+        this.stride = stride;
+        this.maxGap = maxGap;
+        this.idleTimeoutMs = idleTimeout.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        var state = getRuntimeContext();
+        pending = state.getMapState(new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(ValidatedFrame.class)));
+        window = state.getMapState(new MapStateDescriptor<>("window", Types.LONG, TypeInformation.of(ClipFrame.class)));
+        windowStart = state.getState(new ValueStateDescriptor<>("window-start", Types.LONG));
+        last = state.getState(new ValueStateDescriptor<>("last", TypeInformation.of(ClipFrame.class)));
+        releaseTimer = state.getState(new ValueStateDescriptor<>("release-timer", Types.LONG));
+        idleTimer = state.getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        clipsEmitted = metrics.counter("clipsEmitted");
+        framesFilled = metrics.counter("framesFilled");
+        duplicatesDropped = metrics.counter("framesDuplicate");
+        framesLate = metrics.counter("framesLate");
+        clipsRestarted = metrics.counter("clipsRestarted");
+        camerasExpired = metrics.counter("camerasExpired");
+    }
+
+    @Override
+    public void processElement(ValidatedFrame frame, Context ctx, Collector<Clip> out) throws Exception {
+        touchIdleTimer(ctx);
+        long seq = frame.seq();
+        if (pending.contains(seq) || isPlacedFrame(seq)) {
+            duplicatesDropped.inc();
+            return;
+        }
+        ClipFrame previous = last.value();
+        long watermark = ctx.timerService().currentWatermark();
+        if (previous != null && seq <= previous.seq()) {
+            refuseLate(ctx, frame, "seq " + seq + " arrived after the clip moved on to seq " + previous.seq());
+        } else if (frame.captureTime() <= watermark) {
+            refuseLate(ctx, frame, "capture time " + frame.captureTime() + " is behind the watermark " + watermark);
+        } else {
+            pending.put(seq, frame);
+            useConsecutivePending(ctx.getCurrentKey(), out);
+            armReleaseTimer(ctx);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Clip> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (Objects.equals(idleTimer.value(), timestamp)) {
+                expire(ctx);
+            }
+            return;
+        }
+        releaseTimer.clear();
+        usePendingUpTo(ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
+        useConsecutivePending(ctx.getCurrentKey(), out);
+        armReleaseTimer(ctx);
+    }
+
+    /** Whether a real (not filled) frame with this seq is already in order: the last one or one in the window. */
+    private boolean isPlacedFrame(long seq) throws Exception {
+        ClipFrame previous = last.value();
+        if (previous == null || seq > previous.seq()) {
+            return false;
+        }
+        ClipFrame placed = seq == previous.seq() ? previous : window.get(seq);
+        return placed != null && !placed.filled();
+    }
+
+    /** Uses, in seq order, every pending frame up to the last one whose capture time the watermark passed. */
+    private void usePendingUpTo(String camera, long watermark, Collector<Clip> out) throws Exception {
+        List<ValidatedFrame> waiting = new ArrayList<>();
+        pending.values().forEach(waiting::add);
+        long cutoff = waiting.stream().filter(f -> f.captureTime() <= watermark)
+                .mapToLong(ValidatedFrame::seq).max().orElse(Long.MIN_VALUE);
+        waiting.sort(Comparator.comparingLong(ValidatedFrame::seq));
+        for (ValidatedFrame frame : waiting) {
+            if (frame.seq() > cutoff) {
+                break;
+            }
+            pending.remove(frame.seq());
+            place(camera, frame, out);
+        }
+    }
+
+    /** Uses pending frames while the next expected seq is there. Before the first frame nothing is expected. */
+    private void useConsecutivePending(String camera, Collector<Clip> out) throws Exception {
+        ClipFrame previous = last.value();
+        while (previous != null) {
+            ValidatedFrame next = pending.get(previous.seq() + 1);
+            if (next == null) {
+                return;
+            }
+            pending.remove(next.seq());
+            place(camera, next, out);
+            previous = last.value();
+        }
+    }
+
+    /** Puts a frame in order after the last one: fills a small gap before it, restarts on a big one. */
+    private void place(String camera, ValidatedFrame frame, Collector<Clip> out) throws Exception {
+        ClipFrame previous = last.value();
+        if (previous != null) {
+            long missing = frame.seq() - previous.seq() - 1;
+            if (missing > maxGap) {
+                clipsRestarted.inc();
+                window.clear();
+                windowStart.clear();
+            } else {
+                for (long seq = previous.seq() + 1; seq < frame.seq(); seq++) {
+                    append(camera, previous.fillFor(seq), out);
+                    framesFilled.inc();
+                }
+            }
+        }
+        append(camera, ClipFrame.of(frame), out);
+    }
+
+    private void append(String camera, ClipFrame frame, Collector<Clip> out) throws Exception {
+        window.put(frame.seq(), frame);
+        last.update(frame);
+        Long start = windowStart.value();
+        if (start == null) {
+            start = frame.seq();
+            windowStart.update(start);
+        }
+        if (frame.seq() - start + 1 == clipLength) {
+            out.collect(clip(camera, start, frame.seq()));
+            clipsEmitted.inc();
+            for (long seq = start; seq < start + stride; seq++) {
+                window.remove(seq);
+            }
+            windowStart.update(start + stride);
+        }
+    }
+
+    private Clip clip(String camera, long firstSeq, long lastSeq) throws Exception {
+        ClipFrame first = window.get(firstSeq);
+        int frameBytes = first.pixels().length;
+        byte[] pixels = new byte[clipLength * frameBytes];
+        int filled = 0;
+        long endTime = first.captureTime();
+        for (long seq = firstSeq; seq <= lastSeq; seq++) {
+            ClipFrame frame = window.get(seq);
+            if (frame.pixels().length != frameBytes) {
+                throw new IllegalStateException("frames of one clip differ in size: " + frame.pixels().length
+                        + " != " + frameBytes + " bytes (the validator resizes every frame to the model's size)");
+            }
+            System.arraycopy(frame.pixels(), 0, pixels, (int) (seq - firstSeq) * frameBytes, frameBytes);
+            filled += frame.filled() ? 1 : 0;
+            endTime = frame.captureTime();
+        }
+        return new Clip(camera, firstSeq, lastSeq, first.captureTime(), endTime, filled, pixels);
+    }
+
+    private void armReleaseTimer(Context ctx) throws Exception {
+        Long armed = releaseTimer.value();
+        long earliest = Long.MAX_VALUE;
+        for (ValidatedFrame frame : pending.values()) {
+            earliest = Math.min(earliest, frame.captureTime());
+        }
+        if (armed != null && armed == earliest) {
+            return;
+        }
+        if (armed != null) {
+            ctx.timerService().deleteEventTimeTimer(armed);
+            releaseTimer.clear();
+        }
+        if (earliest != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(earliest);
+            releaseTimer.update(earliest);
+        }
+    }
+
+    private void touchIdleTimer(Context ctx) throws Exception {
+        Long armed = idleTimer.value();
+        if (armed != null) {
+            ctx.timerService().deleteProcessingTimeTimer(armed);
+        }
+        long expiry = ctx.timerService().currentProcessingTime() + idleTimeoutMs;
+        ctx.timerService().registerProcessingTimeTimer(expiry);
+        idleTimer.update(expiry);
+    }
+
+    /** Forgets an idle camera entirely: its partial clip, waiting frames, state and timers. */
+    private void expire(OnTimerContext ctx) throws Exception {
+        Long armed = releaseTimer.value();
+        if (armed != null) {
+            ctx.timerService().deleteEventTimeTimer(armed);
+        }
+        pending.clear();
+        window.clear();
+        windowStart.clear();
+        last.clear();
+        releaseTimer.clear();
+        idleTimer.clear();
+        camerasExpired.inc();
+    }
+
+    private void refuseLate(Context ctx, ValidatedFrame frame, String why) {
+        framesLate.inc();
+        ctx.output(DeadLetters.OUTPUT, DeadLetters.of(frame, DeadLetterReason.LATE,
+                "frame " + frame.seq() + " of camera " + frame.cameraId() + " is late: " + why,
+                ctx.timerService().currentProcessingTime()));
+    }
+}

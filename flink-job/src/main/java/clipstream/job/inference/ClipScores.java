@@ -1,0 +1,19 @@
+package clipstream.job.inference;
+
+import clipstream.schema.LabelScore;
+import java.util.List;
+
+/** The labels a model gave one clip, most likely first (never empty). */
+public record ClipScores(List<LabelScore> topK) {
+
+    public ClipScores {
+        if (topK == null || topK.isEmpty()) {
+            throw new IllegalArgumentException("a classification has at least one label");
+        }
+        topK = List.copyOf(topK);
+    }
+
+    public LabelScore best() {
+        return topK.get(0);
+    }
+}

@@ -1,0 +1,32 @@
+package clipstream.job.records;
+
+import java.util.Objects;
+
+/**
+ * A run of consecutive frames of one camera, ready for the model: {@code pixels} holds
+ * frames×height×width×3 bytes, uint8 RGB, laid out [t][y][x][c] as the classifier expects.
+ */
+public record Clip(String cameraId, long firstSeq, long lastSeq, long startTime, long endTime, int framesFilled,
+                   byte[] pixels) {
+
+    public int frames() {
+        return (int) (lastSeq - firstSeq + 1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Clip other && firstSeq == other.firstSeq && lastSeq == other.lastSeq
+                && startTime == other.startTime && endTime == other.endTime && framesFilled == other.framesFilled
+                && Objects.equals(cameraId, other.cameraId) && java.util.Arrays.equals(pixels, other.pixels);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cameraId, firstSeq, lastSeq);
+    }
+
+    @Override
+    public String toString() {
+        return "Clip[" + cameraId + " #" + firstSeq + "..#" + lastSeq + ", filled " + framesFilled + "]";
+    }
+}

@@ -1,0 +1,32 @@
+package clipstream.job.source;
+
+import clipstream.job.records.RawRecord;
+import clipstream.schema.Frame;
+import clipstream.schema.codec.RecordDecodeException;
+import clipstream.schema.codec.RecordDecoder;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+
+/**
+ * Event time of a raw frame record: its {@code capture_time}. A record that does not decode gets
+ * {@link Long#MIN_VALUE}, so it never moves the watermark (the validator dead-letters it).
+ *
+ * <p>This reads the record once more than the validator does; decoding a frame is a few microseconds next to
+ * its JPEG, and it keeps per-partition watermarks in the source, where idleness works per partition.
+ */
+public final class CaptureTimeAssigner implements SerializableTimestampAssigner<RawRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private transient RecordDecoder<Frame> decoder;
+
+    @Override
+    public long extractTimestamp(RawRecord record, long kafkaTimestamp) {
+        if (decoder == null) {
+            decoder = RecordDecoder.of(Frame.class);
+        }
+        try {
+            return decoder.decode(record.value()).getCaptureTime().toEpochMilli();
+        } catch (RecordDecodeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+}

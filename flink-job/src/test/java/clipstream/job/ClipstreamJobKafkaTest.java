@@ -1,0 +1,289 @@
+package clipstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clipstream.job.config.BatchSettings;
+import clipstream.job.config.ClipSettings;
+import clipstream.job.config.ConfigException;
+import clipstream.job.config.JobConfig;
+import clipstream.job.config.KafkaSettings;
+import clipstream.job.config.ModelSettings;
+import clipstream.job.config.RuntimeSettings;
+import clipstream.job.frames.FrameSize;
+import clipstream.job.functions.BrightnessClassifier;
+import clipstream.job.sink.KafkaSinks;
+import clipstream.job.sink.TransactionTimeoutCheck;
+import clipstream.job.source.FrameSource;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
+import clipstream.schema.Frame;
+import clipstream.schema.FrameEncoding;
+import clipstream.schema.codec.RecordDecoder;
+import clipstream.schema.codec.RecordEncoder;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole topology on a real in-JVM Kafka broker (KRaft) and a Flink MiniCluster, exactly-once, with a
+ * simple brightness model standing in for the Conv3D network so that the expected labels are known exactly.
+ */
+class ClipstreamJobKafkaTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final int CLIP = 8;
+    private static final int STRIDE = 4;
+    private static final int FRAMES_PER_CAMERA = 40;
+    private static final FrameSize MODEL_SIZE = new FrameSize(8, 8);
+    private static final RecordEncoder<Frame> FRAMES = RecordEncoder.of(Frame.class);
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static KafkaClusterTestKit kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+    }
+
+    static String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static KafkaSettings kafkaSettings(String run, DeliveryGuarantee delivery, Duration transactionTimeout) {
+        return new KafkaSettings(kafka.bootstrapServers(), "frames-" + run, "clip-events-" + run, "frames-dlq-" + run,
+                "clipstream-" + run, delivery, "clipstream-" + run, transactionTimeout, Map.of());
+    }
+
+    private static JobConfig config(KafkaSettings kafkaSettings) {
+        return new JobConfig(kafkaSettings,
+                new ClipSettings(CLIP, STRIDE, 2, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMinutes(5),
+                        1 << 20),
+                new ModelSettings("unused", "brightness", "v1", "cpu", 1, 1, 2),
+                new BatchSettings(4, Duration.ofMillis(50)),
+                new RuntimeSettings(2, Duration.ofMillis(300), null));
+    }
+
+    static void createTopicsFor(KafkaSettings settings) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(settings.framesTopic(), 2, (short) 1),
+                    new NewTopic(settings.eventsTopic(), 2, (short) 1),
+                    new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void camerasInExactlyTheExpectedEventsOutAndBadRecordsDeadLettered() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings settings = kafkaSettings(run, DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMinutes(1));
+        createTopicsFor(settings);
+        // cam-0/cam-2 bright, cam-1/cam-3 dark; cam-0/1 send RGB24, cam-2/3 JPEG; cam-1 loses frame 20
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int seq = 0; seq < FRAMES_PER_CAMERA; seq++) {
+            for (int camera = 0; camera < 4; camera++) {
+                if (camera == 1 && seq == 20) {
+                    continue;
+                }
+                int level = camera % 2 == 0 ? 220 : 30;
+                Frame frame = camera < 2 ? rgbFrame("cam-" + camera, seq, 16, 16, level)
+                        : jpegFrame("cam-" + camera, seq, 16, 16, new Color(level, level, level));
+                records.add(record(settings.framesTopic(), frame.getCameraId(), FRAMES.toBytes(frame)));
+            }
+        }
+        records.add(record(settings.framesTopic(), "cam-0", "not a frame".getBytes(StandardCharsets.UTF_8)));
+        Frame corrupt = rgbFrame("cam-2", 1000, 16, 16, 0);
+        corrupt.setEncoding(FrameEncoding.JPEG);
+        records.add(record(settings.framesTopic(), "cam-2", FRAMES.toBytes(corrupt)));
+        records.add(record(settings.framesTopic(), "bad camera",
+                FRAMES.toBytes(rgbFrame("bad camera", 0, 16, 16, 100))));
+        Frame wrongSize = rgbFrame("cam-3", 1001, 16, 16, 0);
+        wrongSize.setData(ByteBuffer.wrap(new byte[100]));
+        records.add(record(settings.framesTopic(), "cam-3", FRAMES.toBytes(wrongSize)));
+        produce(records);
+
+        BrightnessClassifier model = new BrightnessClassifier("kafka-e2e-" + run);
+        ClipstreamJob job = new ClipstreamJob(config(settings), MODEL_SIZE,
+                FrameSource.kafkaUntil(settings, OffsetsInitializer.latest()), model,
+                KafkaSinks.events(settings), KafkaSinks.deadLetters(settings));
+        runToCompletion(job);
+
+        List<ClipEvent> events = readCommitted(settings.eventsTopic(), RecordDecoder.of(ClipEvent.class));
+        int clipsPerCamera = (FRAMES_PER_CAMERA - CLIP) / STRIDE + 1;
+        assertThat(events).hasSize(4 * clipsPerCamera);
+        assertThat(events).extracting(ClipEvent::getEventId).doesNotHaveDuplicates();
+        Map<String, List<Long>> firstSeqs = new HashMap<>();
+        for (ClipEvent event : events) {
+            firstSeqs.computeIfAbsent(event.getCameraId(), c -> new ArrayList<>()).add(event.getFirstSeq());
+            int camera = Integer.parseInt(event.getCameraId().substring(4));
+            assertThat(event.getLabel()).isEqualTo(camera % 2 == 0 ? "bright" : "dark");
+            assertThat(event.getLastSeq()).isEqualTo(event.getFirstSeq() + CLIP - 1);
+            // a clip that starts on the lost frame starts on its stand-in: frame 19, repeated
+            long firstShown = camera == 1 && event.getFirstSeq() == 20 ? 19 : event.getFirstSeq();
+            assertThat(event.getStartTime()).isEqualTo(Instant.ofEpochMilli(T0 + firstShown * 40));
+            boolean spansTheLostFrame = camera == 1 && event.getFirstSeq() <= 20 && 20 <= event.getLastSeq();
+            assertThat(event.getFramesFilled()).as("frames filled in %s", event).isEqualTo(spansTheLostFrame ? 1 : 0);
+            assertThat(event.getModelName()).isEqualTo("brightness");
+        }
+        List<Long> expectedFirstSeqs = new ArrayList<>();
+        for (long first = 0; first + CLIP <= FRAMES_PER_CAMERA; first += STRIDE) {
+            expectedFirstSeqs.add(first);
+        }
+        assertThat(firstSeqs).containsOnlyKeys("cam-0", "cam-1", "cam-2", "cam-3");
+        firstSeqs.values().forEach(seqs -> assertThat(seqs).containsExactlyElementsOf(expectedFirstSeqs));
+        assertThat(model.batches()).allMatch(size -> size >= 1 && size <= 4);
+
+        List<DeadLetter> letters = readCommitted(settings.deadLetterTopic(), RecordDecoder.of(DeadLetter.class));
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
+                DeadLetterReason.UNDECODABLE, DeadLetterReason.CORRUPT_IMAGE, DeadLetterReason.INVALID_CAMERA_ID,
+                DeadLetterReason.INVALID_FRAME);
+        assertThat(letters).allSatisfy(letter -> {
+            assertThat(letter.getSourceTopic()).isEqualTo(settings.framesTopic());
+            assertThat(letter.getValue()).isNotNull();
+        });
+    }
+
+    @Test
+    void transactionTimeoutAboveTheBrokersMaximumIsRefusedBeforeStart() {
+        KafkaSettings tooLong = kafkaSettings("t", DeliveryGuarantee.EXACTLY_ONCE, Duration.ofHours(1));
+        assertThatThrownBy(() -> TransactionTimeoutCheck.verify(tooLong, Duration.ofSeconds(20)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--transaction-timeout")
+                .hasMessageContaining("transaction.max.timeout.ms");
+
+        TransactionTimeoutCheck.verify(kafkaSettings("t", DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMinutes(15)),
+                Duration.ofSeconds(20));
+        TransactionTimeoutCheck.verify(kafkaSettings("t", DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofHours(1)),
+                Duration.ofSeconds(20));
+    }
+
+    /** Runs a bounded job to its end; any failure fails the job at once (no restarts) and so the test. */
+    static void runToCompletion(ClipstreamJob job) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration noRestarts = new Configuration();
+        noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(noRestarts);
+        JobClient client = job.start(env);
+        client.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+    }
+
+    static Frame rgbFrame(String camera, long seq, int width, int height, int level) {
+        byte[] data = new byte[width * height * 3];
+        Arrays.fill(data, (byte) level);
+        return frame(camera, seq, width, height, FrameEncoding.RGB24, data);
+    }
+
+    static Frame frame(String camera, long seq, int width, int height, FrameEncoding encoding, byte[] data) {
+        return Frame.newBuilder().setCameraId(camera).setSeq(seq)
+                .setCaptureTime(Instant.ofEpochMilli(T0 + seq * 40)).setWidth(width).setHeight(height)
+                .setEncoding(encoding).setData(ByteBuffer.wrap(data)).build();
+    }
+
+    private static Frame jpegFrame(String camera, long seq, int width, int height, Color color) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return frame(camera, seq, width, height, FrameEncoding.JPEG, out.toByteArray());
+    }
+
+    static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        Properties config = new Properties();
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        config.put("acks", "all");
+        config.put("max.request.size", Integer.toString(4 << 20));
+        try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (var record : records) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed record of a topic, decoded; reads up to the end offsets (read_committed: the LSO). */
+    static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(String topic,
+            RecordDecoder<T> decoder) throws Exception {
+        Properties config = new Properties();
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        config.put("isolation.level", "read_committed");
+        config.put("enable.auto.commit", "false");
+        List<T> values = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                assertThat(System.nanoTime()).as("reading %s up to %s", topic, end).isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(decoder.decode(record.value()));
+                }
+            }
+        }
+        return values;
+    }
+}

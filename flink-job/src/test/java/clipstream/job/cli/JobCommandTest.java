@@ -1,0 +1,93 @@
+package clipstream.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clipstream.job.config.ConfigException;
+import clipstream.job.config.JobConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class JobCommandTest {
+
+    private static JobConfig parse(String... args) {
+        CommandLine cli = JobCommand.commandLine(args);
+        cli.parseArgs(args);
+        return ((JobCommand) cli.getCommand()).config();
+    }
+
+    @Test
+    void defaultsMatchTheArchitecture() {
+        JobConfig config = parse("--bootstrap", "127.0.0.1:9092");
+        assertThat(config.kafka().framesTopic()).isEqualTo("frames");
+        assertThat(config.kafka().eventsTopic()).isEqualTo("clip-events");
+        assertThat(config.kafka().deadLetterTopic()).isEqualTo("frames-dlq");
+        assertThat(config.kafka().delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(config.clips().clipLength()).as("the model's").isZero();
+        assertThat(config.clips().stride()).isEqualTo(16);
+        assertThat(config.model().name()).isEqualTo("c3d-small");
+        assertThat(config.model().version()).as("CURRENT").isNull();
+    }
+
+    @Test
+    void flagsAndKafkaPassthroughAreRead() {
+        JobConfig config = parse("--bootstrap", "b:9092", "--delivery", "at-least-once", "--stride", "32",
+                "--batch-timeout-ms", "250", "--idle-timeout", "90s", "--kafka.security.protocol=SASL_SSL",
+                "--kafka.sasl.mechanism", "PLAIN");
+        assertThat(config.kafka().delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(config.clips().stride()).isEqualTo(32);
+        assertThat(config.batching().timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.clips().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void propertiesFileFillsInAndFlagsWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "bootstrap=file:9092\nbatch-size=16\nstride=8\nkafka.security.protocol=SSL\n");
+        JobConfig config = parse("--config", file.toString(), "--stride", "4");
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("file:9092");
+        assertThat(config.batching().size()).isEqualTo(16);
+        assertThat(config.clips().stride()).isEqualTo(4);
+        assertThat(config.kafka().clientProperties()).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void unknownSettingInTheFileIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "bootstrap=b:9092\nbatch-sise=16\n");
+        assertThatThrownBy(() -> JobCommand.commandLine("--config", file.toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("batch-sise");
+    }
+
+    @Test
+    void badValuesFailAtStartNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--clip-length", "32", "--stride", "64"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--stride");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--delivery", "maybe"))
+                .hasMessageContaining("--delivery");
+        assertThatThrownBy(() -> parse("--stride", "8")).hasMessageContaining("--bootstrap");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--nonsense", "1"))
+                .hasMessageContaining("unknown option '--nonsense'");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--out-of-orderness", "soon"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void missingModelExitsWithAMessageNamingTheFlags(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = JobCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--bootstrap", "127.0.0.1:9", "--model-store", dir.toString(), "--dry-run");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--model");
+    }
+}

@@ -1,0 +1,223 @@
+package clipstream.job.functions;
+
+import static clipstream.job.functions.TestFrames.captureTime;
+import static clipstream.job.functions.TestFrames.frame;
+import static clipstream.job.functions.TestFrames.range;
+import static clipstream.job.functions.TestFrames.seqsShown;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.job.records.Clip;
+import clipstream.job.records.DeadLetters;
+import clipstream.job.records.ValidatedFrame;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClipAssemblerTest {
+    private static final Duration IDLE = Duration.ofSeconds(30);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ValidatedFrame, Clip> harness;
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void start(int clipLength, int stride, int maxGap) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ClipAssembler(clipLength, stride, maxGap, IDLE), ValidatedFrame::cameraId, Types.STRING);
+        harness.setProcessingTime(0);
+    }
+
+    private void send(String camera, long... seqs) throws Exception {
+        for (long seq : seqs) {
+            harness.processElement(new StreamRecord<>(frame(camera, seq), captureTime(seq)));
+        }
+    }
+
+    private void watermarkAt(long seq) throws Exception {
+        harness.processWatermark(captureTime(seq));
+    }
+
+    private List<Clip> clips() {
+        return harness.extractOutputValues();
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var side = harness.getSideOutput(DeadLetters.OUTPUT);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void halfOverlappingClipsStartEverySixteenFrames() throws Exception {
+        start(32, 16, 2);
+        send("cam-1", range(0, 79));
+        watermarkAt(0);
+
+        assertThat(clips()).extracting(Clip::firstSeq, Clip::lastSeq).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0L, 31L), org.assertj.core.groups.Tuple.tuple(16L, 47L),
+                org.assertj.core.groups.Tuple.tuple(32L, 63L), org.assertj.core.groups.Tuple.tuple(48L, 79L));
+        for (Clip clip : clips()) {
+            assertThat(seqsShown(clip)).containsExactly(range(clip.firstSeq(), clip.lastSeq()));
+            assertThat(clip.framesFilled()).isZero();
+            assertThat(clip.cameraId()).isEqualTo("cam-1");
+            assertThat(clip.startTime()).isEqualTo(captureTime(clip.firstSeq()));
+            assertThat(clip.endTime()).isEqualTo(captureTime(clip.lastSeq()));
+        }
+    }
+
+    @Test
+    void strideEqualToLengthGivesTumblingClips() throws Exception {
+        start(32, 32, 2);
+        send("cam-1", range(0, 100));
+        watermarkAt(0);
+
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L, 32L, 64L);
+        assertThat(clips()).extracting(Clip::lastSeq).containsExactly(31L, 63L, 95L);
+    }
+
+    @Test
+    void firstFramesWaitForTheWatermarkThenFollowInOrder() throws Exception {
+        start(4, 4, 0);
+        send("cam-1", range(0, 3));
+        assertThat(clips()).as("the first frame waits until nothing earlier can come").isEmpty();
+
+        watermarkAt(0);
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L);
+        send("cam-1", range(4, 7));
+        assertThat(clips()).as("later frames in order are used at once").extracting(Clip::firstSeq)
+                .containsExactly(0L, 4L);
+    }
+
+    @Test
+    void outOfOrderFramesWithinTheBoundAreReordered() throws Exception {
+        start(32, 32, 2);
+        send("cam-1", 0, 1, 2, 4, 3, 5, 8, 6, 7, 9);
+        watermarkAt(0);
+        send("cam-1", 12, 10, 11);
+        send("cam-1", range(13, 31));
+
+        assertThat(clips()).hasSize(1);
+        assertThat(seqsShown(clips().get(0))).containsExactly(range(0, 31));
+        assertThat(clips().get(0).framesFilled()).isZero();
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void duplicateFramesAreDroppedOnce() throws Exception {
+        start(8, 8, 2);
+        send("cam-1", 0, 0, 1, 2);
+        watermarkAt(0);
+        send("cam-1", 2, 1, 3, 5, 5, 4, 4, 6, 7, 7);
+
+        assertThat(clips()).hasSize(1);
+        assertThat(seqsShown(clips().get(0))).containsExactly(range(0, 7));
+        assertThat(deadLetters()).as("duplicates are not late frames").isEmpty();
+    }
+
+    @Test
+    void smallGapIsFilledWithThePreviousFrameAndCounted() throws Exception {
+        start(16, 16, 2);
+        send("cam-1", range(0, 9));
+        send("cam-1", range(12, 20));
+        watermarkAt(11);
+        assertThat(clips()).as("10 and 11 may still come").isEmpty();
+
+        watermarkAt(12);
+        assertThat(clips()).hasSize(1);
+        Clip clip = clips().get(0);
+        assertThat(clip.firstSeq()).isZero();
+        assertThat(clip.lastSeq()).isEqualTo(15);
+        assertThat(clip.framesFilled()).isEqualTo(2);
+        assertThat(seqsShown(clip)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 15);
+    }
+
+    @Test
+    void gapLongerThanMaxGapRestartsTheClip() throws Exception {
+        start(8, 8, 2);
+        send("cam-1", range(0, 4));
+        send("cam-1", range(8, 20));
+        watermarkAt(8);
+
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(8L);
+        assertThat(seqsShown(clips().get(0))).containsExactly(range(8, 15));
+        assertThat(clips().get(0).framesFilled()).isZero();
+    }
+
+    @Test
+    void camerasAreAssembledIndependently() throws Exception {
+        start(4, 4, 0);
+        for (long seq = 0; seq < 8; seq++) {
+            send("cam-a", seq);
+            send("cam-b", seq + 100);
+        }
+        harness.processWatermark(Long.MAX_VALUE - 1);
+
+        assertThat(clips()).extracting(Clip::cameraId, Clip::firstSeq).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("cam-a", 0L), org.assertj.core.groups.Tuple.tuple("cam-a", 4L),
+                org.assertj.core.groups.Tuple.tuple("cam-b", 100L), org.assertj.core.groups.Tuple.tuple("cam-b", 104L));
+    }
+
+    @Test
+    void idleCameraLosesItsPartialClipAndAllStateAndTimers() throws Exception {
+        start(32, 16, 2);
+        send("cam-1", range(0, 20));
+        watermarkAt(0);
+        send("cam-1", 25); // waits in pending, with an event-time timer
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(IDLE.toMillis() - 1);
+        assertThat(harness.numKeyedStateEntries()).as("not idle yet").isPositive();
+
+        harness.setProcessingTime(IDLE.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(clips()).isEmpty();
+
+        // the camera comes back: a fresh start, nothing of the old clip in it
+        send("cam-1", range(100, 131));
+        watermarkAt(100);
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(100L);
+    }
+
+    @Test
+    void frameBehindTheWatermarkIsDeadLetteredAsLate() throws Exception {
+        start(8, 8, 2);
+        send("cam-1", range(0, 3));
+        watermarkAt(30);
+        send("cam-2", 12); // capture time behind the watermark
+
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.LATE);
+            assertThat(letter.getSourceOffset()).isEqualTo(1012);
+            assertThat(letter.getMessage()).contains("behind the watermark");
+        });
+    }
+
+    @Test
+    void missingFrameArrivingAfterItWasFilledIsDeadLetteredAsLate() throws Exception {
+        start(8, 8, 2);
+        send("cam-1", 0, 1, 3, 4);
+        watermarkAt(3);  // 2 is filled
+        send("cam-1", 2);
+
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.LATE);
+        send("cam-1", LongStream.rangeClosed(5, 7).toArray());
+        assertThat(clips()).singleElement().satisfies(clip -> {
+            assertThat(clip.framesFilled()).isEqualTo(1);
+            assertThat(seqsShown(clip)).containsExactly(0, 1, 1, 3, 4, 5, 6, 7);
+        });
+    }
+}

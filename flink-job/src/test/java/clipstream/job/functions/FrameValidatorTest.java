@@ -1,0 +1,243 @@
+package clipstream.job.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.job.frames.FrameSize;
+import clipstream.job.records.DeadLetters;
+import clipstream.job.records.RawRecord;
+import clipstream.job.records.ValidatedFrame;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
+import clipstream.schema.Frame;
+import clipstream.schema.FrameEncoding;
+import clipstream.schema.codec.RecordEncoder;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FrameValidatorTest {
+    private static final FrameSize MODEL_SIZE = new FrameSize(4, 4);
+    private static final int MAX_FRAME_BYTES = 64 * 64 * 3;
+    private static final long T0 = 1_700_000_000_000L;
+    private static final RecordEncoder<Frame> ENCODER = RecordEncoder.of(Frame.class);
+
+    private OneInputStreamOperatorTestHarness<RawRecord, ValidatedFrame> harness;
+    private long offset;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new FrameValidator(MODEL_SIZE, MAX_FRAME_BYTES));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static Frame frame(String camera, int width, int height, FrameEncoding encoding, byte[] data) {
+        return Frame.newBuilder().setCameraId(camera).setSeq(7).setCaptureTime(Instant.ofEpochMilli(T0))
+                .setWidth(width).setHeight(height).setEncoding(encoding).setData(ByteBuffer.wrap(data)).build();
+    }
+
+    private static byte[] rgb(int width, int height, int r, int g, int b) {
+        byte[] data = new byte[width * height * 3];
+        for (int i = 0; i < data.length; i += 3) {
+            data[i] = (byte) r;
+            data[i + 1] = (byte) g;
+            data[i + 2] = (byte) b;
+        }
+        return data;
+    }
+
+    private static byte[] jpeg(int width, int height, Color color) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+
+    private RawRecord send(byte[] value) throws Exception {
+        RawRecord record = new RawRecord("frames", 3, offset++, T0, "cam-1".getBytes(StandardCharsets.UTF_8), value);
+        harness.processElement(new StreamRecord<>(record, T0));
+        return record;
+    }
+
+    private RawRecord send(Frame frame) throws Exception {
+        return send(ENCODER.toBytes(frame));
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var side = harness.getSideOutput(DeadLetters.OUTPUT);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private DeadLetterReason onlyReason() {
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).hasSize(1);
+        return deadLetters().get(0).getReason();
+    }
+
+    @Test
+    void rgbFrameOfTheModelSizePassesUnchanged() throws Exception {
+        byte[] pixels = rgb(4, 4, 10, 20, 30);
+        send(frame("cam-1", 4, 4, FrameEncoding.RGB24, pixels));
+
+        assertThat(deadLetters()).isEmpty();
+        ValidatedFrame frame = harness.extractOutputValues().get(0);
+        assertThat(frame.cameraId()).isEqualTo("cam-1");
+        assertThat(frame.seq()).isEqualTo(7);
+        assertThat(frame.captureTime()).isEqualTo(T0);
+        assertThat(frame.pixels()).containsExactly(pixels);
+        assertThat(frame.sourcePartition()).isEqualTo(3);
+    }
+
+    @Test
+    void largerRgbFrameIsResizedToTheModelSizeKeepingItsColour() throws Exception {
+        send(frame("cam-1", 16, 12, FrameEncoding.RGB24, rgb(16, 12, 200, 100, 50)));
+
+        byte[] pixels = harness.extractOutputValues().get(0).pixels();
+        assertThat(pixels).hasSize(MODEL_SIZE.rgbBytes()).containsExactly(rgb(4, 4, 200, 100, 50));
+    }
+
+    @Test
+    void jpegFrameIsDecodedAndResized() throws Exception {
+        send(frame("cam-1", 32, 24, FrameEncoding.JPEG, jpeg(32, 24, new Color(220, 40, 40))));
+
+        byte[] pixels = harness.extractOutputValues().get(0).pixels();
+        assertThat(pixels).hasSize(MODEL_SIZE.rgbBytes());
+        for (int i = 0; i < pixels.length; i += 3) {
+            assertThat(Byte.toUnsignedInt(pixels[i])).isBetween(200, 240);
+            assertThat(Byte.toUnsignedInt(pixels[i + 1])).isBetween(20, 60);
+            assertThat(Byte.toUnsignedInt(pixels[i + 2])).isBetween(20, 60);
+        }
+    }
+
+    @Test
+    void bytesThatAreNotAFrameAreUndecodable() throws Exception {
+        RawRecord record = send("hello, not avro".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+        DeadLetter letter = deadLetters().get(0);
+        assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(record.value()));
+        assertThat(letter.getKey()).isEqualTo(ByteBuffer.wrap(record.key()));
+        assertThat(letter.getSourceTopic()).isEqualTo("frames");
+        assertThat(letter.getSourcePartition()).isEqualTo(3);
+        assertThat(letter.getSourceOffset()).isEqualTo(record.offset());
+    }
+
+    @Test
+    void emptyAndTruncatedRecordsAreUndecodable() throws Exception {
+        byte[] whole = ENCODER.toBytes(frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        send(new byte[0]);
+        send(Arrays.copyOf(whole, whole.length - 5));
+        send((byte[]) null);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.UNDECODABLE)
+                .hasSize(3);
+    }
+
+    @Test
+    void unknownSchemaFingerprintIsUnknownSchema() throws Exception {
+        byte[] bytes = ENCODER.toBytes(frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        bytes[5] ^= 0x5A; // inside the 8-byte fingerprint after the 0xC3 0x01 marker
+
+        send(bytes);
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void rgbDataOfTheWrongSizeIsAnInvalidFrame() throws Exception {
+        send(frame("cam-1", 4, 4, FrameEncoding.RGB24, new byte[4 * 4 * 3 - 1]));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+        assertThat(deadLetters().get(0).getMessage()).contains("needs 48 bytes, got 47");
+    }
+
+    @Test
+    void nonPositiveSizeIsAnInvalidFrame() throws Exception {
+        send(frame("cam-1", 0, 4, FrameEncoding.RGB24, new byte[0]));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+    }
+
+    @Test
+    void jpegOfAnotherSizeThanDeclaredIsAnInvalidFrame() throws Exception {
+        send(frame("cam-1", 8, 8, FrameEncoding.JPEG, jpeg(16, 16, Color.BLUE)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+    }
+
+    @Test
+    void jpegThatDoesNotDecodeIsACorruptImage() throws Exception {
+        send(frame("cam-1", 8, 8, FrameEncoding.JPEG, "not a jpeg at all".getBytes(StandardCharsets.UTF_8)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.CORRUPT_IMAGE);
+    }
+
+    @Test
+    void truncatedJpegIsACorruptImage() throws Exception {
+        byte[] whole = jpeg(32, 32, Color.GREEN);
+        send(frame("cam-1", 32, 32, FrameEncoding.JPEG, Arrays.copyOf(whole, whole.length / 2)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.CORRUPT_IMAGE);
+    }
+
+    @Test
+    void frameAboveTheSizeLimitIsOversize() throws Exception {
+        send(frame("cam-1", 65, 64, FrameEncoding.RGB24, new byte[65 * 64 * 3]));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.OVERSIZE);
+    }
+
+    @Test
+    void jpegDeclaringAHugeImageIsOversizeBeforeItIsDecoded() throws Exception {
+        send(frame("cam-1", 40_000, 40_000, FrameEncoding.JPEG, jpeg(8, 8, Color.RED)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.OVERSIZE);
+    }
+
+    @Test
+    void emptyCameraIdIsInvalid() throws Exception {
+        send(frame("", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_CAMERA_ID);
+    }
+
+    @Test
+    void absurdCameraIdsAreInvalid() throws Exception {
+        send(frame("x".repeat(129), 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        send(frame("cam 1; drop table", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        send(frame("cam\u0000", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.INVALID_CAMERA_ID, DeadLetterReason.INVALID_CAMERA_ID,
+                        DeadLetterReason.INVALID_CAMERA_ID);
+        assertThat(deadLetters().get(2).getMessage()).contains("\\u0000");
+    }
+
+    @Test
+    void frameBehindTheWatermarkIsLate() throws Exception {
+        harness.processWatermark(T0);
+        send(frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.LATE);
+    }
+
+    @Test
+    void badRecordsDoNotStopGoodOnesAfterThem() throws Exception {
+        send(new byte[] {1, 2, 3});
+        send(frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
+        assertThat(deadLetters()).hasSize(1);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+}

@@ -1,0 +1,39 @@
+package clipstream.model.cli;
+
+import clipstream.model.zoo.InputShape;
+import clipstream.model.zoo.ModelZoo;
+import clipstream.model.zoo.NetworkPlan;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints an architecture's layers with output shapes, parameters and multiply-adds. */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Per-layer output shapes, parameters and multiply-adds of an architecture.")
+final class DescribeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ARCHITECTURE", description = "One of: seed-conv3d, c3d, c3d-small, frame2d")
+    String architecture;
+
+    @Option(names = "--input", paramLabel = "TxHxWxC", description = "Input clip shape (default: the architecture's)")
+    String input;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Number of classes. Default: ${DEFAULT-VALUE}")
+    int classes;
+
+    @Override
+    public Integer call() {
+        InputShape shape = input != null ? InputShape.parse(input) : defaultInput(architecture);
+        System.out.print(NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes)).describe());
+        return 0;
+    }
+
+    static InputShape defaultInput(String architecture) {
+        InputShape shape = ModelZoo.DEFAULT_INPUT.get(architecture);
+        if (shape == null) {
+            throw new IllegalArgumentException("Unknown architecture '" + architecture + "'; known: " + ModelZoo.names());
+        }
+        return shape;
+    }
+}

@@ -1,0 +1,114 @@
+package clipstream.model.cli;
+
+import clipstream.model.data.ClipDataset;
+import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.store.ModelStore;
+import clipstream.model.train.TrainingOptions;
+import clipstream.model.train.TrainingRun;
+import clipstream.model.zoo.InputShape;
+import clipstream.model.zoo.ModelZoo;
+import clipstream.model.zoo.NetworkPlan;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Trains an architecture of the zoo on the motion-actions data and publishes it as the next version. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train an architecture on generated motion-actions clips; store it as the next version.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelCommand.StoreOption store;
+
+    @Parameters(index = "0", paramLabel = "ARCHITECTURE", description = "seed-conv3d, c3d, c3d-small or frame2d")
+    String architecture;
+
+    @Option(names = "--name", description = "Model name in the store (default: the architecture)")
+    String name;
+
+    @Option(names = "--input", paramLabel = "TxHxWxC", description = "Input clip shape (default: the architecture's)")
+    String input;
+
+    @Option(names = "--clips-per-class", defaultValue = "150", description = "Generated clips per class. Default: ${DEFAULT-VALUE}")
+    int clipsPerClass;
+
+    @Option(names = "--data-seed", defaultValue = "7", description = "Seed of the generated data. Default: ${DEFAULT-VALUE}")
+    long dataSeed;
+
+    @Option(names = "--held-out", defaultValue = "0.2", description = "Held-out fraction. Default: ${DEFAULT-VALUE}")
+    double heldOut;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}")
+    double learningRate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initial weights, batch order and dropout. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--patience", defaultValue = "0", description = "Early stopping: epochs without a better held-out accuracy (0: off). Default: ${DEFAULT-VALUE}")
+    int patience;
+
+    @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--set-current", description = "Make the new version the one served by default")
+    boolean setCurrent;
+
+    @Override
+    public Integer call() {
+        if (heldOut <= 0 || heldOut >= 1) {
+            throw new IllegalArgumentException("--held-out must be between 0 and 1, got " + heldOut);
+        }
+        if (clipsPerClass < 2) {
+            throw new IllegalArgumentException("--clips-per-class must be >= 2, got " + clipsPerClass);
+        }
+        InputShape shape = input != null ? InputShape.parse(input) : DescribeCommand.defaultInput(architecture);
+        if (shape.channels() != 3) {
+            throw new IllegalArgumentException("--input must have 3 channels (RGB), got " + shape);
+        }
+        String modelName = ModelStore.validateName(name != null ? name : architecture);
+        TrainingOptions options = new TrainingOptions(epochs, batchSize, learningRate, seed, patience,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        int classes = clipstream.model.data.MotionAction.values().length;
+        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes));
+
+        System.out.printf(Locale.ROOT, "Generating %d motion-actions clips of %s (data seed %d)...%n",
+                clipsPerClass * classes, shape, dataSeed);
+        ClipDataset data = MotionActionsDataset.generate(clipsPerClass, shape.frames(), shape.height(), shape.width(), dataSeed);
+        ClipDataset.Split split = data.split(heldOut, dataSeed);
+        System.out.printf(Locale.ROOT, "Training %s (%,d parameters, %.2f GFLOP per clip) on %d clips, %d held out%n",
+                architecture, plan.totalParams(), 2 * plan.totalMacs() / 1e9, split.train().size(), split.test().size());
+
+        ObjectNode description = JsonNodeFactory.instance.objectNode();
+        description.put("command", "./clipstream model train " + architecture + " --name " + modelName + " --input " + shape
+                + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed + " --held-out " + heldOut
+                + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
+                + " --seed " + seed + " --patience " + patience);
+        description.put("dataset", "motion-actions (generated: clipstream.model.data.MotionActionsDataset)");
+        description.put("data_seed", dataSeed);
+        description.put("clips_per_class", clipsPerClass);
+        description.put("held_out_fraction", heldOut);
+
+        ModelStore models = new ModelStore(store.store);
+        TrainingRun.Outcome outcome = new TrainingRun(models, options, new ProgressBar(System.out))
+                .run(modelName, plan, split, description);
+        System.out.print(outcome.evaluation().report());
+        String version = outcome.model().manifest().version();
+        if (setCurrent) {
+            models.setCurrent(modelName, version);
+        }
+        System.out.printf("Stored %s version %s in %s%s%n", modelName, version, outcome.model().directory(),
+                setCurrent ? " (now CURRENT)" : "");
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package clipstream.model.train;
+
+import clipstream.model.data.ClipDataset;
+import clipstream.model.eval.Evaluation;
+import clipstream.model.eval.Plots;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelPublisher;
+import clipstream.model.store.ModelStore;
+import clipstream.model.zoo.NetworkGraph;
+import clipstream.model.zoo.NetworkPlan;
+import clipstream.model.zoo.Normalization;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run from data to a stored model: normalisation measured on the training split, training,
+ * held-out evaluation, SavedModel export, plots and a sealed manifest published as the next version.
+ */
+public final class TrainingRun {
+    private final ModelStore store;
+    private final TrainingOptions options;
+    private final TrainingListener listener;
+
+    public TrainingRun(ModelStore store, TrainingOptions options, TrainingListener listener) {
+        this.store = store;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** What was trained and where it was stored. */
+    public record Outcome(ModelStore.StoredModel model, Evaluation evaluation, List<EpochStats> history) {
+    }
+
+    /**
+     * Trains {@code plan} on {@code data.train()}, evaluates on {@code data.test()} and publishes the result
+     * as model {@code name}. {@code dataDescription} (dataset, seeds, sizes, command) goes into the manifest.
+     */
+    public Outcome run(String name, NetworkPlan plan, ClipDataset.Split data, ObjectNode dataDescription) {
+        Normalization normalization = measureNormalization(data.train());
+        Trainer.Result result = new Trainer(options, listener).train(plan, normalization, data.train(), data.test());
+        List<String> labels = data.train().labelNames();
+        Evaluation evaluation = Evaluation.of(labels, data.test().labels(), result.heldOutPredictions());
+
+        ModelStore.StoredModel stored = publish(name, plan, normalization, result.weights(), evaluation,
+                result.history(), dataDescription, data.train().size(), data.test().size());
+        return new Outcome(stored, evaluation, result.history());
+    }
+
+    /** Exports {@code weights} and publishes them with a sealed manifest and plots as the next version of {@code name}. */
+    public ModelStore.StoredModel publish(String name, NetworkPlan plan, Normalization normalization,
+                                         Map<String, float[]> weights, Evaluation evaluation, List<EpochStats> history,
+                                         ObjectNode dataDescription, int trainClips, int heldOutClips) {
+        ObjectNode training = JsonNodeFactory.instance.objectNode();
+        training.setAll(dataDescription);
+        training.put("seed", options.seed());
+        training.put("epochs", options.epochs());
+        training.put("epochs_run", history.size());
+        training.put("batch_size", options.batchSize());
+        training.put("learning_rate", options.learningRate());
+        training.put("optimizer", "adam");
+        training.put("loss", "softmax_cross_entropy");
+        training.put("early_stopping_patience", options.patience());
+        training.put("train_clips", trainClips);
+        training.put("held_out_clips", heldOutClips);
+        var epochs = training.putArray("history");
+        for (EpochStats s : history) {
+            epochs.addObject().put("epoch", s.epoch()).put("loss", s.loss()).put("train_accuracy", s.trainAccuracy())
+                    .put("held_out_accuracy", s.heldOutAccuracy()).put("seconds", s.seconds());
+        }
+        List<String> labels = evaluation.labels();
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, name, "0", plan.architecture().name(),
+                plan.architecture().description(), ModelManifest.Input.uint8(plan.architecture().input()), labels,
+                new ModelManifest.NormalizationSpec(normalization.mean(), normalization.std(), true),
+                new ModelManifest.SignatureSpec(SavedModelExporter.SIGNATURE_KEY, NetworkGraph.INPUT_OP,
+                        NetworkGraph.PROBABILITIES_OP, true),
+                plan.totalParams(), plan.totalMacs(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                training, evaluation.toJson(), null);
+        return new ModelPublisher(store).publish(manifest, dir -> {
+            SavedModelExporter.export(plan, normalization, weights, dir);
+            Plots.confusionMatrix(evaluation, name + " (" + plan.architecture().name() + ") held-out confusion",
+                    dir.resolve("confusion.png"));
+            if (!history.isEmpty()) {
+                Plots.trainingCurve(history, name + " (" + plan.architecture().name() + ") training",
+                        dir.resolve("training.png"));
+            }
+        });
+    }
+
+    /** Per-channel mean and standard deviation of the training clips' pixels (sampled). */
+    static Normalization measureNormalization(ClipDataset train) {
+        double[] sum = new double[3];
+        double[] squares = new double[3];
+        long count = 0;
+        int step = Math.max(1, train.size() / 64);
+        for (int i = 0; i < train.size(); i += step) {
+            byte[] clip = train.clips()[i];
+            for (int p = 0; p < clip.length; p += 3 * 7) {
+                for (int c = 0; c < 3; c++) {
+                    double v = clip[p + c] & 0xFF;
+                    sum[c] += v;
+                    squares[c] += v * v;
+                }
+                count++;
+            }
+        }
+        float[] mean = new float[3];
+        float[] std = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double m = sum[c] / count;
+            mean[c] = (float) m;
+            std[c] = (float) Math.max(1.0, Math.sqrt(Math.max(0, squares[c] / count - m * m)));
+        }
+        return new Normalization(mean, std);
+    }
+}

@@ -1,0 +1,32 @@
+package clipstream.model.zoo;
+
+/** The shared layer vocabulary every architecture of the zoo is written in. */
+public sealed interface Layer {
+
+    /** Unique name within an architecture; variables are named {@code <name>/kernel}, {@code <name>/bias}. */
+    String name();
+
+    /** 3-D convolution, stride 1, ReLU after the bias; {@code same} pads by k/2, otherwise valid. */
+    record Conv3D(String name, int filters, int kernelT, int kernelH, int kernelW, boolean same) implements Layer {
+    }
+
+    /** Max pooling with stride equal to the window; {@code same} keeps partial windows (ceil division). */
+    record MaxPool3D(String name, int poolT, int poolH, int poolW, boolean same) implements Layer {
+    }
+
+    /** Keeps one frame (the middle one) of the clip: the input of a single-frame baseline. */
+    record MiddleFrame(String name) implements Layer {
+    }
+
+    /** Flattens T×H×W×C to one vector per clip. */
+    record Flatten(String name) implements Layer {
+    }
+
+    /** Fully connected layer, with ReLU unless it is the output (logits). */
+    record Dense(String name, int units, boolean relu) implements Layer {
+    }
+
+    /** Drops activations with probability {@code rate} while training; identity at inference. */
+    record Dropout(String name, double rate) implements Layer {
+    }
+}

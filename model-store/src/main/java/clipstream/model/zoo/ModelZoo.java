@@ -1,0 +1,103 @@
+package clipstream.model.zoo;
+
+import clipstream.model.zoo.Layer.Conv3D;
+import clipstream.model.zoo.Layer.Dense;
+import clipstream.model.zoo.Layer.Dropout;
+import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.MaxPool3D;
+import clipstream.model.zoo.Layer.MiddleFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The architectures clipstream can build, train and describe. */
+public final class ModelZoo {
+    public static final String SEED_CONV3D = "seed-conv3d";
+    public static final String C3D = "c3d";
+    public static final String C3D_SMALL = "c3d-small";
+    public static final String FRAME2D = "frame2d";
+
+    /** Each architecture's default input, used when none is given. */
+    public static final Map<String, InputShape> DEFAULT_INPUT = Map.of(
+            SEED_CONV3D, new InputShape(32, 64, 64, 3),
+            C3D, new InputShape(16, 112, 112, 3),
+            C3D_SMALL, new InputShape(32, 64, 64, 3),
+            FRAME2D, new InputShape(32, 64, 64, 3));
+
+    private ModelZoo() {
+    }
+
+    public static List<String> names() {
+        return List.of(SEED_CONV3D, C3D, C3D_SMALL, FRAME2D);
+    }
+
+    public static Architecture architecture(String name, InputShape input, int classes) {
+        return switch (name) {
+            case SEED_CONV3D -> seedConv3d(input, classes);
+            case C3D -> c3d(input, classes);
+            case C3D_SMALL -> c3dSmall(input, classes);
+            case FRAME2D -> frame2d(input, classes);
+            default -> throw new IllegalArgumentException("Unknown architecture '" + name + "'; known: " + names());
+        };
+    }
+
+    /** The seed model: two valid 3×3×3 convolutions with 2×2×2 pooling and a 256-unit hidden layer. */
+    static Architecture seedConv3d(InputShape input, int classes) {
+        return new Architecture(SEED_CONV3D, "Conv3D(64)-pool-Conv3D(128)-pool-Dense(256)-Dense(K), valid padding",
+                input, classes, List.of(
+                        conv("conv1", 64, false), pool("pool1", 2, false),
+                        conv("conv2", 128, false), pool("pool2", 2, false),
+                        new Flatten("flatten"),
+                        new Dense("fc1", 256, true),
+                        new Dense("logits", classes, false)));
+    }
+
+    /** C3D (Tran et al. 2015): eight 3×3×3 convolutions, five poolings, two 4096 layers. */
+    static Architecture c3d(InputShape input, int classes) {
+        return new Architecture(C3D, "C3D (Tran et al. 2015)", input, classes, List.of(
+                conv("conv1", 64, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                conv("conv2", 128, true), pool("pool2", 2, false),
+                conv("conv3a", 256, true), conv("conv3b", 256, true), pool("pool3", 2, false),
+                conv("conv4a", 512, true), conv("conv4b", 512, true), pool("pool4", 2, false),
+                conv("conv5a", 512, true), conv("conv5b", 512, true), pool("pool5", 2, true),
+                new Flatten("flatten"),
+                new Dense("fc6", 4096, true), new Dropout("drop6", 0.5),
+                new Dense("fc7", 4096, true), new Dropout("drop7", 0.5),
+                new Dense("logits", classes, false)));
+    }
+
+    /** The C3D family sized for a CPU (16-32-64-64 channels at 32×64×64): the default served model. */
+    static Architecture c3dSmall(InputShape input, int classes) {
+        return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions",
+                input, classes, List.of(
+                        conv("conv1", 16, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                        conv("conv2", 32, true), pool("pool2", 2, false),
+                        conv("conv3", 64, true), pool("pool3", 2, false),
+                        conv("conv4", 64, true), pool("pool4", 2, false),
+                        new Flatten("flatten"),
+                        new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
+                        new Dense("logits", classes, false)));
+    }
+
+    /** The single-frame 2-D baseline: c3d-small's stack with 1×3×3 kernels on the middle frame only. */
+    static Architecture frame2d(InputShape input, int classes) {
+        List<Layer> layers = new ArrayList<>(List.of(
+                new MiddleFrame("middle_frame"),
+                new Conv3D("conv1", 16, 1, 3, 3, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                new Conv3D("conv2", 32, 1, 3, 3, true), new MaxPool3D("pool2", 1, 2, 2, false),
+                new Conv3D("conv3", 64, 1, 3, 3, true), new MaxPool3D("pool3", 1, 2, 2, false),
+                new Conv3D("conv4", 64, 1, 3, 3, true), new MaxPool3D("pool4", 1, 2, 2, false),
+                new Flatten("flatten"),
+                new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
+                new Dense("logits", classes, false)));
+        return new Architecture(FRAME2D, "Single-frame 2-D baseline (middle frame, 1x3x3 kernels)", input, classes, layers);
+    }
+
+    private static Conv3D conv(String name, int filters, boolean same) {
+        return new Conv3D(name, filters, 3, 3, 3, same);
+    }
+
+    private static MaxPool3D pool(String name, int size, boolean same) {
+        return new MaxPool3D(name, size, size, size, same);
+    }
+}

@@ -1,0 +1,183 @@
+package clipstream.model.zoo;
+
+import clipstream.model.zoo.Layer.Conv3D;
+import clipstream.model.zoo.Layer.Dense;
+import clipstream.model.zoo.Layer.Dropout;
+import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.MaxPool3D;
+import clipstream.model.zoo.Layer.MiddleFrame;
+import clipstream.model.zoo.NetworkPlan.VariableSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * A {@link NetworkPlan} built into a TensorFlow graph: a uint8 clip placeholder ({@value #INPUT_OP},
+ * N×T×H×W×C), normalisation from the manifest's values inside the graph, the layers, and the weights as
+ * variables that are set from Java ({@link #assign}) and read back ({@link #read}).
+ *
+ * <p>Feeding uint8 lets the runtime copy frame bytes straight into the input tensor; the float conversion
+ * and normalisation run inside TensorFlow.
+ */
+public final class NetworkGraph {
+    public static final String INPUT_OP = "clips";
+    public static final String PROBABILITIES_OP = "probabilities";
+
+    private final NetworkPlan plan;
+    private final Ops tf;
+    private final Placeholder<TUint8> input;
+    private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+    private final Map<String, Placeholder<TFloat32>> initialValues = new LinkedHashMap<>();
+    private final Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
+    private final Operand<TFloat32> normalised;
+    private long dropoutSeed = 1;
+
+    private NetworkGraph(Graph graph, NetworkPlan plan, Normalization normalization) {
+        this.plan = plan;
+        this.tf = Ops.create(graph);
+        InputShape in = plan.architecture().input();
+        this.input = tf.withName(INPUT_OP).placeholder(TUint8.class, Placeholder.shape(
+                Shape.of(-1, in.frames(), in.height(), in.width(), in.channels())));
+        for (VariableSpec spec : plan.variables()) {
+            // spec names are "<layer>/<kernel|bias>": the layer becomes the op's name scope
+            String[] parts = spec.name().split("/");
+            Ops scope = tf.withSubScope(parts[0]);
+            Variable<TFloat32> variable = scope.withName(parts[1]).variable(Shape.of(spec.shape()), TFloat32.class);
+            Placeholder<TFloat32> value = scope.withName(parts[1] + "_initial_value")
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(spec.shape())));
+            variables.put(spec.name(), variable);
+            initialValues.put(spec.name(), value);
+            assigns.put(spec.name(), scope.withName(parts[1] + "_assign").assign(variable, value));
+        }
+        float[] mean = normalization.mean();
+        float[] std = normalization.std();
+        float[] inverseStd = new float[std.length];
+        for (int c = 0; c < std.length; c++) {
+            inverseStd[c] = 1f / std[c];
+        }
+        this.normalised = tf.math.mul(
+                tf.math.sub(tf.dtypes.cast(input, TFloat32.class), tf.constant(mean)), tf.constant(inverseStd));
+    }
+
+    /** Builds the plan into {@code graph} (uninitialised weights: call {@link #assign} before running it). */
+    public static NetworkGraph build(Graph graph, NetworkPlan plan, Normalization normalization) {
+        return new NetworkGraph(graph, plan, normalization);
+    }
+
+    public Ops ops() {
+        return tf;
+    }
+
+    public NetworkPlan plan() {
+        return plan;
+    }
+
+    public Placeholder<TUint8> input() {
+        return input;
+    }
+
+    public Map<String, Variable<TFloat32>> variables() {
+        return variables;
+    }
+
+    /** The logits; with {@code training} the dropout layers drop (seeded), without they are the identity. */
+    public Operand<TFloat32> logits(boolean training) {
+        Operand<TFloat32> x = normalised;
+        for (Layer layer : plan.architecture().layers()) {
+            x = apply(layer, x, training);
+        }
+        return x;
+    }
+
+    /** Softmax over the inference logits, named {@value #PROBABILITIES_OP}. */
+    public Operand<TFloat32> probabilities() {
+        return tf.withName(PROBABILITIES_OP).nn.softmax(logits(false));
+    }
+
+    private Operand<TFloat32> apply(Layer layer, Operand<TFloat32> x, boolean training) {
+        if (layer instanceof Conv3D c) {
+            Operand<TFloat32> conv = tf.nn.conv3d(x, variables.get(c.name() + "/kernel"), List.of(1L, 1L, 1L, 1L, 1L),
+                    c.same() ? "SAME" : "VALID");
+            return tf.nn.relu(tf.nn.biasAdd(conv, variables.get(c.name() + "/bias")));
+        }
+        if (layer instanceof MaxPool3D p) {
+            List<Long> window = List.of(1L, (long) p.poolT(), (long) p.poolH(), (long) p.poolW(), 1L);
+            return tf.nn.maxPool3d(x, window, window, p.same() ? "SAME" : "VALID");
+        }
+        if (layer instanceof MiddleFrame) {
+            int middle = plan.architecture().input().frames() / 2;
+            return tf.slice(x, tf.constant(new int[] {0, middle, 0, 0, 0}), tf.constant(new int[] {-1, 1, -1, -1, -1}));
+        }
+        if (layer instanceof Flatten) {
+            long[] shape = x.shape().asArray();
+            long size = 1;
+            for (int i = 1; i < shape.length; i++) {
+                size *= shape[i];
+            }
+            return tf.reshape(x, tf.constant(new long[] {-1, size}));
+        }
+        if (layer instanceof Dense d) {
+            Operand<TFloat32> out = tf.nn.biasAdd(tf.linalg.matMul(x, variables.get(d.name() + "/kernel")),
+                    variables.get(d.name() + "/bias"));
+            return d.relu() ? tf.nn.relu(out) : out;
+        }
+        if (layer instanceof Dropout d) {
+            if (!training || d.rate() <= 0) {
+                return x;
+            }
+            float keep = (float) (1 - d.rate());
+            Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x), TFloat32.class,
+                    RandomUniform.seed(7L), RandomUniform.seed2(dropoutSeed++));
+            Operand<TFloat32> mask = tf.math.floor(tf.math.add(uniform, tf.constant(keep)));
+            return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
+        }
+        throw new IllegalArgumentException("Unknown layer " + layer);
+    }
+
+    /** Sets every weight from {@code weights} (name → values in row-major order of its shape). */
+    public void assign(Session session, Map<String, float[]> weights) {
+        Session.Runner runner = session.runner();
+        java.util.List<TFloat32> tensors = new java.util.ArrayList<>();
+        try {
+            for (VariableSpec spec : plan.variables()) {
+                float[] values = weights.get(spec.name());
+                if (values == null || values.length != spec.size()) {
+                    throw new IllegalArgumentException("Weights for " + spec.name() + " missing or of the wrong size");
+                }
+                TFloat32 tensor = TFloat32.tensorOf(Shape.of(spec.shape()), t -> t.asRawTensor().data().asFloats().write(values));
+                tensors.add(tensor);
+                runner.feed(initialValues.get(spec.name()), tensor).addTarget(assigns.get(spec.name()));
+            }
+            runner.run().close();
+        } finally {
+            tensors.forEach(TFloat32::close);
+        }
+    }
+
+    /** Reads every weight back from {@code session}. */
+    public Map<String, float[]> read(Session session) {
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        Session.Runner runner = session.runner();
+        List<VariableSpec> specs = plan.variables();
+        specs.forEach(spec -> runner.fetch(variables.get(spec.name())));
+        try (var result = runner.run()) {
+            for (int i = 0; i < specs.size(); i++) {
+                float[] values = new float[specs.get(i).size()];
+                ((TFloat32) result.get(i)).asRawTensor().data().asFloats().read(values);
+                weights.put(specs.get(i).name(), values);
+            }
+        }
+        return weights;
+    }
+}

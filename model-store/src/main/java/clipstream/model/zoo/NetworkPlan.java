@@ -1,0 +1,161 @@
+package clipstream.model.zoo;
+
+import clipstream.model.zoo.Layer.Conv3D;
+import clipstream.model.zoo.Layer.Dense;
+import clipstream.model.zoo.Layer.Dropout;
+import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.MaxPool3D;
+import clipstream.model.zoo.Layer.MiddleFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An architecture with every layer's output shape, parameters, multiply-adds and variables worked out:
+ * what {@code model describe} prints and what the graph builder and trainer allocate.
+ */
+public final class NetworkPlan {
+    private final Architecture architecture;
+    private final List<Step> steps;
+
+    /** One layer with its output shape (without the batch), parameter count, multiply-adds and variables. */
+    public record Step(Layer layer, long[] outputShape, long params, long macs, List<VariableSpec> variables) {
+    }
+
+    /** A trainable tensor: its name, shape and fan-in (for He initialisation). */
+    public record VariableSpec(String name, long[] shape, long fanIn) {
+        public int size() {
+            return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        }
+    }
+
+    private NetworkPlan(Architecture architecture, List<Step> steps) {
+        this.architecture = architecture;
+        this.steps = List.copyOf(steps);
+    }
+
+    public static NetworkPlan of(Architecture architecture) {
+        InputShape in = architecture.input();
+        long[] shape = {in.frames(), in.height(), in.width(), in.channels()};
+        List<Step> steps = new ArrayList<>();
+        for (Layer layer : architecture.layers()) {
+            Step step = plan(layer, shape, architecture.name());
+            steps.add(step);
+            shape = step.outputShape();
+        }
+        long[] last = steps.get(steps.size() - 1).outputShape();
+        if (last.length != 1 || last[0] != architecture.classes()) {
+            throw new IllegalArgumentException(architecture.name() + " must end in " + architecture.classes()
+                    + " logits, ends in " + Arrays.toString(last));
+        }
+        return new NetworkPlan(architecture, steps);
+    }
+
+    private static Step plan(Layer layer, long[] in, String network) {
+        if (layer instanceof Conv3D c) {
+            requireRank(in, 4, layer, network);
+            long[] out = {
+                outSize(in[0], c.kernelT(), c.same()), outSize(in[1], c.kernelH(), c.same()),
+                outSize(in[2], c.kernelW(), c.same()), c.filters()};
+            long fanIn = (long) c.kernelT() * c.kernelH() * c.kernelW() * in[3];
+            long params = fanIn * c.filters() + c.filters();
+            long macs = out[0] * out[1] * out[2] * out[3] * fanIn;
+            return new Step(layer, out, params, macs, List.of(
+                    new VariableSpec(c.name() + "/kernel",
+                            new long[] {c.kernelT(), c.kernelH(), c.kernelW(), in[3], c.filters()}, fanIn),
+                    new VariableSpec(c.name() + "/bias", new long[] {c.filters()}, fanIn)));
+        }
+        if (layer instanceof MaxPool3D p) {
+            requireRank(in, 4, layer, network);
+            long[] out = {
+                poolSize(in[0], p.poolT(), p.same()), poolSize(in[1], p.poolH(), p.same()),
+                poolSize(in[2], p.poolW(), p.same()), in[3]};
+            return new Step(layer, out, 0, 0, List.of());
+        }
+        if (layer instanceof MiddleFrame) {
+            requireRank(in, 4, layer, network);
+            return new Step(layer, new long[] {1, in[1], in[2], in[3]}, 0, 0, List.of());
+        }
+        if (layer instanceof Flatten) {
+            return new Step(layer, new long[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)}, 0, 0, List.of());
+        }
+        if (layer instanceof Dense d) {
+            requireRank(in, 1, layer, network);
+            long params = in[0] * d.units() + d.units();
+            return new Step(layer, new long[] {d.units()}, params, in[0] * d.units(), List.of(
+                    new VariableSpec(d.name() + "/kernel", new long[] {in[0], d.units()}, in[0]),
+                    new VariableSpec(d.name() + "/bias", new long[] {d.units()}, in[0])));
+        }
+        if (layer instanceof Dropout) {
+            return new Step(layer, in.clone(), 0, 0, List.of());
+        }
+        throw new IllegalArgumentException("Unknown layer type " + layer);
+    }
+
+    private static long outSize(long in, int kernel, boolean same) {
+        long out = same ? in : in - kernel + 1;
+        if (out < 1) {
+            throw new IllegalArgumentException("Input too small for a valid " + kernel + "-wide convolution: " + in);
+        }
+        return out;
+    }
+
+    private static long poolSize(long in, int pool, boolean same) {
+        long out = same ? (in + pool - 1) / pool : in / pool;
+        if (out < 1) {
+            throw new IllegalArgumentException("Input too small for a " + pool + "-wide pooling: " + in);
+        }
+        return out;
+    }
+
+    private static void requireRank(long[] in, int rank, Layer layer, String network) {
+        if (in.length != rank) {
+            throw new IllegalArgumentException(network + ": layer " + layer.name() + " needs a rank-" + rank
+                    + " input, gets " + Arrays.toString(in));
+        }
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    public List<VariableSpec> variables() {
+        return steps.stream().flatMap(s -> s.variables().stream()).toList();
+    }
+
+    public long totalParams() {
+        return steps.stream().mapToLong(Step::params).sum();
+    }
+
+    public long totalMacs() {
+        return steps.stream().mapToLong(Step::macs).sum();
+    }
+
+    /** The per-layer table {@code model describe} prints. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        Architecture a = architecture;
+        out.append(String.format(Locale.ROOT, "%s — %s%ninput %s, %d classes%n%n", a.name(), a.description(), a.input(),
+                a.classes()));
+        out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %14s %18s%n", "layer", "type", "output", "params",
+                "multiply-adds"));
+        for (Step s : steps) {
+            out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %,14d %,18d%n", s.layer().name(),
+                    s.layer().getClass().getSimpleName(), shape(s.outputShape()), s.params(), s.macs()));
+        }
+        out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %,14d %,18d%n", "total", "", "", totalParams(),
+                totalMacs()));
+        out.append(String.format(Locale.ROOT, "%n%.1f M parameters, %.2f G multiply-adds per clip (%.2f GFLOP)%n",
+                totalParams() / 1e6, totalMacs() / 1e9, 2 * totalMacs() / 1e9));
+        return out.toString();
+    }
+
+    private static String shape(long[] shape) {
+        return String.join("x", Arrays.stream(shape).mapToObj(Long::toString).toList());
+    }
+}
