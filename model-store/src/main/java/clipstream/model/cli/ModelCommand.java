@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
-            VerifyCommand.class, ImportCommand.class})
+            VerifyCommand.class, ImportCommand.class, BenchCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

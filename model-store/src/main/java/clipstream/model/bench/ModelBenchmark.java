@@ -1,0 +1,158 @@
+package clipstream.model.bench;
+
+import clipstream.model.data.ClipDataset;
+import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.eval.Evaluation;
+import clipstream.model.runtime.ClassifierOptions;
+import clipstream.model.runtime.ClipClassifier;
+import clipstream.model.runtime.TensorFlowNatives;
+import clipstream.model.store.ModelStore;
+import clipstream.model.train.TrainingListener;
+import clipstream.model.train.TrainingOptions;
+import clipstream.model.train.TrainingRun;
+import clipstream.model.train.WeightInit;
+import clipstream.model.zoo.InputShape;
+import clipstream.model.zoo.ModelZoo;
+import clipstream.model.zoo.NetworkPlan;
+import clipstream.model.zoo.Normalization;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code model bench}: clips/s and GFLOP/s of each architecture at several batch sizes, through the serving
+ * path ({@link ClipClassifier}) and through a bare TensorFlow session on the same weights, next to a large
+ * MatMul's GFLOP/s measured in the same run; then resident memory over many serving batches.
+ */
+public final class ModelBenchmark {
+    /** What to run: architectures, batch sizes, seconds per measurement, threads, memory-test batches. */
+    public record Settings(List<String> architectures, List<Integer> batches, double secondsPerPoint, int threads,
+                           int memoryBatches, Path workDir, Path jsonOut) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public ModelBenchmark(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public ObjectNode run() throws IOException {
+        TensorFlowNatives.engine();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("suite", "model");
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("threads", settings.threads());
+        double peak = MatMulPeak.gflops(2048, 8, settings.threads());
+        json.put("matmul_gflops", peak);
+        out.printf(Locale.ROOT, "MatMul 2048^3 peak: %.1f GFLOP/s (%d threads)%n%n", peak, settings.threads());
+        out.printf("%-12s %-14s %5s %12s %12s %10s %9s %10s%n", "architecture", "input", "batch", "raw clips/s",
+                "serve clips/s", "GFLOP/s", "% peak", "serve/raw");
+        ArrayNode rows = json.putArray("results");
+        ModelStore store = new ModelStore(settings.workDir());
+        for (String architecture : settings.architectures()) {
+            InputShape shape = ModelZoo.DEFAULT_INPUT.get(architecture);
+            NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, 10));
+            Map<String, float[]> weights = WeightInit.initial(plan, 1);
+            Normalization normalization = new Normalization(new float[] {127.5f, 127.5f, 127.5f},
+                    new float[] {64f, 64f, 64f});
+            publish(store, architecture, plan, normalization, weights);
+            int largest = settings.batches().stream().mapToInt(Integer::intValue).max().orElse(1);
+            ClipDataset clips = MotionActionsDataset.generate((largest + 9) / 10, shape.frames(), shape.height(),
+                    shape.width(), 3);
+            try (RawSession raw = new RawSession(plan, normalization, weights, settings.threads());
+                 ClipClassifier serving = ClipClassifier.open(new ClassifierOptions(settings.workDir(), architecture,
+                         null, "cpu", settings.threads(), 1))) {
+                for (int batch : settings.batches()) {
+                    List<byte[]> input = Arrays.asList(clips.clips()).subList(0, batch);
+                    double rawRate = rate(() -> raw.run(input), batch);
+                    double servingRate = rate(() -> serving.classify(input, 1), batch);
+                    double gflops = servingRate * 2.0 * plan.totalMacs() / 1e9;
+                    out.printf(Locale.ROOT, "%-12s %-14s %5d %12.2f %12.2f %10.1f %8.0f%% %10.3f%n", architecture,
+                            shape, batch, rawRate, servingRate, gflops, 100 * gflops / peak, servingRate / rawRate);
+                    rows.addObject().put("architecture", architecture).put("input", shape.toString())
+                            .put("batch", batch).put("raw_clips_per_s", rawRate).put("serving_clips_per_s", servingRate)
+                            .put("gflop_per_clip", 2.0 * plan.totalMacs() / 1e9).put("serving_gflops", gflops)
+                            .put("fraction_of_matmul_peak", gflops / peak).put("serving_over_raw", servingRate / rawRate);
+                }
+            }
+        }
+        if (settings.memoryBatches() > 0) {
+            json.set("memory", memory(store));
+        }
+        Files.createDirectories(settings.jsonOut().getParent());
+        ModelStore.json().writeValue(settings.jsonOut().toFile(), json);
+        out.println("wrote " + settings.jsonOut().toAbsolutePath());
+        return json;
+    }
+
+    private ObjectNode memory(ModelStore store) throws IOException {
+        String architecture = settings.architectures().contains(ModelZoo.C3D_SMALL) ? ModelZoo.C3D_SMALL
+                : settings.architectures().get(0);
+        InputShape shape = ModelZoo.DEFAULT_INPUT.get(architecture);
+        ClipDataset clips = MotionActionsDataset.generate(1, shape.frames(), shape.height(), shape.width(), 4);
+        List<byte[]> batch = Arrays.asList(clips.clips()).subList(0, 8);
+        ObjectNode memory = JsonNodeFactory.instance.objectNode();
+        try (ClipClassifier serving = ClipClassifier.open(new ClassifierOptions(settings.workDir(), architecture, null,
+                "cpu", settings.threads(), 1))) {
+            serving.classify(batch, 1);
+            long first = residentKiB();
+            long peak = first;
+            ArrayNode samples = memory.putArray("rss_mib");
+            int every = Math.max(1, settings.memoryBatches() / 20);
+            for (int i = 1; i <= settings.memoryBatches(); i++) {
+                serving.classify(batch, 1);
+                if (i % every == 0) {
+                    long rss = residentKiB();
+                    peak = Math.max(peak, rss);
+                    samples.add(rss / 1024);
+                }
+            }
+            long last = residentKiB();
+            memory.put("architecture", architecture).put("batches", settings.memoryBatches()).put("batch", 8)
+                    .put("rss_start_mib", first / 1024).put("rss_end_mib", last / 1024).put("rss_peak_mib", peak / 1024);
+            out.printf(Locale.ROOT, "%nResident memory over %d batches of 8 (%s): start %d MiB, end %d MiB, peak %d MiB%n",
+                    settings.memoryBatches(), architecture, first / 1024, last / 1024, peak / 1024);
+        }
+        return memory;
+    }
+
+    private void publish(ModelStore store, String architecture, NetworkPlan plan, Normalization normalization,
+                         Map<String, float[]> weights) {
+        if (store.current(architecture).isPresent()) {
+            return;
+        }
+        Evaluation none = Evaluation.of(clipstream.model.data.MotionAction.labels(), new int[0], new int[0]);
+        ModelStore.StoredModel stored = new TrainingRun(store, TrainingOptions.defaults(), TrainingListener.SILENT)
+                .publish(architecture, plan, normalization, weights, none, List.of(),
+                        JsonNodeFactory.instance.objectNode().put("purpose", "benchmark (random weights)"), 0, 0);
+        store.setCurrent(architecture, stored.manifest().version());
+    }
+
+    private double rate(Runnable call, int batch) {
+        call.run(); // warm-up: first runs allocate and autotune
+        call.run();
+        long start = System.nanoTime();
+        long deadline = start + (long) (settings.secondsPerPoint() * 1e9);
+        int calls = 0;
+        do {
+            call.run();
+            calls++;
+        } while (System.nanoTime() < deadline || calls < 3);
+        return calls * (double) batch / ((System.nanoTime() - start) / 1e9);
+    }
+
+    static long residentKiB() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+    }
+}

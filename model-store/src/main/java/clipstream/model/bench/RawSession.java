@@ -1,0 +1,56 @@
+package clipstream.model.bench;
+
+import clipstream.model.train.Trainer;
+import clipstream.model.zoo.InputShape;
+import clipstream.model.zoo.NetworkGraph;
+import clipstream.model.zoo.NetworkPlan;
+import clipstream.model.zoo.Normalization;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/** The baseline the serving path is measured against: the same network run through a bare TF session. */
+final class RawSession implements AutoCloseable {
+    private final Graph graph = new Graph();
+    private final NetworkGraph network;
+    private final Operand<TFloat32> probabilities;
+    private final Session session;
+    private final InputShape input;
+    private final int classes;
+
+    RawSession(NetworkPlan plan, Normalization normalization, Map<String, float[]> weights, int threads) {
+        this.network = NetworkGraph.build(graph, plan, normalization);
+        this.probabilities = network.probabilities();
+        this.session = new Session(graph, Trainer.sessionConfig(threads));
+        this.input = plan.architecture().input();
+        this.classes = plan.architecture().classes();
+        network.assign(session, weights);
+    }
+
+    float[] run(List<byte[]> clips) {
+        int clipBytes = input.clipBytes();
+        try (TUint8 tensor = TUint8.tensorOf(
+                Shape.of(clips.size(), input.frames(), input.height(), input.width(), input.channels()), t -> {
+                    for (int i = 0; i < clips.size(); i++) {
+                        t.asRawTensor().data().offset((long) i * clipBytes).write(clips.get(i));
+                    }
+                });
+             Result result = session.runner().feed(network.input(), tensor).fetch(probabilities).run()) {
+            float[] out = new float[clips.size() * classes];
+            ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(out);
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+}
