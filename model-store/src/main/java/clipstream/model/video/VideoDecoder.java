@@ -187,8 +187,14 @@ public final class VideoDecoder implements AutoCloseable {
         }
     }
 
+    /** JavaCV's message without its generic hints about its own API, which mean nothing to our users. */
     private static String rootMessage(Throwable e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.replace(" (Has setFormat() been called?)", "")
+                .replaceAll(" ?\\(For more details, make sure FFmpegLogCallback\\.set\\(\\) has been called\\.\\)", "")
+                .strip();
     }
 }

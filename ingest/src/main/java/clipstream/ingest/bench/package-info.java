@@ -1,0 +1,2 @@
+/** On-demand ingest throughput benchmark (frames/s into Kafka). */
+package clipstream.ingest.bench;

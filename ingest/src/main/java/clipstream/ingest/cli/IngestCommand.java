@@ -1,0 +1,290 @@
+package clipstream.ingest.cli;
+
+import clipstream.ingest.pacing.Backoff;
+import clipstream.ingest.pacing.Pacing;
+import clipstream.ingest.publish.FrameProducers;
+import clipstream.ingest.publish.MessageSizeLimit;
+import clipstream.ingest.publish.TopicLimits;
+import clipstream.ingest.run.CameraSpec;
+import clipstream.ingest.run.IngestRunner;
+import clipstream.ingest.run.IngestSettings;
+import clipstream.ingest.run.IngestSummary;
+import clipstream.schema.Frame;
+import clipstream.schema.FrameEncoding;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./clipstream ingest}: cameras (files, streams, image folders, synthetic) to Avro frames on Kafka. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Reads cameras and publishes their frames to Kafka as Avro Frame records keyed by camera id.",
+            "SOURCE: a video file; an rtsp://, http(s)://, tcp://, udp://, srt:// ... FFmpeg URL (live:"
+                    + " reconnects when it drops); lavfi:<graph> (FFmpeg test source); a folder of images;"
+                    + " synthetic:<class|random>[?seed=N&segment=N] (motion-actions generator with known ground"
+                    + " truth)."},
+        footer = {"", "Exit codes: 0 all cameras ended well, 1 a camera failed or Kafka is unreachable, 2 bad usage;"
+                + " Ctrl-C flushes what was read, prints the summary and exits 130.",
+            "Example: ./clipstream ingest --bootstrap localhost:9092 --camera lobby=rtsp://10.0.0.7/stream"
+                    + " --camera demo=synthetic:random --fps 25"})
+public final class IngestCommand implements Callable<Integer> {
+    static final int DEFAULT_SIDE = 64;
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--camera", required = true, paramLabel = "ID=SOURCE",
+            description = "A camera (repeat for more; each gets its own thread).")
+    List<String> cameras;
+
+    @Option(names = "--topic", defaultValue = "frames", description = "Frames topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--size", paramLabel = "WxH",
+            description = "Output frame size (default: the served model's input size from the model store, else 64x64).")
+    String size;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "Model whose input size is the default --size (default: c3d-small when the store has it).")
+    String model;
+
+    @Option(names = "--model-store", paramLabel = "DIR", defaultValue = "model-store",
+            description = "Model store folder, holding models/<name>/ (default: ${DEFAULT-VALUE}).")
+    Path modelStore;
+
+    @Option(names = "--fps", description = "Target frame rate, resampled by capture time (default: the source's;"
+            + " 25 for synthetic cameras and image folders).")
+    Double fps;
+
+    @Option(names = "--encoding", defaultValue = "RGB24", paramLabel = "RGB24|JPEG",
+            description = "Pixel encoding (default: ${DEFAULT-VALUE}).")
+    String encoding;
+
+    @Option(names = "--jpeg-quality", defaultValue = "85", paramLabel = "1-100",
+            description = "JPEG quality (default: ${DEFAULT-VALUE}).")
+    int jpegQuality;
+
+    @ArgGroup(exclusive = true)
+    PacingChoice pacing = new PacingChoice();
+
+    static final class PacingChoice {
+        @Option(names = "--realtime", description = "Play recordings at their own speed (default).")
+        boolean realtime;
+
+        @Option(names = "--fast", description = "Play recordings and synthetic cameras as fast as possible.")
+        boolean fast;
+    }
+
+    @Option(names = "--loop", description = "Play video files and image folders again from the start when they end.")
+    boolean loop;
+
+    @Option(names = "--max-frames", paramLabel = "N", description = "Stop each camera after N frames.")
+    Long maxFrames;
+
+    @Option(names = "--duration", paramLabel = "DURATION",
+            description = "Stop each camera after this much capture time (e.g. 30s, 5m, 1h, PT90S).")
+    String duration;
+
+    @Option(names = "--start-seq", defaultValue = "0", paramLabel = "N",
+            description = "Seq of each camera's first frame (default: ${DEFAULT-VALUE}).")
+    long startSeq;
+
+    @Option(names = "--buffer", defaultValue = "64", paramLabel = "FRAMES",
+            description = "Frames buffered per camera between reading and Kafka (default: ${DEFAULT-VALUE}).")
+    int buffer;
+
+    @Option(names = "--reconnect-attempts", defaultValue = "0", paramLabel = "N",
+            description = "Give a dropped live stream up after N failed reconnects (default: 0, never).")
+    int reconnectAttempts;
+
+    @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka producer setting (repeatable), e.g. max.request.size=4194304.")
+    Map<String, String> producerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--progress", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Seconds between progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE}).")
+    int progressSeconds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new IngestCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<CameraSpec> cameraSpecs;
+        IngestSettings settings;
+        Properties producerProps;
+        try {
+            cameraSpecs = cameras.stream().map(CameraSpec::parse).toList();
+            CameraSpec.requireUniqueIds(cameraSpecs);
+            settings = settings();
+            producerProps = FrameProducers.properties(bootstrap, producerProperties);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        MessageSizeLimit limit;
+        try {
+            limit = TopicLimits.forTopic(producerProps, topic, KAFKA_TIMEOUT);
+        } catch (IllegalStateException e) {
+            err.println("clipstream ingest: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        settings = settings.withSizeLimit(limit);
+        producerProps = FrameProducers.fitBatchesTo(producerProps, limit);
+        err.printf(Locale.ROOT, "clipstream ingest: %d camera(s) -> %s topic '%s', %dx%d %s, %s%n", cameraSpecs.size(),
+                bootstrap, topic, settings.width(), settings.height(), settings.encoding(),
+                settings.pacing() == Pacing.FAST ? "as fast as possible" : "real time");
+
+        try (KafkaProducer<String, Frame> producer = FrameProducers.create(producerProps)) {
+            IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer, err,
+                    Duration.ofSeconds(progressSeconds));
+            CountDownLatch reported = new CountDownLatch(1);
+            Thread onCtrlC = new Thread(() -> {
+                runner.stop();
+                try {
+                    // keep the JVM alive until the main thread has flushed and printed the summary
+                    reported.await(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ingest-shutdown");
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            try {
+                try {
+                    runner.start();
+                } catch (IllegalStateException e) {
+                    err.println("clipstream ingest: " + e.getMessage());
+                    return 1;
+                }
+                IngestSummary summary = runner.awaitSummary();
+                err.print(summary.render());
+                err.flush();
+                return summary.anyFailed() ? 1 : 0;
+            } finally {
+                reported.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and waits for us
+                }
+            }
+        }
+    }
+
+    IngestSettings settings() {
+        int[] wh = size != null ? parseSize(size) : defaultSize();
+        IngestSettings settings = IngestSettings.defaults(topic, wh[0], wh[1])
+                .withEncoding(parseEncoding(encoding), jpegQuality / 100f)
+                .withPacing(pacing.fast ? Pacing.FAST : Pacing.REALTIME)
+                .withLoop(loop)
+                .withStartSeq(startSeq)
+                .withBufferFrames(buffer)
+                .withReconnect(new Backoff(Backoff.DEFAULT.initial(), Backoff.DEFAULT.max(), reconnectAttempts),
+                        IngestSettings.defaults(topic, 1, 1).readTimeout());
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new IllegalArgumentException("--jpeg-quality must be 1-100, got " + jpegQuality);
+        }
+        if (progressSeconds < 0) {
+            throw new IllegalArgumentException("--progress must be >= 0 seconds, got " + progressSeconds);
+        }
+        if (fps != null) {
+            settings = settings.withFps(fps);
+        }
+        if (maxFrames != null) {
+            settings = settings.withMaxFrames(maxFrames);
+        }
+        if (duration != null) {
+            settings = settings.withDuration(parseDuration(duration));
+        }
+        return settings;
+    }
+
+    private int[] defaultSize() {
+        return ModelInputSize.lookup(modelStore, model != null ? model : ModelInputSize.DEFAULT_MODEL)
+                .map(found -> new int[] {found.width(), found.height()})
+                .orElseGet(() -> {
+                    if (model != null) {
+                        throw new IllegalArgumentException("No input shape found for model '" + model + "' in "
+                                + modelStore + ": give --size WxH");
+                    }
+                    return new int[] {DEFAULT_SIDE, DEFAULT_SIDE};
+                });
+    }
+
+    static int[] parseSize(String text) {
+        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int w = Integer.parseInt(parts[0].strip());
+                int h = Integer.parseInt(parts[1].strip());
+                if (w > 0 && h > 0 && w <= 8192 && h <= 8192) {
+                    return new int[] {w, h};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("--size must be WxH with 1-8192 pixels each, e.g. 112x112; got '" + text
+                + "'");
+    }
+
+    static FrameEncoding parseEncoding(String text) {
+        try {
+            return FrameEncoding.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--encoding must be RGB24 or JPEG, got '" + text + "'", e);
+        }
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 250ms}, a plain number of seconds, or ISO-8601 ({@code PT90S}). */
+    static Duration parseDuration(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) {
+                return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            char unit = t.charAt(t.length() - 1);
+            if (Character.isDigit(unit)) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+            }
+            double amount = Double.parseDouble(t.substring(0, t.length() - 1));
+            return switch (unit) {
+                case 's' -> Duration.ofMillis(Math.round(amount * 1_000));
+                case 'm' -> Duration.ofMillis(Math.round(amount * 60_000));
+                case 'h' -> Duration.ofMillis(Math.round(amount * 3_600_000));
+                default -> throw new IllegalArgumentException("unit");
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--duration must look like 30s, 5m, 1h, 250ms or PT90S; got '" + text
+                    + "'", e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The ./clipstream ingest command line. */
+package clipstream.ingest.cli;

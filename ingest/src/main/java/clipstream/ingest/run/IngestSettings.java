@@ -1,0 +1,128 @@
+package clipstream.ingest.run;
+
+import clipstream.ingest.pacing.Backoff;
+import clipstream.ingest.pacing.Pacing;
+import clipstream.ingest.publish.MessageSizeLimit;
+import clipstream.schema.FrameEncoding;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Everything about how cameras are ingested, shared by all cameras of a run: validated once, then handed down.
+ *
+ * @param topic the frames topic
+ * @param width output width of every frame
+ * @param height output height of every frame
+ * @param fps target frame rate (resampled by capture time; the rate of synthetic cameras and image folders); empty:
+ *     the source's own rate, 25 for sources that have none
+ * @param encoding how pixels travel: RGB24 or JPEG
+ * @param jpegQuality JPEG quality in (0, 1]
+ * @param pacing real time or as fast as possible (recordings and synthetic cameras)
+ * @param loop play recordings again from the start when they end
+ * @param maxFrames stop a camera after this many frames
+ * @param duration stop a camera when its capture times span this long
+ * @param startSeq the seq of each camera's first frame
+ * @param bufferFrames capacity of each camera's buffer between reading and publishing
+ * @param reconnect backoff of live sources that drop
+ * @param readTimeout network read timeout of live sources
+ * @param sizeLimit the largest record Kafka accepts, and the setting behind it
+ */
+public record IngestSettings(String topic, int width, int height, OptionalDouble fps, FrameEncoding encoding,
+                             float jpegQuality, Pacing pacing, boolean loop, OptionalLong maxFrames,
+                             Optional<Duration> duration, long startSeq, int bufferFrames, Backoff reconnect,
+                             Duration readTimeout, MessageSizeLimit sizeLimit) {
+    public static final double DEFAULT_GENERATED_FPS = 25;
+
+    public IngestSettings {
+        Objects.requireNonNull(topic, "topic");
+        if (topic.isBlank()) {
+            throw new IllegalArgumentException("--topic must not be empty");
+        }
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("--size must be positive, got " + width + "x" + height);
+        }
+        if (fps.isPresent() && !(fps.getAsDouble() > 0)) {
+            throw new IllegalArgumentException("--fps must be positive, got " + fps.getAsDouble());
+        }
+        if (!(jpegQuality > 0 && jpegQuality <= 1)) {
+            throw new IllegalArgumentException("--jpeg-quality must be in (0, 1], got " + jpegQuality);
+        }
+        if (maxFrames.isPresent() && maxFrames.getAsLong() < 1) {
+            throw new IllegalArgumentException("--max-frames must be at least 1, got " + maxFrames.getAsLong());
+        }
+        if (duration.isPresent() && (duration.get().isNegative() || duration.get().isZero())) {
+            throw new IllegalArgumentException("--duration must be positive, got " + duration.get());
+        }
+        if (startSeq < 0) {
+            throw new IllegalArgumentException("--start-seq must be >= 0, got " + startSeq);
+        }
+        if (bufferFrames < 1) {
+            throw new IllegalArgumentException("--buffer must be at least 1 frame, got " + bufferFrames);
+        }
+    }
+
+    /** Defaults for {@code width x height} frames on {@code topic}; change the rest with the {@code with...} methods. */
+    public static IngestSettings defaults(String topic, int width, int height) {
+        return new IngestSettings(topic, width, height, OptionalDouble.empty(), FrameEncoding.RGB24, 0.85f,
+                Pacing.REALTIME, false, OptionalLong.empty(), Optional.empty(), 0, 64, Backoff.DEFAULT,
+                Duration.ofSeconds(10), MessageSizeLimit.producer(1024 * 1024));
+    }
+
+    /** The frame rate of sources that have none of their own. */
+    public double generatedFps() {
+        return fps.orElse(DEFAULT_GENERATED_FPS);
+    }
+
+    public IngestSettings withFps(double value) {
+        return new IngestSettings(topic, width, height, OptionalDouble.of(value), encoding, jpegQuality, pacing, loop,
+                maxFrames, duration, startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withEncoding(FrameEncoding value, float quality) {
+        return new IngestSettings(topic, width, height, fps, value, quality, pacing, loop, maxFrames, duration,
+                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withPacing(Pacing value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, value, loop, maxFrames, duration,
+                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withLoop(boolean value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, value, maxFrames, duration,
+                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withMaxFrames(long value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop,
+                OptionalLong.of(value), duration, startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withDuration(Duration value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames,
+                Optional.of(value), startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withStartSeq(long value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                value, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withBufferFrames(int value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                startSeq, value, reconnect, readTimeout, sizeLimit);
+    }
+
+    public IngestSettings withReconnect(Backoff value, Duration timeout) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                startSeq, bufferFrames, value, timeout, sizeLimit);
+    }
+
+    public IngestSettings withSizeLimit(MessageSizeLimit value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                startSeq, bufferFrames, reconnect, readTimeout, value);
+    }
+}

@@ -1,0 +1,23 @@
+package clipstream.ingest.source;
+
+import java.io.IOException;
+
+/** Where a camera's frames come from: a video file, a live stream, a folder of images or a generator. */
+public interface FrameSource extends AutoCloseable {
+
+    /** The next frame, or null when the source has ended (a file's end; a live source that cannot continue). */
+    CapturedFrame next() throws IOException;
+
+    TimeBase timeBase();
+
+    /** Whether it is a live feed (frames may be dropped when Kafka falls behind) rather than a recording. */
+    boolean live();
+
+    /** Times a live source reconnected after losing its stream. */
+    default long reconnects() {
+        return 0;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,102 @@
+package clipstream.ingest.source;
+
+import clipstream.ingest.pacing.Backoff;
+import clipstream.ingest.pacing.StopSignal;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live stream that survives drops: when the stream ends or fails it is reopened after an exponential backoff,
+ * until it comes back, the backoff gives up, or the camera is stopped. The first open is not retried: a source
+ * that cannot be opened at all is a configuration error and fails the camera at once.
+ */
+final class ReconnectingSource implements FrameSource {
+    private static final Logger log = LoggerFactory.getLogger(ReconnectingSource.class);
+
+    private final String name;
+    private final SourceOpener opener;
+    private final Backoff backoff;
+    private final StopSignal stop;
+    private FrameSource current;
+    private volatile long reconnects;
+
+    ReconnectingSource(String name, SourceOpener opener, Backoff backoff, StopSignal stop) throws IOException {
+        this.name = name;
+        this.opener = opener;
+        this.backoff = backoff;
+        this.stop = stop;
+        this.current = opener.open();
+    }
+
+    @Override
+    public CapturedFrame next() throws IOException {
+        while (!stop.raised()) {
+            if (current != null) {
+                try {
+                    CapturedFrame frame = current.next();
+                    if (frame != null) {
+                        return frame;
+                    }
+                    log.warn("Live source {} ended; reconnecting", name);
+                } catch (IOException e) {
+                    log.warn("Live source {} failed ({}); reconnecting", name, e.getMessage());
+                }
+                current.close();
+                current = null;
+            }
+            current = reopen();
+        }
+        return null;
+    }
+
+    /** Reopens with backoff; null when stopped meanwhile. */
+    private FrameSource reopen() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (stop.await(backoff.delay(attempt))) {
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while reconnecting to " + name);
+            }
+            try {
+                FrameSource reopened = opener.open();
+                reconnects++;
+                log.info("Live source {} reconnected after {} attempt(s)", name, attempt);
+                return reopened;
+            } catch (IOException e) {
+                if (backoff.givesUpAfter(attempt)) {
+                    throw new SourceException("Live source " + name + " did not come back after " + attempt
+                            + " reconnect attempts: " + e.getMessage(), e);
+                }
+                log.warn("Reconnect attempt {} to {} failed: {}", attempt, name, e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public TimeBase timeBase() {
+        return TimeBase.WALL_CLOCK;
+    }
+
+    @Override
+    public boolean live() {
+        return true;
+    }
+
+    @Override
+    public long reconnects() {
+        return reconnects;
+    }
+
+    @Override
+    public void close() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+}

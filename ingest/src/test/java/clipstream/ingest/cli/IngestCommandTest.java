@@ -1,0 +1,133 @@
+package clipstream.ingest.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import clipstream.ingest.pacing.Pacing;
+import clipstream.ingest.run.IngestSettings;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelStore;
+import clipstream.model.zoo.InputShape;
+import clipstream.schema.FrameEncoding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class IngestCommandTest {
+    @TempDir
+    Path store;
+
+    @Test
+    void helpExitsZeroAndListsTheOptions() {
+        IngestCommandRunner.Result result = IngestCommandRunner.run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("--bootstrap", "--camera", "--size", "--fps", "--encoding", "--jpeg-quality",
+                "--realtime", "--fast", "--loop", "--max-frames", "--duration", "--start-seq", "synthetic:");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAMessageNamingTheFlag() {
+        assertThat(IngestCommandRunner.run("--camera", "a=synthetic:left").exitCode()).isEqualTo(2);
+        IngestCommandRunner.Result badSize = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--size", "big");
+        assertThat(badSize.exitCode()).isEqualTo(2);
+        assertThat(badSize.err()).contains("--size must be WxH");
+        IngestCommandRunner.Result twice = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--camera", "a=synthetic:right");
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("'a' is given twice");
+        IngestCommandRunner.Result bothPacings = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--fast", "--realtime");
+        assertThat(bothPacings.exitCode()).isEqualTo(2);
+        IngestCommandRunner.Result badCamera = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "no-equals-sign");
+        assertThat(badCamera.exitCode()).isEqualTo(2);
+        assertThat(badCamera.err()).contains("ID=SOURCE");
+        IngestCommandRunner.Result unsafe = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--producer-property", "acks=1");
+        assertThat(unsafe.exitCode()).isEqualTo(2);
+        assertThat(unsafe.err()).contains("acks");
+    }
+
+    @Test
+    void flagsBecomeTheSettings() {
+        IngestSettings settings = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--topic", "t",
+                "--size", "112x96", "--fps", "12.5", "--encoding", "jpeg", "--jpeg-quality", "70", "--fast", "--loop",
+                "--max-frames", "100", "--duration", "90s", "--start-seq", "42", "--buffer", "8").settings();
+        assertThat(settings.topic()).isEqualTo("t");
+        assertThat(settings.width()).isEqualTo(112);
+        assertThat(settings.height()).isEqualTo(96);
+        assertThat(settings.fps()).hasValue(12.5);
+        assertThat(settings.encoding()).isEqualTo(FrameEncoding.JPEG);
+        assertThat(settings.jpegQuality()).isEqualTo(0.7f);
+        assertThat(settings.pacing()).isEqualTo(Pacing.FAST);
+        assertThat(settings.loop()).isTrue();
+        assertThat(settings.maxFrames()).hasValue(100);
+        assertThat(settings.duration()).contains(Duration.ofSeconds(90));
+        assertThat(settings.startSeq()).isEqualTo(42);
+        assertThat(settings.bufferFrames()).isEqualTo(8);
+    }
+
+    @Test
+    void defaultSizeIsTheServedModelsInputSize() throws IOException {
+        writeModel("c3d-small", "3", 112, 96);
+        IngestSettings settings = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left",
+                "--model-store", store.toString()).settings();
+        assertThat(settings.width()).isEqualTo(96);
+        assertThat(settings.height()).isEqualTo(112);
+        assertThat(settings.pacing()).isEqualTo(Pacing.REALTIME);
+        assertThat(settings.encoding()).isEqualTo(FrameEncoding.RGB24);
+    }
+
+    @Test
+    void anExplicitModelThatIsNotStoredIsAnError() throws IOException {
+        writeModel("other", "1", 40, 50);
+        assertThat(ModelInputSize.lookup(store, "other")).get()
+                .satisfies(size -> assertThat(new int[] {size.width(), size.height()}).containsExactly(50, 40));
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left",
+                "--model-store", store.toString(), "--model", "missing").settings())
+                .hasMessageContaining("No input shape found for model 'missing'");
+    }
+
+    @Test
+    void withoutAModelStoreTheSizeIs64x64() {
+        IngestSettings settings = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left",
+                "--model-store", store.resolve("nowhere").toString()).settings();
+        assertThat(settings.width()).isEqualTo(64);
+        assertThat(settings.height()).isEqualTo(64);
+    }
+
+    @Test
+    void durationsReadAsUsersWriteThem() {
+        assertThat(IngestCommand.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(IngestCommand.parseDuration("1.5m")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(IngestCommand.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(IngestCommand.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(IngestCommand.parseDuration("PT10S")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(IngestCommand.parseDuration("12")).isEqualTo(Duration.ofSeconds(12));
+        assertThatThrownBy(() -> IngestCommand.parseDuration("soon")).hasMessageContaining("--duration");
+    }
+
+    private IngestCommand parse(String... args) {
+        IngestCommand command = new IngestCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    private void writeModel(String name, String version, int height, int width) throws IOException {
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, name, version, "c3d-small", "test",
+                ModelManifest.Input.uint8(new InputShape(32, height, width, 3)), List.of("a", "b"),
+                new ModelManifest.NormalizationSpec(new float[] {0, 0, 0}, new float[] {1, 1, 1}, true),
+                new ModelManifest.SignatureSpec("serving_default", "clips", "probabilities", true), 0, 0,
+                "2026-11-28T00:00:00Z", null, null, null);
+        Path dir = Files.createDirectories(new ModelStore(store).versionDirectory(name, version));
+        Files.writeString(dir.resolve("saved_model.pb"), "graph");
+        ModelStore.seal(dir, manifest);
+        new ModelStore(store).setCurrent(name, version);
+    }
+}
