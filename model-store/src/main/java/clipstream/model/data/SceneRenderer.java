@@ -181,7 +181,7 @@ public final class SceneRenderer {
 
         static Motion sample(MotionAction action, int frames, int width, int height, SplittableRandom random) {
             double scale = Math.min(width, height);
-            double speed = random.nextDouble(0.012, 0.024) * scale;
+            double speed = random.nextDouble(0.010, 0.018) * scale;
             double vx = 0;
             double vy = 0;
             switch (action) {
@@ -197,9 +197,17 @@ public final class SceneRenderer {
             double logSize0 = random.nextDouble(Math.log(0.12 * scale), Math.log(0.22 * scale));
             double logGrowth = 0;
             if (action == MotionAction.APPROACH || action == MotionAction.RECEDE) {
-                double rate = Math.log(random.nextDouble(1.025, 1.045));
+                double rate = Math.log(random.nextDouble(1.012, 1.022));
                 logGrowth = action == MotionAction.APPROACH ? rate : -rate;
-                logSize0 = random.nextDouble(minLogSize, maxLogSize);
+                double span = rate * frames;
+                double range = maxLogSize - minLogSize;
+                // start where the whole scene fits between the smallest and largest size; only scenes longer
+                // than the range wrap around (the size cycles)
+                logSize0 = span < range
+                        ? (action == MotionAction.APPROACH
+                                ? random.nextDouble(minLogSize, maxLogSize - span)
+                                : random.nextDouble(minLogSize + span, maxLogSize))
+                        : random.nextDouble(minLogSize, maxLogSize);
             }
             double spin = 0;
             if (action == MotionAction.ROTATE_CW || action == MotionAction.ROTATE_CCW) {
