@@ -1,7 +1,9 @@
 package clipstream.model.cli;
 
 import clipstream.model.data.ClipDataset;
+import clipstream.model.data.MotionAction;
 import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.data.VideoFolderDataset;
 import clipstream.model.store.ModelStore;
 import clipstream.model.train.TrainingOptions;
 import clipstream.model.train.TrainingRun;
@@ -10,6 +12,7 @@ import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +36,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--input", paramLabel = "TxHxWxC", description = "Input clip shape (default: the architecture's)")
     String input;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Train on your own videos, one folder per label (<DIR>/<label>/<video>), instead of generated clips")
+    Path dataDir;
+
+    @Option(names = "--clips-per-video", defaultValue = "4", description = "With --data: clips cut from each video. Default: ${DEFAULT-VALUE}")
+    int clipsPerVideo;
 
     @Option(names = "--clips-per-class", defaultValue = "150", description = "Generated clips per class. Default: ${DEFAULT-VALUE}")
     int clipsPerClass;
@@ -79,22 +89,28 @@ final class TrainCommand implements Callable<Integer> {
         String modelName = ModelStore.validateName(name != null ? name : architecture);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, learningRate, seed, patience,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        int classes = clipstream.model.data.MotionAction.values().length;
-        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes));
-
-        System.out.printf(Locale.ROOT, "Generating %d motion-actions clips of %s (data seed %d)...%n",
-                clipsPerClass * classes, shape, dataSeed);
-        ClipDataset data = MotionActionsDataset.generate(clipsPerClass, shape.frames(), shape.height(), shape.width(), dataSeed);
+        ClipDataset data;
+        if (dataDir != null) {
+            System.out.printf(Locale.ROOT, "Reading clips of %s from %s...%n", shape, dataDir);
+            data = VideoFolderDataset.read(dataDir, shape.frames(), shape.height(), shape.width(), clipsPerVideo);
+        } else {
+            System.out.printf(Locale.ROOT, "Generating %d motion-actions clips of %s (data seed %d)...%n",
+                    clipsPerClass * MotionAction.values().length, shape, dataSeed);
+            data = MotionActionsDataset.generate(clipsPerClass, shape.frames(), shape.height(), shape.width(), dataSeed);
+        }
+        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, data.labelNames().size()));
         ClipDataset.Split split = data.split(heldOut, dataSeed);
         System.out.printf(Locale.ROOT, "Training %s (%,d parameters, %.2f GFLOP per clip) on %d clips, %d held out%n",
                 architecture, plan.totalParams(), 2 * plan.totalMacs() / 1e9, split.train().size(), split.test().size());
 
         ObjectNode description = JsonNodeFactory.instance.objectNode();
         description.put("command", "./clipstream model train " + architecture + " --name " + modelName + " --input " + shape
+                + (dataDir != null ? " --data " + dataDir + " --clips-per-video " + clipsPerVideo : "")
                 + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed + " --held-out " + heldOut
                 + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
                 + " --seed " + seed + " --patience " + patience);
-        description.put("dataset", "motion-actions (generated: clipstream.model.data.MotionActionsDataset)");
+        description.put("dataset", dataDir != null ? "video folders: " + dataDir.toAbsolutePath()
+                : "motion-actions (generated: clipstream.model.data.MotionActionsDataset)");
         description.put("data_seed", dataSeed);
         description.put("clips_per_class", clipsPerClass);
         description.put("held_out_fraction", heldOut);
