@@ -62,7 +62,8 @@ public final class Trainer {
             Placeholder<TFloat32> learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TFloat32> beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TFloat32> beta2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-            List<Variable<TFloat32>> variables = new ArrayList<>(network.variables().values());
+            List<Variable<TFloat32>> variables = plan.variables().stream().filter(v -> v.trainable())
+                    .map(v -> network.variables().get(v.name())).toList();
             Output<?>[] gradients = graph.addGradients(loss.asOutput(),
                     variables.stream().map(Variable::asOutput).toArray(Output[]::new));
             List<ApplyAdam<TFloat32>> updates = new ArrayList<>();
@@ -80,14 +81,14 @@ public final class Trainer {
                 session.initialize();
                 network.assign(session, WeightInit.initial(plan, options.seed()));
                 return loop(session, network, labels, loss, trainLogits, evalLogits, updates,
-                        learningRate, beta1Power, beta2Power, train, heldOut, classes);
+                        network.trainingUpdates(), learningRate, beta1Power, beta2Power, train, heldOut, classes);
             }
         }
     }
 
     private Result loop(Session session, NetworkGraph network, Placeholder<TFloat32> labels, Operand<TFloat32> loss,
                         Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits, List<ApplyAdam<TFloat32>> updates,
-                        Placeholder<TFloat32> learningRate, Placeholder<TFloat32> beta1Power,
+                        List<Operand<TFloat32>> statistics, Placeholder<TFloat32> learningRate, Placeholder<TFloat32> beta1Power,
                         Placeholder<TFloat32> beta2Power, ClipDataset train, ClipDataset heldOut, int classes) {
         SplittableRandom random = new SplittableRandom(options.seed() ^ 0x2545F4914F6CDD1DL);
         List<EpochStats> history = new ArrayList<>();
@@ -116,6 +117,7 @@ public final class Trainer {
                             .feed(learningRate, lr).feed(beta1Power, b1).feed(beta2Power, b2)
                             .fetch(loss).fetch(trainLogits);
                     updates.forEach(runner::addTarget);
+                    statistics.forEach(runner::addTarget);
                     try (org.tensorflow.Result result = runner.run()) {
                         float batchLoss = ((TFloat32) result.get(0)).getFloat();
                         float[] logits = new float[(to - from) * classes];

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Seeded Glorot-uniform kernels and zero biases (Keras' defaults; He initialisation made the un-normalised
- * ReLU stacks start with exploding logits here), so a training run is reproducible from its seed.
+ * Seeded Glorot-uniform kernels, zero biases, and identity batch normalisation (gamma 1, beta 0, moving mean 0,
+ * moving variance 1) — Keras' defaults — so a training run is reproducible from its seed.
  */
 public final class WeightInit {
     private WeightInit() {
@@ -19,7 +19,9 @@ public final class WeightInit {
         SplittableRandom random = new SplittableRandom(seed);
         for (VariableSpec spec : plan.variables()) {
             float[] values = new float[spec.size()];
-            if (spec.name().endsWith("/kernel")) {
+            if (spec.name().endsWith("/gamma") || spec.name().endsWith("/moving_variance")) {
+                java.util.Arrays.fill(values, 1f);
+            } else if (spec.name().endsWith("/kernel")) {
                 long[] shape = spec.shape();
                 long receptive = 1;
                 for (int i = 0; i < shape.length - 2; i++) {

@@ -6,8 +6,12 @@ public sealed interface Layer {
     /** Unique name within an architecture; variables are named {@code <name>/kernel}, {@code <name>/bias}. */
     String name();
 
-    /** 3-D convolution, stride 1, ReLU after the bias; {@code same} pads by k/2, otherwise valid. */
-    record Conv3D(String name, int filters, int kernelT, int kernelH, int kernelW, boolean same) implements Layer {
+    /**
+     * 3-D convolution, stride 1, then a bias (or batch normalisation) and a ReLU; {@code same} pads by k/2,
+     * otherwise valid.
+     */
+    record Conv3D(String name, int filters, int kernelT, int kernelH, int kernelW, boolean same, boolean batchNorm)
+            implements Layer {
     }
 
     /** Max pooling with stride equal to the window; {@code same} keeps partial windows (ceil division). */

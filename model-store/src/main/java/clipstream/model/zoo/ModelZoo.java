@@ -68,12 +68,12 @@ public final class ModelZoo {
 
     /** The C3D family sized for a CPU (16-32-64-64 channels at 32×64×64): the default served model. */
     static Architecture c3dSmall(InputShape input, int classes) {
-        return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions",
+        return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions with batch normalisation",
                 input, classes, List.of(
-                        conv("conv1", 16, true), new MaxPool3D("pool1", 1, 2, 2, false),
-                        conv("conv2", 32, true), pool("pool2", 2, false),
-                        conv("conv3", 64, true), pool("pool3", 2, false),
-                        conv("conv4", 64, true), pool("pool4", 2, false),
+                        normConv("conv1", 16), new MaxPool3D("pool1", 1, 2, 2, false),
+                        normConv("conv2", 32), pool("pool2", 2, false),
+                        normConv("conv3", 64), pool("pool3", 2, false),
+                        normConv("conv4", 64), pool("pool4", 2, false),
                         new Flatten("flatten"),
                         new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                         new Dense("logits", classes, false)));
@@ -83,10 +83,10 @@ public final class ModelZoo {
     static Architecture frame2d(InputShape input, int classes) {
         List<Layer> layers = new ArrayList<>(List.of(
                 new MiddleFrame("middle_frame"),
-                new Conv3D("conv1", 16, 1, 3, 3, true), new MaxPool3D("pool1", 1, 2, 2, false),
-                new Conv3D("conv2", 32, 1, 3, 3, true), new MaxPool3D("pool2", 1, 2, 2, false),
-                new Conv3D("conv3", 64, 1, 3, 3, true), new MaxPool3D("pool3", 1, 2, 2, false),
-                new Conv3D("conv4", 64, 1, 3, 3, true), new MaxPool3D("pool4", 1, 2, 2, false),
+                new Conv3D("conv1", 16, 1, 3, 3, true, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                new Conv3D("conv2", 32, 1, 3, 3, true, true), new MaxPool3D("pool2", 1, 2, 2, false),
+                new Conv3D("conv3", 64, 1, 3, 3, true, true), new MaxPool3D("pool3", 1, 2, 2, false),
+                new Conv3D("conv4", 64, 1, 3, 3, true, true), new MaxPool3D("pool4", 1, 2, 2, false),
                 new Flatten("flatten"),
                 new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                 new Dense("logits", classes, false)));
@@ -94,7 +94,12 @@ public final class ModelZoo {
     }
 
     private static Conv3D conv(String name, int filters, boolean same) {
-        return new Conv3D(name, filters, 3, 3, 3, same);
+        return new Conv3D(name, filters, 3, 3, 3, same, false);
+    }
+
+    /** A same-padded 3×3×3 convolution with batch normalisation (trains from scratch without a long plateau). */
+    private static Conv3D normConv(String name, int filters) {
+        return new Conv3D(name, filters, 3, 3, 3, true, true);
     }
 
     private static MaxPool3D pool(String name, int size, boolean same) {

@@ -41,7 +41,10 @@ public final class NetworkGraph {
     private final Map<String, Placeholder<TFloat32>> initialValues = new LinkedHashMap<>();
     private final Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
     private final Operand<TFloat32> normalised;
+    private final List<Operand<TFloat32>> trainingUpdates = new java.util.ArrayList<>();
     private long dropoutSeed = 1;
+    private static final float BATCH_NORM_MOMENTUM = 0.99f;
+    private static final float BATCH_NORM_EPSILON = 1e-3f;
 
     private NetworkGraph(Graph graph, NetworkPlan plan, Normalization normalization) {
         this.plan = plan;
@@ -109,7 +112,9 @@ public final class NetworkGraph {
         if (layer instanceof Conv3D c) {
             Operand<TFloat32> conv = tf.nn.conv3d(x, variables.get(c.name() + "/kernel"), List.of(1L, 1L, 1L, 1L, 1L),
                     c.same() ? "SAME" : "VALID");
-            return tf.nn.relu(tf.nn.biasAdd(conv, variables.get(c.name() + "/bias")));
+            Operand<TFloat32> shifted = c.batchNorm() ? batchNorm(c.name(), conv, training)
+                    : tf.nn.biasAdd(conv, variables.get(c.name() + "/bias"));
+            return tf.nn.relu(shifted);
         }
         if (layer instanceof MaxPool3D p) {
             List<Long> window = List.of(1L, (long) p.poolT(), (long) p.poolH(), (long) p.poolW(), 1L);
@@ -143,6 +148,40 @@ public final class NetworkGraph {
             return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
         }
         throw new IllegalArgumentException("Unknown layer " + layer);
+    }
+
+    /**
+     * Batch normalisation over batch, time and space per channel: batch statistics while training (and the
+     * moving averages updated by {@link #trainingUpdates()}), the moving averages at inference.
+     */
+    private Operand<TFloat32> batchNorm(String layer, Operand<TFloat32> x, boolean training) {
+        Variable<TFloat32> movingMean = variables.get(layer + "/moving_mean");
+        Variable<TFloat32> movingVariance = variables.get(layer + "/moving_variance");
+        Operand<TFloat32> mean;
+        Operand<TFloat32> variance;
+        Operand<TFloat32> centered;
+        if (training) {
+            Operand<org.tensorflow.types.TInt32> axes = tf.constant(new int[] {0, 1, 2, 3});
+            mean = tf.math.mean(x, axes);
+            centered = tf.math.sub(x, mean);
+            variance = tf.math.mean(tf.math.square(centered), axes);
+            Operand<TFloat32> keep = tf.constant(BATCH_NORM_MOMENTUM);
+            Operand<TFloat32> take = tf.constant(1 - BATCH_NORM_MOMENTUM);
+            trainingUpdates.add(tf.assign(movingMean,
+                    tf.math.add(tf.math.mul(movingMean, keep), tf.math.mul(tf.stopGradient(mean), take))));
+            trainingUpdates.add(tf.assign(movingVariance,
+                    tf.math.add(tf.math.mul(movingVariance, keep), tf.math.mul(tf.stopGradient(variance), take))));
+        } else {
+            centered = tf.math.sub(x, movingMean);
+            variance = movingVariance;
+        }
+        Operand<TFloat32> normalised = tf.math.mul(centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(BATCH_NORM_EPSILON))));
+        return tf.math.add(tf.math.mul(normalised, variables.get(layer + "/gamma")), variables.get(layer + "/beta"));
+    }
+
+    /** The moving-statistics updates a training step must run (built by {@code logits(true)}). */
+    public List<Operand<TFloat32>> trainingUpdates() {
+        return List.copyOf(trainingUpdates);
     }
 
     /** Sets every weight from {@code weights} (name → values in row-major order of its shape). */

@@ -23,8 +23,11 @@ public final class NetworkPlan {
     public record Step(Layer layer, long[] outputShape, long params, long macs, List<VariableSpec> variables) {
     }
 
-    /** A trainable tensor: its name, shape and fan-in (for He initialisation). */
-    public record VariableSpec(String name, long[] shape, long fanIn) {
+    /**
+     * A weight tensor: its name, shape, fan-in, and whether the optimiser trains it (batch normalisation's moving
+     * statistics are updated by the training step instead).
+     */
+    public record VariableSpec(String name, long[] shape, long fanIn, boolean trainable) {
         public int size() {
             return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         }
@@ -61,10 +64,17 @@ public final class NetworkPlan {
             long fanIn = (long) c.kernelT() * c.kernelH() * c.kernelW() * in[3];
             long params = fanIn * c.filters() + c.filters();
             long macs = out[0] * out[1] * out[2] * out[3] * fanIn;
-            return new Step(layer, out, params, macs, List.of(
-                    new VariableSpec(c.name() + "/kernel",
-                            new long[] {c.kernelT(), c.kernelH(), c.kernelW(), in[3], c.filters()}, fanIn),
-                    new VariableSpec(c.name() + "/bias", new long[] {c.filters()}, fanIn)));
+            VariableSpec kernel = new VariableSpec(c.name() + "/kernel",
+                    new long[] {c.kernelT(), c.kernelH(), c.kernelW(), in[3], c.filters()}, fanIn, true);
+            long[] channels = {c.filters()};
+            List<VariableSpec> variables = c.batchNorm()
+                    ? List.of(kernel, new VariableSpec(c.name() + "/gamma", channels, fanIn, true),
+                            new VariableSpec(c.name() + "/beta", channels, fanIn, true),
+                            new VariableSpec(c.name() + "/moving_mean", channels, fanIn, false),
+                            new VariableSpec(c.name() + "/moving_variance", channels, fanIn, false))
+                    : List.of(kernel, new VariableSpec(c.name() + "/bias", channels, fanIn, true));
+            params = variables.stream().mapToLong(VariableSpec::size).sum();
+            return new Step(layer, out, params, macs, variables);
         }
         if (layer instanceof MaxPool3D p) {
             requireRank(in, 4, layer, network);
@@ -84,8 +94,8 @@ public final class NetworkPlan {
             requireRank(in, 1, layer, network);
             long params = in[0] * d.units() + d.units();
             return new Step(layer, new long[] {d.units()}, params, in[0] * d.units(), List.of(
-                    new VariableSpec(d.name() + "/kernel", new long[] {in[0], d.units()}, in[0]),
-                    new VariableSpec(d.name() + "/bias", new long[] {d.units()}, in[0])));
+                    new VariableSpec(d.name() + "/kernel", new long[] {in[0], d.units()}, in[0], true),
+                    new VariableSpec(d.name() + "/bias", new long[] {d.units()}, in[0], true)));
         }
         if (layer instanceof Dropout) {
             return new Step(layer, in.clone(), 0, 0, List.of());

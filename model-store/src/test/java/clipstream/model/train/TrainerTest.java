@@ -48,6 +48,8 @@ class TrainerTest {
         assertThat(epochs.get(7).loss()).isLessThan(epochs.get(0).loss());
         assertThat(Trainer.accuracy(result.heldOutPredictions(), data.test().labels()))
                 .as("held-out accuracy of left vs right (chance: 0.5)").isGreaterThan(0.75);
-        assertThat(result.weights()).containsKeys("conv1/kernel", "logits/bias");
+        assertThat(result.weights()).containsKeys("conv1/kernel", "conv1/gamma", "logits/bias");
+        // batch normalisation's moving statistics follow the training batches (they start at 0 and 1)
+        assertThat(result.weights().get("conv1/moving_mean")).isNotEqualTo(new float[16]);
     }
 }

@@ -42,6 +42,19 @@ class NetworkPlanTest {
     }
 
     @Test
+    void c3dSmallNormalisesItsConvolutionsWithMovingStatisticsThatAreNotTrained() {
+        NetworkPlan small = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL, new InputShape(32, 64, 64, 3), 10));
+
+        assertThat(small.variables()).filteredOn(v -> v.name().startsWith("conv1/"))
+                .extracting(NetworkPlan.VariableSpec::name, NetworkPlan.VariableSpec::trainable)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("conv1/kernel", true),
+                        org.assertj.core.groups.Tuple.tuple("conv1/gamma", true),
+                        org.assertj.core.groups.Tuple.tuple("conv1/beta", true),
+                        org.assertj.core.groups.Tuple.tuple("conv1/moving_mean", false),
+                        org.assertj.core.groups.Tuple.tuple("conv1/moving_variance", false));
+    }
+
+    @Test
     void describePrintsEveryLayerAndTheTotals() {
         String table = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL, new InputShape(32, 64, 64, 3), 10)).describe();
 
