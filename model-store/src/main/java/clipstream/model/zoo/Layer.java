@@ -22,6 +22,10 @@ public sealed interface Layer {
     record MiddleFrame(String name) implements Layer {
     }
 
+    /** Averages each channel over time and space: T×H×W×C to C per clip. */
+    record GlobalAveragePool(String name) implements Layer {
+    }
+
     /** Flattens T×H×W×C to one vector per clip. */
     record Flatten(String name) implements Layer {
     }

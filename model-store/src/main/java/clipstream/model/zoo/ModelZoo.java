@@ -4,6 +4,7 @@ import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
 import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import java.util.ArrayList;
@@ -66,15 +67,19 @@ public final class ModelZoo {
                 new Dense("logits", classes, false)));
     }
 
-    /** The C3D family sized for a CPU (16-32-64-64 channels at 32×64×64): the default served model. */
+    /**
+     * The C3D family sized for a CPU (16-32-64-64 channels at 32×64×64): the default served model. Batch
+     * normalisation and a global average pool before the classifier let it train from scratch in minutes (with a
+     * flattened 4096-wide input to a ReLU layer, training sat at chance for hundreds of steps or died).
+     */
     static Architecture c3dSmall(InputShape input, int classes) {
-        return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions with batch normalisation",
+        return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions with batch normalisation, global average pooling",
                 input, classes, List.of(
                         normConv("conv1", 16), new MaxPool3D("pool1", 1, 2, 2, false),
                         normConv("conv2", 32), pool("pool2", 2, false),
                         normConv("conv3", 64), pool("pool3", 2, false),
                         normConv("conv4", 64), pool("pool4", 2, false),
-                        new Flatten("flatten"),
+                        new GlobalAveragePool("global_pool"),
                         new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                         new Dense("logits", classes, false)));
     }
@@ -87,7 +92,7 @@ public final class ModelZoo {
                 new Conv3D("conv2", 32, 1, 3, 3, true, true), new MaxPool3D("pool2", 1, 2, 2, false),
                 new Conv3D("conv3", 64, 1, 3, 3, true, true), new MaxPool3D("pool3", 1, 2, 2, false),
                 new Conv3D("conv4", 64, 1, 3, 3, true, true), new MaxPool3D("pool4", 1, 2, 2, false),
-                new Flatten("flatten"),
+                new GlobalAveragePool("global_pool"),
                 new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                 new Dense("logits", classes, false)));
         return new Architecture(FRAME2D, "Single-frame 2-D baseline (middle frame, 1x3x3 kernels)", input, classes, layers);

@@ -4,6 +4,7 @@ import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
 import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import clipstream.model.zoo.NetworkPlan.VariableSpec;
@@ -123,6 +124,9 @@ public final class NetworkGraph {
         if (layer instanceof MiddleFrame) {
             int middle = plan.architecture().input().frames() / 2;
             return tf.slice(x, tf.constant(new int[] {0, middle, 0, 0, 0}), tf.constant(new int[] {-1, 1, -1, -1, -1}));
+        }
+        if (layer instanceof GlobalAveragePool) {
+            return tf.math.mean(x, tf.constant(new int[] {1, 2, 3}));
         }
         if (layer instanceof Flatten) {
             long[] shape = x.shape().asArray();

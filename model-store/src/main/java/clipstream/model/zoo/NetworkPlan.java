@@ -4,6 +4,7 @@ import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
 import clipstream.model.zoo.Layer.Flatten;
+import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import java.util.ArrayList;
@@ -86,6 +87,10 @@ public final class NetworkPlan {
         if (layer instanceof MiddleFrame) {
             requireRank(in, 4, layer, network);
             return new Step(layer, new long[] {1, in[1], in[2], in[3]}, 0, 0, List.of());
+        }
+        if (layer instanceof GlobalAveragePool) {
+            requireRank(in, 4, layer, network);
+            return new Step(layer, new long[] {in[3]}, 0, 0, List.of());
         }
         if (layer instanceof Flatten) {
             return new Step(layer, new long[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)}, 0, 0, List.of());
