@@ -62,6 +62,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import clipstream.job.inference.StoreClassifier;
+import clipstream.model.data.SyntheticCamera;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The whole topology on a real in-JVM Kafka broker (KRaft) and a Flink MiniCluster, exactly-once, with a
@@ -213,6 +220,58 @@ class ClipstreamJobKafkaTest {
     }
 
     /** Runs a bounded job to its end; any failure fails the job at once (no restarts) and so the test. */
+    private static final Path STORE = Path.of("..", "model-store");
+    private static final int CAMERAS = 4;
+    private static final int SEGMENTS_PER_CAMERA = 4;
+
+    @Test
+    void motionClipsFromSeveralCamerasAreLabelledByTheDefaultModel() throws Exception {
+        assertThat(STORE.resolve("models/c3d-small/CURRENT")).as("the committed default model").isRegularFile();
+        ModelManifest manifest = new ModelStore(STORE).describe("c3d-small", null).manifest();
+        int length = manifest.frames();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings kafka = new KafkaSettings(bootstrap(), "frames-" + run,
+                "clip-events-" + run, "frames-dlq-" + run, "g-" + run, DeliveryGuarantee.EXACTLY_ONCE, "cs-" + run,
+                Duration.ofMinutes(1), Map.of());
+        createTopicsFor(kafka);
+
+        // tumbling clips aligned with the generator's one-action segments: each clip has one true label
+        List<SyntheticCamera> cameras = new ArrayList<>();
+        for (int c = 0; c < CAMERAS; c++) {
+            cameras.add(new SyntheticCamera(manifest.width(), manifest.height(), Optional.empty(), length, 1000 + c));
+        }
+        RecordEncoder<Frame> encoder = RecordEncoder.of(Frame.class);
+        var records = new ArrayList<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>>();
+        for (long seq = 0; seq < (long) SEGMENTS_PER_CAMERA * length; seq++) {
+            for (int c = 0; c < CAMERAS; c++) {
+                Frame frame = Frame.newBuilder().setCameraId("cam-" + c).setSeq(seq)
+                        .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L + seq * 40))
+                        .setWidth(manifest.width()).setHeight(manifest.height()).setEncoding(FrameEncoding.RGB24)
+                        .setData(ByteBuffer.wrap(cameras.get(c).frame(seq))).build();
+                records.add(record(kafka.framesTopic(), "cam-" + c, encoder.toBytes(frame)));
+            }
+        }
+        produce(records);
+
+        ModelSettings model = new ModelSettings(STORE.toString(), "c3d-small", manifest.version(), "cpu", 2, 1, 3);
+        JobConfig config = new JobConfig(kafka,
+                new ClipSettings(length, length, 2, Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofMinutes(5), 1 << 22),
+                model, new BatchSettings(4, Duration.ofMillis(100)), new RuntimeSettings(2, Duration.ofMillis(500), null));
+        ClipstreamJob job = new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
+                FrameSource.kafkaUntil(kafka, OffsetsInitializer.latest()), new StoreClassifier(model),
+                KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+        runToCompletion(job);
+
+        List<ClipEvent> events = readCommitted(kafka.eventsTopic(), RecordDecoder.of(ClipEvent.class));
+        assertThat(events).hasSize(CAMERAS * SEGMENTS_PER_CAMERA);
+        assertThat(events).extracting(ClipEvent::getEventId).doesNotHaveDuplicates();
+        long right = events.stream().filter(e -> e.getLabel().equals(
+                cameras.get(Integer.parseInt(e.getCameraId().substring(4))).actionAt(e.getFirstSeq()).label())).count();
+        assertThat((double) right / events.size()).as("share of right labels").isGreaterThanOrEqualTo(0.9);
+        assertThat(events).allSatisfy(e -> assertThat(e.getModelVersion()).isEqualTo(manifest.version()));
+    }
+
     static void runToCompletion(ClipstreamJob job) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration noRestarts = new Configuration();

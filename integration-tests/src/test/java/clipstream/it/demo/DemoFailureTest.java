@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,9 +48,6 @@ class DemoFailureTest {
                 .hasStackTraceContaining("saved_model.pb");
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("Job running");
-        assertThat(Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> !before.contains(thread) && thread.isAlive() && !thread.isDaemon())
-                .map(Thread::getName).sorted().collect(Collectors.toList()))
-                .as("non-daemon threads left by the stack").isEmpty();
+        assertThat(ThreadsLeft.since(before, Duration.ofSeconds(10))).as("non-daemon threads left by the stack").isEmpty();
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,13 +61,6 @@ class DemoSmokeTest {
         assertThat(summary.deadLetters()).as("%s", summary.deadLettersByReason()).isZero();
         assertThat(summary.p50LatencyMs()).isPositive().isLessThanOrEqualTo(summary.p99LatencyMs());
         assertThat(Files.readString(settings.summaryFile())).contains("\"events\" : " + summary.events());
-        assertThat(leftRunning(before)).as("non-daemon threads left by the stack").isEmpty();
-    }
-
-    /** Non-daemon threads started since {@code before} that are still alive. */
-    private static List<String> leftRunning(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> !before.contains(thread) && thread.isAlive() && !thread.isDaemon())
-                .map(Thread::getName).sorted().collect(Collectors.toList());
+        assertThat(ThreadsLeft.since(before, Duration.ofSeconds(10))).as("non-daemon threads left by the stack").isEmpty();
     }
 }

@@ -1,0 +1,62 @@
+package clipstream.model.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.model.data.ClipDataset;
+import clipstream.model.data.MotionAction;
+import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.runtime.ClassifierOptions;
+import clipstream.model.runtime.ClipClassifier;
+import clipstream.model.runtime.ClipPrediction;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Guards the models committed in model-store/models/: intact, documented, and as good as their manifests say. */
+class CommittedModelsTest {
+    private static final Path STORE = Path.of("").toAbsolutePath().getFileName().toString().equals("model-store")
+            ? Path.of("") : Path.of("model-store");
+
+    @Test
+    void everyCommittedModelVerifies() {
+        ModelStore store = new ModelStore(STORE);
+
+        assertThat(store.names()).contains("c3d-small", "frame2d");
+        for (String name : store.names()) {
+            for (String version : store.versions(name)) {
+                assertThat(store.verify(store.describe(name, version))).as(name + " " + version).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theDefaultModelBeatsTheSingleFrameBaselineByFar() {
+        ModelStore store = new ModelStore(STORE);
+        ModelManifest c3d = store.describe("c3d-small", null).manifest();
+        ModelManifest frame2d = store.describe("frame2d", null).manifest();
+        double chance = 1.0 / c3d.labels().size();
+
+        assertThat(c3d.labels()).isEqualTo(MotionAction.labels());
+        assertThat(c3d.input().shape().toString()).isEqualTo("32x64x64x3");
+        assertThat(c3d.accuracy()).as("c3d-small held-out accuracy").isGreaterThanOrEqualTo(0.95);
+        assertThat(frame2d.accuracy()).as("frame2d held-out accuracy (chance %.2f)", chance)
+                .isLessThanOrEqualTo(chance + 0.15);
+        assertThat(frame2d.training().get("data_seed")).isEqualTo(c3d.training().get("data_seed"));
+    }
+
+    @Test
+    void theDefaultModelClassifiesFreshClipsThroughTheServingPath() {
+        try (ClipClassifier classifier = ClipClassifier.open(new ClassifierOptions(STORE, "c3d-small", null, "cpu", 2, 1))) {
+            ClipDataset fresh = MotionActionsDataset.generate(2, 32, 64, 64, 99);
+            List<ClipPrediction> predictions = classifier.classify(Arrays.asList(fresh.clips()), 3);
+            long correct = 0;
+            for (int i = 0; i < fresh.size(); i++) {
+                if (predictions.get(i).label().equals(fresh.labelNames().get(fresh.labels()[i]))) {
+                    correct++;
+                }
+            }
+            assertThat(correct).as("correct of %d fresh clips", fresh.size()).isGreaterThanOrEqualTo(16);
+        }
+    }
+}
