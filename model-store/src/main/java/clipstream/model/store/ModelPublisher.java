@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -36,6 +37,7 @@ public final class ModelPublisher {
                     String version = store.nextVersion(name);
                     ModelManifest sealed = ModelStore.seal(staging, manifest.withVersion(name, version));
                     Path target = store.versionDirectory(name, version);
+                    makeReadable(staging);
                     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                     return new ModelStore.StoredModel(target, sealed);
                 }
@@ -44,6 +46,22 @@ public final class ModelPublisher {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot publish " + name + " into " + modelDir, e);
+        }
+    }
+
+    /**
+     * Temporary folders are created owner-only; a published model must be readable by the other users that
+     * serve it (a Flink TaskManager, a container user), so folders get rwxr-xr-x and files rw-r--r--.
+     */
+    private static void makeReadable(Path folder) throws IOException {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
         }
     }
 

@@ -140,6 +140,9 @@ public final class ModelStore {
         try {
             Path temp = Files.createTempFile(current.getParent(), "CURRENT", ".tmp");
             Files.writeString(temp, version + "\n", StandardCharsets.UTF_8);
+            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.move(temp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + current, e);

@@ -48,6 +48,11 @@ class ModelStoreTest {
         assertThat(first.manifest().files()).containsOnlyKeys("saved_model.pb", "variables/variables.index");
         assertThat(store.verify(store.describe("c3d-small", "2"))).isEmpty();
         assertThat(store.describe("c3d-small", "1").manifest().accuracy()).isEqualTo(0.5);
+        // served by other users (a TaskManager, a container user): readable by all, writable by the owner
+        assertThat(java.nio.file.Files.getPosixFilePermissions(first.directory()))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(first.directory().resolve("saved_model.pb")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     @Test
