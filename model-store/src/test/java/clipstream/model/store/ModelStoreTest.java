@@ -36,7 +36,7 @@ class ModelStoreTest {
     }
 
     @Test
-    void publishedVersionsAreNumberedSealedAndListed() {
+    void publishedVersionsAreNumberedSealedAndListed() throws IOException {
         ModelStore store = new ModelStore(root);
 
         ModelStore.StoredModel first = publish(store, "c3d-small");
