@@ -8,6 +8,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /** The practical float32 peak of this machine under TensorFlow: GFLOP/s of a large square MatMul. */
@@ -23,15 +24,16 @@ final class MatMulPeak {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) random.nextDouble(-1, 1);
             }
-            Operand<TFloat32> a = tf.constant(Shape.of(size, size),
-                    org.tensorflow.ndarray.buffer.DataBuffers.of(values, true, false));
+            // fed, not a constant: Grappler would fold a constant product away and report absurd speeds
+            Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(size, size)));
             Operand<TFloat32> product = tf.linalg.matMul(a, a);
             Operand<TFloat32> sum = tf.sum(product, tf.constant(new int[] {0, 1}));
-            try (Session session = new Session(graph, Trainer.sessionConfig(threads))) {
-                session.runner().fetch(sum).run().close(); // warm-up
+            try (Session session = new Session(graph, Trainer.sessionConfig(threads));
+                 TFloat32 input = TFloat32.tensorOf(Shape.of(size, size), t -> t.asRawTensor().data().asFloats().write(values))) {
+                session.runner().feed(a, input).fetch(sum).run().close(); // warm-up
                 long start = System.nanoTime();
                 for (int i = 0; i < repeats; i++) {
-                    try (Result r = session.runner().fetch(sum).run()) {
+                    try (Result r = session.runner().feed(a, input).fetch(sum).run()) {
                         r.get(0);
                     }
                 }
