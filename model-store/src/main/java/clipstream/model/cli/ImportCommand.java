@@ -53,7 +53,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--signature", defaultValue = "serving_default", description = "Signature key. Default: ${DEFAULT-VALUE}")
     String signatureKey;
 
-    @Option(names = "--mean", split = ",", defaultValue = "0,0,0", description = "Per-channel mean on 0-255 pixels. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--mean", split = ",", defaultValue = "0,0,0",
+            description = "Per-channel mean on 0-255 pixels, applied before a float32 input (a uint8 input gets raw pixels). Default: ${DEFAULT-VALUE}")
     float[] mean;
 
     @Option(names = "--std", split = ",", defaultValue = "255,255,255", description = "Per-channel std on 0-255 pixels. Default: ${DEFAULT-VALUE}")
@@ -100,7 +101,7 @@ final class ImportCommand implements Callable<Integer> {
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, name, "0", "imported",
                 "SavedModel imported from " + source.getFileName(),
                 new ModelManifest.Input(shape.frames(), shape.height(), shape.width(), shape.channels(), "NTHWC", dtype),
-                labels, new ModelManifest.NormalizationSpec(mean, std, false),
+                labels, new ModelManifest.NormalizationSpec(mean, std, dtype.equals("uint8")),
                 new ModelManifest.SignatureSpec(signatureKey, in.getKey(), outputName, !logits),
                 0, 0, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), training,
                 JsonNodeFactory.instance.objectNode(), null);

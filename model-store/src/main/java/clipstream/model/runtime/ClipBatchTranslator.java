@@ -30,7 +30,8 @@ final class ClipBatchTranslator implements NoBatchifyTranslator<ClipBatchTransla
         ModelManifest.Input in = manifest.input();
         Shape shape = new Shape(batch.count(), in.frames(), in.height(), in.width(), in.channels());
         NDArray pixels = ctx.getNDManager().create(batch.pixels(), shape, DataType.UINT8);
-        if (manifest.normalization().inGraph()) {
+        if (manifest.normalization().inGraph() || "uint8".equals(in.dtype())) {
+            // the model takes raw pixels (and normalises them itself, if at all)
             pixels.setName(manifest.signature().input());
             return new NDList(pixels);
         }
