@@ -15,8 +15,11 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
-/** The baseline the serving path is measured against: the same network run through a bare TF session. */
-final class RawSession implements AutoCloseable {
+/**
+ * The baseline the serving path is measured against: the same network and weights run through a bare TF
+ * session (uint8 clips in, probabilities out). Not thread-safe.
+ */
+public final class RawSession implements AutoCloseable {
     private final Graph graph = new Graph();
     private final NetworkGraph network;
     private final Operand<TFloat32> probabilities;
@@ -24,7 +27,7 @@ final class RawSession implements AutoCloseable {
     private final InputShape input;
     private final int classes;
 
-    RawSession(NetworkPlan plan, Normalization normalization, Map<String, float[]> weights, int threads) {
+    public RawSession(NetworkPlan plan, Normalization normalization, Map<String, float[]> weights, int threads) {
         this.network = NetworkGraph.build(graph, plan, normalization);
         this.probabilities = network.probabilities();
         this.session = new Session(graph, Trainer.sessionConfig(threads));
@@ -33,7 +36,8 @@ final class RawSession implements AutoCloseable {
         network.assign(session, weights);
     }
 
-    float[] run(List<byte[]> clips) {
+    /** Probabilities of every clip, clip-major. */
+    public float[] run(List<byte[]> clips) {
         int clipBytes = input.clipBytes();
         try (TUint8 tensor = TUint8.tensorOf(
                 Shape.of(clips.size(), input.frames(), input.height(), input.width(), input.channels()), t -> {

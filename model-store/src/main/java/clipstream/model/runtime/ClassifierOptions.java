@@ -25,8 +25,4 @@ public record ClassifierOptions(Path storeRoot, String modelName, String version
     public static ClassifierOptions cpu(Path storeRoot, String modelName) {
         return new ClassifierOptions(storeRoot, modelName, null, "cpu", Runtime.getRuntime().availableProcessors(), 1);
     }
-
-    public ClassifierOptions withVersion(String newVersion) {
-        return new ClassifierOptions(storeRoot, modelName, newVersion, device, intraOpThreads, interOpThreads);
-    }
 }

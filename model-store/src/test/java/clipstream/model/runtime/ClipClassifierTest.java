@@ -3,6 +3,7 @@ package clipstream.model.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.model.bench.RawSession;
 import clipstream.model.data.ClipDataset;
 import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.eval.Evaluation;
@@ -14,7 +15,6 @@ import clipstream.model.train.TrainingRun;
 import clipstream.model.train.WeightInit;
 import clipstream.model.zoo.InputShape;
 import clipstream.model.zoo.ModelZoo;
-import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
 import clipstream.model.zoo.Normalization;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -28,13 +28,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TUint8;
 
 /** The serving path on the real TensorFlow engine: export, load, classify, refuse. */
 class ClipClassifierTest {
@@ -160,23 +153,8 @@ class ClipClassifierTest {
     }
 
     private static float[] rawSessionProbabilities(ClipDataset data) {
-        try (Graph graph = new Graph()) {
-            NetworkGraph network = NetworkGraph.build(graph, plan, NORMALIZATION);
-            Operand<TFloat32> probabilities = network.probabilities();
-            try (Session session = new Session(graph)) {
-                network.assign(session, weights);
-                int clipBytes = INPUT.clipBytes();
-                try (TUint8 input = TUint8.tensorOf(Shape.of(data.size(), 8, 16, 16, 3), t -> {
-                    for (int i = 0; i < data.size(); i++) {
-                        t.asRawTensor().data().offset((long) i * clipBytes).write(data.clips()[i]);
-                    }
-                });
-                     Result result = session.runner().feed(network.input(), input).fetch(probabilities).run()) {
-                    float[] values = new float[data.size() * 10];
-                    ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(values);
-                    return values;
-                }
-            }
+        try (RawSession raw = new RawSession(plan, NORMALIZATION, weights, 2)) {
+            return raw.run(Arrays.asList(data.clips()));
         }
     }
 }
