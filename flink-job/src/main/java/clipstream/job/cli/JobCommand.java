@@ -49,6 +49,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Kafka client properties: --kafka.NAME=VALUE (e.g. --kafka.security.protocol=SASL_SSL).",
                 "Durations: 500ms, 30s, 15m, 1h or PT30S."})
 public final class JobCommand implements Callable<Integer> {
+    /** How often a job that serves the store's CURRENT re-reads it, unless --model-watch says otherwise. */
+    static final Duration DEFAULT_MODEL_WATCH = Duration.ofSeconds(10);
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with settings (keys: flag names without '--'); flags win.")
@@ -99,8 +101,14 @@ public final class JobCommand implements Callable<Integer> {
     String modelStore;
     @Option(names = "--model", defaultValue = "c3d-small", description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
-    @Option(names = "--model-version", description = "Model version (default: the store's CURRENT, pinned at start).")
+    @Option(names = "--model-version", description = "Model version, served for the job's life (default: the store's"
+            + " CURRENT, followed while the job runs: see --model-watch).")
     String modelVersion;
+    @Option(names = "--model-watch", converter = DurationConverter.class,
+            description = "Without --model-version: how often each task re-reads the store's CURRENT and switches to a"
+                    + " new version (checksums, input shape and a test clip checked first; a bad version is refused);"
+                    + " 0: never (default: 10s).")
+    Duration modelWatch;
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
     String device;
     @Option(names = "--intra-op-threads", defaultValue = "0", description = "TensorFlow intra-op threads; 0: all cores (default: ${DEFAULT-VALUE}).")
@@ -221,8 +229,11 @@ public final class JobCommand implements Callable<Integer> {
                 return 0;
             }
             TransactionTimeoutCheck.verify(config.kafka(), Duration.ofSeconds(30));
-            spec.commandLine().getOut().printf("clipstream job: %s version %s, clips of %d frames at %s, stride %d,"
+            spec.commandLine().getOut().printf("clipstream job: %s version %s (%s), clips of %d frames at %s, stride %d,"
                             + " %s -> %s (dead letters: %s), %s%n", manifest.name(), manifest.version(),
+                    config.model().followsCurrent()
+                            ? "following the store's CURRENT every " + config.model().currentWatch().toMillis() + " ms"
+                            : "pinned",
                     config.clips().clipLength(), frameSize, config.clips().stride(), config.kafka().framesTopic(),
                     config.kafka().eventsTopic(), config.kafka().deadLetterTopic(), delivery);
             job.execute(env);
@@ -271,8 +282,13 @@ public final class JobCommand implements Callable<Integer> {
                 deliveryGuarantee(delivery), transactionalIdPrefix, transactionTimeout, kafkaProperties);
         ClipSettings clips = new ClipSettings(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout,
                 maxFrameBytes);
+        if (modelVersion != null && modelWatch != null && !modelWatch.isZero()) {
+            throw new ConfigException("--model-watch follows the store's CURRENT; it cannot be used with a pinned"
+                    + " --model-version " + modelVersion);
+        }
+        Duration watch = modelVersion != null ? Duration.ZERO : modelWatch != null ? modelWatch : DEFAULT_MODEL_WATCH;
         ModelSettings modelSettings = new ModelSettings(modelStore, model, modelVersion, device, intraOpThreads,
-                interOpThreads, topK);
+                interOpThreads, topK, watch);
         BatchSettings batching = new BatchSettings(batchSize, Duration.ofMillis(batchTimeoutMs));
         RuntimeSettings runtime = new RuntimeSettings(parallelism, checkpointInterval, checkpointDir);
         return new JobConfig(kafka, clips, modelSettings, batching, runtime);

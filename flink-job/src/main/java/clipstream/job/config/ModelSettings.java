@@ -4,6 +4,7 @@ import static clipstream.job.config.ConfigException.require;
 import static clipstream.job.config.ConfigException.requireText;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +12,11 @@ import java.util.regex.Pattern;
  * store's CURRENT), device ({@code cpu}, {@code gpu} or {@code gpu:N}), TensorFlow thread pools and how many
  * labels each event keeps. Thread counts of 0 mean: intra-op, the task manager's cores; inter-op, one (the
  * networks are chains of layers).
+ *
+ * <p>{@code currentWatch}: how often a running job re-reads the store's {@code CURRENT} and switches to the
+ * version it names (loaded, checksum-verified, same input shape, one test clip classified; a version that fails
+ * any of these is refused and the serving one stays). {@link Duration#ZERO}: the version is fixed for the job's
+ * life (always so when a version is pinned with {@code --model-version}).
  */
 public record ModelSettings(
         String storeRoot,
@@ -19,13 +25,33 @@ public record ModelSettings(
         String device,
         int intraOpThreads,
         int interOpThreads,
-        int topK) implements Serializable {
+        int topK,
+        Duration currentWatch) implements Serializable {
 
     private static final Pattern DEVICE = Pattern.compile("cpu|gpu(:\\d+)?");
 
-    /** These settings with the version pinned (e.g. CURRENT resolved once, so every task serves the same). */
+    /** Settings that serve one version for the job's whole life (no watch of {@code CURRENT}). */
+    public ModelSettings(String storeRoot, String name, String version, String device, int intraOpThreads,
+                         int interOpThreads, int topK) {
+        this(storeRoot, name, version, device, intraOpThreads, interOpThreads, topK, Duration.ZERO);
+    }
+
+    /**
+     * These settings with the version to start from pinned (CURRENT resolved once, so every task starts on the
+     * same version); a watch of {@code CURRENT} stays as it was.
+     */
     public ModelSettings withVersion(String pinned) {
-        return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK);
+        return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK, currentWatch);
+    }
+
+    /** These settings re-reading the store's {@code CURRENT} every {@code interval} (ZERO: never). */
+    public ModelSettings withCurrentWatch(Duration interval) {
+        return new ModelSettings(storeRoot, name, version, device, intraOpThreads, interOpThreads, topK, interval);
+    }
+
+    /** Whether a running job follows the store's {@code CURRENT}. */
+    public boolean followsCurrent() {
+        return !currentWatch.isZero();
     }
 
     public ModelSettings {
@@ -37,5 +63,7 @@ public record ModelSettings(
         require(intraOpThreads >= 0, "--intra-op-threads must be 0 (all cores) or more, got " + intraOpThreads);
         require(interOpThreads >= 0, "--inter-op-threads must be 0 (one) or more, got " + interOpThreads);
         require(topK >= 1, "--top-k must be at least 1, got " + topK);
+        require(currentWatch != null && !currentWatch.isNegative(),
+                "--model-watch must be 0 (off) or a positive duration, got " + currentWatch);
     }
 }

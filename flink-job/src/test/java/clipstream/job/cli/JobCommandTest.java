@@ -37,6 +37,17 @@ class JobCommandTest {
     }
 
     @Test
+    void servingCurrentFollowsItAndAPinnedVersionDoesNot() {
+        assertThat(parse("--bootstrap", "b:9092").model().currentWatch()).isEqualTo(JobCommand.DEFAULT_MODEL_WATCH);
+        assertThat(parse("--bootstrap", "b:9092", "--model-watch", "2s").model().currentWatch())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("--bootstrap", "b:9092", "--model-watch", "0s").model().followsCurrent()).isFalse();
+        assertThat(parse("--bootstrap", "b:9092", "--model-version", "3").model().followsCurrent()).isFalse();
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--model-version", "3", "--model-watch", "5s"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--model-watch");
+    }
+
+    @Test
     void flagsAndKafkaPassthroughAreRead() {
         JobConfig config = parse("--bootstrap", "b:9092", "--delivery", "at-least-once", "--stride", "32",
                 "--batch-timeout-ms", "250", "--idle-timeout", "90s", "--kafka.security.protocol=SASL_SSL",

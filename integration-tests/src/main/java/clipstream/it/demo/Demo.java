@@ -67,6 +67,7 @@ public final class Demo {
     private static final String DEMO_RULES = "/demo/rules.yaml";
     private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    private static final Duration MODEL_WATCH = Duration.ofSeconds(10);
 
     private final DemoSettings settings;
     private final PrintStream out;
@@ -168,8 +169,9 @@ public final class Demo {
         // find its frames behind the watermark, hence the generous out-of-orderness (it delays no in-order frame)
         ClipSettings clips = new ClipSettings(clipLength, stride, 4, Duration.ofSeconds(3), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), 8 << 20);
+        // follows the store's CURRENT: `./clipstream model current NAME VERSION` switches the running demo
         ModelSettings model = new ModelSettings(settings.store().toString(), manifest.name(), manifest.version(),
-                "cpu", 0, 0, 3);
+                "cpu", 0, 0, 3, MODEL_WATCH);
         return new JobConfig(kafka, clips, model, new BatchSettings(8, Duration.ofMillis(100)),
                 new RuntimeSettings(1, settings.checkpointInterval(), null));
     }

@@ -5,11 +5,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./clipstream model ...}: describe, train, evaluate, list, verify, import and benchmark models. */
+/** {@code ./clipstream model ...}: describe, train, evaluate, list, verify, switch (current), import and benchmark models. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
-            VerifyCommand.class, ImportCommand.class, BenchCommand.class})
+            VerifyCommand.class, CurrentCommand.class, ImportCommand.class, BenchCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,186 @@
+package clipstream.job.inference;
+
+import clipstream.model.runtime.ClassifierLease;
+import clipstream.model.runtime.ClassifierOptions;
+import clipstream.model.runtime.ClipClassifier;
+import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.runtime.SharedClassifiers;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelStore;
+import clipstream.schema.LabelScore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An opened store model that can follow the store's {@code CURRENT} while the job runs — the model swap.
+ *
+ * <p>Why a store watch and not a control topic: the store is already the one place a model version becomes
+ * current ({@code ./clipstream model train|import} publish, an atomic rename of {@code CURRENT} switches), every
+ * task manager reads it anyway to load the model, and a switch needs no second channel that could disagree with
+ * it. On a cluster the store is a shared volume. Each inference session re-reads {@code CURRENT} (one small file)
+ * at most every {@code watch} when it classifies a batch, so an idle job does no I/O.
+ *
+ * <p>A new version is taken only when all of this holds, checked on the task thread before the next batch: it
+ * loads from the store with every file matching its manifest's checksums; its input (frames × height × width ×
+ * channels) equals the serving version's, because the running job assembles clips of that shape; and one test
+ * clip classifies to finite probabilities that sum to 1. Otherwise the version is refused with the reason logged,
+ * the serving version keeps serving, and the refused version is not tried again until {@code CURRENT} names
+ * another one. The old version's lease is returned after the switch, so its native memory is freed once no task
+ * of this JVM uses it. Events carry the version that classified them ({@code model_version}).
+ *
+ * <p>After a restart from a checkpoint the job starts from the version pinned at submission and switches again
+ * on its first batch, so replayed clips may be classified by either version; with exactly-once sinks only one
+ * result per clip is ever committed.
+ */
+final class ModelFollower implements ClipBatchClassifier.Session {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
+
+    private final ClassifierOptions startOptions;
+    private final long watchNanos;
+    private ClassifierLease lease;
+    private ClipClassifier serving;
+    private long nextCheck;
+    private String refused;
+    private int swaps;
+    private int refusals;
+
+    ModelFollower(ClassifierOptions options, Duration watch) {
+        this.startOptions = options;
+        this.watchNanos = watch.toNanos();
+        this.lease = SharedClassifiers.acquire(options);
+        this.serving = lease.classifier();
+        this.nextCheck = System.nanoTime();
+    }
+
+    @Override
+    public String modelName() {
+        return serving.manifest().name();
+    }
+
+    @Override
+    public String modelVersion() {
+        return serving.manifest().version();
+    }
+
+    @Override
+    public List<ClipScores> classify(List<byte[]> clips, int topK) {
+        if (watchNanos > 0 && System.nanoTime() - nextCheck >= 0) {
+            nextCheck = System.nanoTime() + watchNanos;
+            followCurrent();
+        }
+        List<ClipPrediction> predictions = serving.classify(clips, topK);
+        List<ClipScores> scores = new ArrayList<>(predictions.size());
+        for (ClipPrediction prediction : predictions) {
+            scores.add(new ClipScores(prediction.topK().stream()
+                    .map(label -> new LabelScore(label.label(), label.score()))
+                    .toList()));
+        }
+        return scores;
+    }
+
+    /**
+     * Reads {@code CURRENT} and switches to the version it names when that differs from the serving one and was
+     * not refused before. Returns whether the serving version changed.
+     */
+    boolean followCurrent() {
+        String name = startOptions.modelName();
+        Optional<String> current;
+        try {
+            current = new ModelStore(startOptions.storeRoot()).current(name);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the CURRENT version of {} in {} ({}); still serving version {}", name,
+                    startOptions.storeRoot(), e.getMessage(), modelVersion());
+            return false;
+        }
+        if (current.isEmpty() || current.get().equals(modelVersion()) || current.get().equals(refused)) {
+            return false;
+        }
+        String candidate = current.get();
+        ClassifierLease next;
+        try {
+            next = SharedClassifiers.acquire(withVersion(candidate));
+        } catch (RuntimeException e) {
+            refuse(candidate, e.getMessage());
+            return false;
+        }
+        String problem = problemWith(next.classifier());
+        if (problem != null) {
+            next.close();
+            refuse(candidate, problem);
+            return false;
+        }
+        ClassifierLease old = lease;
+        String oldVersion = modelVersion();
+        lease = next;
+        serving = next.classifier();
+        refused = null;
+        swaps++;
+        old.close();
+        LOG.info("Model {} switched from version {} to version {} (the store's CURRENT)", name, oldVersion,
+                modelVersion());
+        return true;
+    }
+
+    private ClassifierOptions withVersion(String version) {
+        return new ClassifierOptions(startOptions.storeRoot(), startOptions.modelName(), version,
+                startOptions.device(), startOptions.intraOpThreads(), startOptions.interOpThreads());
+    }
+
+    /** Why {@code candidate} cannot replace the serving model, or null when it can. */
+    private String problemWith(ClipClassifier candidate) {
+        ModelManifest now = serving.manifest();
+        ModelManifest next = candidate.manifest();
+        if (!now.input().shape().equals(next.input().shape())) {
+            return "its input " + next.input().shape() + " differs from the running job's " + now.input().shape()
+                    + " (restart the job to change the clip shape)";
+        }
+        try {
+            List<ClipPrediction> test = candidate.classify(List.of(new byte[candidate.clipBytes()]),
+                    next.labels().size());
+            double sum = 0;
+            for (var label : test.get(0).topK()) {
+                if (!Float.isFinite(label.score())) {
+                    return "a test clip gave a non-finite score for '" + label.label() + "'";
+                }
+                sum += label.score();
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                return "a test clip's probabilities sum to " + sum + ", not 1";
+            }
+        } catch (RuntimeException e) {
+            return "a test clip failed: " + e.getMessage();
+        }
+        return null;
+    }
+
+    private void refuse(String version, String reason) {
+        refused = version;
+        refusals++;
+        LOG.error("Refusing model {} version {} named by the store's CURRENT: {}. Still serving version {}.",
+                startOptions.modelName(), version, reason, modelVersion());
+    }
+
+    /** How many times this session switched versions. */
+    int swaps() {
+        return swaps;
+    }
+
+    /** How many versions this session refused. */
+    int refusals() {
+        return refusals;
+    }
+
+    /** The version refused last and not yet superseded by another CURRENT, or null. */
+    String refusedVersion() {
+        return refused;
+    }
+
+    @Override
+    public void close() {
+        lease.close();
+    }
+}
