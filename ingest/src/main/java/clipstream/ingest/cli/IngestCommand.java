@@ -108,9 +108,12 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Stop each camera after this much capture time (e.g. 30s, 5m, 1h, PT90S).")
     String duration;
 
-    @Option(names = "--start-seq", defaultValue = "0", paramLabel = "N",
-            description = "Seq of each camera's first frame (default: ${DEFAULT-VALUE}).")
-    long startSeq;
+    @Option(names = "--start-seq", defaultValue = "auto", paramLabel = "N|auto",
+            description = "Seq of each camera's first frame. auto (the default): the start time in epoch"
+                    + " microseconds, rounded down to a multiple of 1024, so a restarted ingest continues above every"
+                    + " seq it sent before (the job drops a repeated seq as a duplicate or late frame) and synthetic"
+                    + " segments stay aligned with clips.")
+    String startSeq;
 
     @Option(names = "--buffer", defaultValue = "64", paramLabel = "FRAMES",
             description = "Frames buffered per camera between reading and Kafka (default: ${DEFAULT-VALUE}).")
@@ -196,13 +199,30 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The first seq for {@code --start-seq}: a number, or for {@code auto} the epoch microseconds of {@code now}
+     * rounded down to a multiple of 1024. Every run then starts above all seqs of any earlier run: a run that
+     * began T µs earlier sent far fewer than T frames.
+     */
+    static long startSeq(String value, java.time.Instant now) {
+        if ("auto".equalsIgnoreCase(value.strip())) {
+            long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+            return micros & ~1023L;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--start-seq must be a number >= 0 or 'auto', got '" + value + "'");
+        }
+    }
+
     IngestSettings settings() {
         int[] wh = size != null ? parseSize(size) : defaultSize();
         IngestSettings settings = IngestSettings.defaults(topic, wh[0], wh[1])
                 .withEncoding(parseEncoding(encoding), jpegQuality / 100f)
                 .withPacing(pacing.fast ? Pacing.FAST : Pacing.REALTIME)
                 .withLoop(loop)
-                .withStartSeq(startSeq)
+                .withStartSeq(startSeq(startSeq, java.time.Instant.now()))
                 .withBufferFrames(buffer)
                 .withReconnect(new Backoff(Backoff.DEFAULT.initial(), Backoff.DEFAULT.max(), reconnectAttempts),
                         IngestSettings.defaults(topic, 1, 1).readTimeout());

@@ -74,6 +74,24 @@ class IngestCommandTest {
     }
 
     @Test
+    void aRestartedIngestStartsAboveEverySeqItSentBefore() {
+        java.time.Instant first = java.time.Instant.parse("2026-11-28T10:00:00.123456Z");
+        long start = IngestCommand.startSeq("auto", first);
+        assertThat(start % 1024).as("aligned with clips and synthetic segments").isZero();
+        assertThat(start).isBetween(first.toEpochMilli() * 1000 - 1023, first.toEpochMilli() * 1000 + 456);
+        // 10 s at 1000 fps sends 10,000 frames; the next run starts 10 s later
+        long restarted = IngestCommand.startSeq("auto", first.plusSeconds(10));
+        assertThat(restarted).isGreaterThan(start + 10_000);
+        assertThat(IngestCommand.startSeq(" 7 ", first)).isEqualTo(7);
+        assertThatThrownBy(() -> IngestCommand.startSeq("soon", first)).hasMessageContaining("--start-seq");
+        IngestSettings defaults = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8")
+                .settings();
+        assertThat(defaults.startSeq()).as("auto by default").isGreaterThan(first.toEpochMilli() * 1000);
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8",
+                "--start-seq", "-1").settings()).hasMessageContaining("--start-seq");
+    }
+
+    @Test
     void defaultSizeIsTheServedModelsInputSize() throws IOException {
         writeModel("c3d-small", "3", 112, 96);
         IngestSettings settings = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left",
