@@ -6,10 +6,12 @@ import clipstream.job.functions.BatchingInference;
 import clipstream.job.functions.ClipAssembler;
 import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
+import clipstream.job.inference.StoreClassifier;
 import clipstream.job.records.Clip;
 import clipstream.job.records.DeadLetters;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
+import clipstream.job.sink.KafkaSinks;
 import clipstream.job.source.FrameSource;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
@@ -55,6 +57,16 @@ public final class ClipstreamJob {
         this.model = model;
         this.events = events;
         this.deadLetters = deadLetters;
+    }
+
+    /**
+     * The production job: frames from Kafka, the model from the store (following its CURRENT when the settings
+     * say so), events and dead letters to Kafka, all as {@code config} says.
+     */
+    public static ClipstreamJob onKafka(JobConfig config, FrameSize frameSize) {
+        var kafka = config.kafka();
+        return new ClipstreamJob(config, frameSize, FrameSource.kafka(kafka), new StoreClassifier(config.model()),
+                KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
     }
 
     /** Wires the topology into {@code env}. */

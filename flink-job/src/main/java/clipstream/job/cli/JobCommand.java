@@ -9,10 +9,7 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.inference.StoreClassifier;
-import clipstream.job.sink.KafkaSinks;
 import clipstream.job.sink.TransactionTimeoutCheck;
-import clipstream.job.source.FrameSource;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import java.io.IOException;
@@ -249,9 +246,7 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     static ClipstreamJob job(JobConfig config, FrameSize frameSize) {
-        var kafka = config.kafka();
-        return new ClipstreamJob(config, frameSize, FrameSource.kafka(kafka), new StoreClassifier(config.model()),
-                KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+        return ClipstreamJob.onKafka(config, frameSize);
     }
 
     /**

@@ -22,9 +22,6 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.inference.StoreClassifier;
-import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.model.store.ModelStoreException;
@@ -177,9 +174,7 @@ public final class Demo {
     }
 
     private static ClipstreamJob job(JobConfig config, ModelManifest manifest) {
-        KafkaSettings kafka = config.kafka();
-        return new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()), FrameSource.kafka(kafka),
-                new StoreClassifier(config.model()), KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+        return ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
     }
 
     private IngestSettings ingestSettings(ModelManifest manifest) {

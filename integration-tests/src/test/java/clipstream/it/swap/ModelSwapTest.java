@@ -19,9 +19,6 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.inference.StoreClassifier;
-import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.schema.ClipEvent;
@@ -150,9 +147,7 @@ class ModelSwapTest {
                 0, 0, 3, WATCH);
         JobConfig config = new JobConfig(kafkaSettings, clips, model, new BatchSettings(4, Duration.ofMillis(50)),
                 new RuntimeSettings(1, Duration.ofMillis(500), null));
-        return new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
-                FrameSource.kafka(kafkaSettings), new StoreClassifier(model), KafkaSinks.events(kafkaSettings),
-                KafkaSinks.deadLetters(kafkaSettings));
+        return ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
     }
 
     /** Rounds until an event carries {@code version}; returns how many it took. */
