@@ -71,6 +71,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--bn-batches", defaultValue = "" + TrainingOptions.DEFAULT_BN_BATCHES,
+            description = "Training batches that re-estimate the batch-norm statistics of the weights after each epoch,"
+                    + " before they are evaluated and stored (0: keep the moving averages). Default: ${DEFAULT-VALUE}")
+    int bnBatches;
+
     @Option(names = "--set-current", description = "Make the new version the one served by default")
     boolean setCurrent;
 
@@ -88,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String modelName = ModelStore.validateName(name != null ? name : architecture);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, learningRate, seed, patience,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), bnBatches);
         ClipDataset data;
         if (dataDir != null) {
             System.out.printf(Locale.ROOT, "Reading clips of %s from %s...%n", shape, dataDir);
@@ -108,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
                 + (dataDir != null ? " --data " + dataDir + " --clips-per-video " + clipsPerVideo : "")
                 + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed + " --held-out " + heldOut
                 + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
-                + " --seed " + seed + " --patience " + patience);
+                + " --seed " + seed + " --patience " + patience + " --bn-batches " + bnBatches);
         description.put("dataset", dataDir != null ? "video folders: " + dataDir.toAbsolutePath()
                 : "motion-actions (generated: clipstream.model.data.MotionActionsDataset)");
         description.put("data_seed", dataSeed);

@@ -56,7 +56,7 @@ public final class Trainer {
             Operand<TFloat32> trainLogits = network.logits(true);
             Operand<TFloat32> loss = tf.math.mean(
                     tf.nn.softmaxCrossEntropyWithLogits(trainLogits, labels).loss(), tf.constant(0));
-            Operand<TFloat32> evalLogits = network.logits(false);
+            Operand<TFloat32> evalLogits = network.withBatchStatistics().logits(false);
 
             Placeholder<TFloat32> learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TFloat32> beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -134,6 +134,7 @@ public final class Trainer {
                     }
                 }
             }
+            reestimateBatchNorm(session, network, train, options.seed() * 31 + epoch);
             int[] predictions = predict(session, network.input(), evalLogits, heldOut, classes);
             double accuracy = accuracy(predictions, heldOut.labels());
             EpochStats stats = new EpochStats(epoch, lossSum / train.size(), (double) correct / train.size(), accuracy,
@@ -155,6 +156,65 @@ public final class Trainer {
             bestPredictions = predict(session, network.input(), evalLogits, heldOut, classes);
         }
         return new Result(best, history, bestPredictions);
+    }
+
+    /**
+     * Replaces the batch-norm moving averages with population statistics of the current weights, measured over
+     * {@link TrainingOptions#bnBatches()} random training batches, one layer after the other in the inference
+     * graph: each layer's input is measured with the layers before it already normalised by their new statistics,
+     * exactly as the stored model will see it. The moving averages (momentum 0.99) lag behind weights that still
+     * move at the end of an epoch, which made held-out accuracy swing between epochs; these statistics belong to
+     * the weights being evaluated and stored. Per channel: mean = the average of batch means; variance = the
+     * average of (batch variance + batch mean²) minus mean², each batch weighted by its size.
+     */
+    void reestimateBatchNorm(Session session, NetworkGraph network, ClipDataset train, long seed) {
+        List<NetworkGraph.BatchStatistics> layers = network.batchStatistics();
+        if (layers.isEmpty() || options.bnBatches() == 0 || train.size() == 0) {
+            return;
+        }
+        int[] order = shuffled(train.size(), new SplittableRandom(seed));
+        int batches = Math.min(options.bnBatches(), (train.size() + options.batchSize() - 1) / options.batchSize());
+        for (NetworkGraph.BatchStatistics layer : layers) {
+            double[] meanSum = null;
+            double[] squareSum = null;
+            long clips = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * options.batchSize();
+                int to = Math.min(train.size(), from + options.batchSize());
+                try (TUint8 input = ClipBatches.clips(train, order, from, to);
+                     org.tensorflow.Result result = session.runner().feed(network.input(), input)
+                             .fetch(layer.mean()).fetch(layer.variance()).run()) {
+                    float[] mean = floats((TFloat32) result.get(0));
+                    float[] variance = floats((TFloat32) result.get(1));
+                    if (meanSum == null) {
+                        meanSum = new double[mean.length];
+                        squareSum = new double[mean.length];
+                    }
+                    for (int c = 0; c < mean.length; c++) {
+                        meanSum[c] += (double) mean[c] * (to - from);
+                        squareSum[c] += ((double) variance[c] + (double) mean[c] * mean[c]) * (to - from);
+                    }
+                }
+                clips += to - from;
+            }
+            float[] mean = new float[meanSum.length];
+            float[] variance = new float[meanSum.length];
+            for (int c = 0; c < mean.length; c++) {
+                double m = meanSum[c] / clips;
+                mean[c] = (float) m;
+                variance[c] = (float) Math.max(0, squareSum[c] / clips - m * m);
+            }
+            Map<String, float[]> weights = network.read(session);
+            weights.put(layer.movingMean(), mean);
+            weights.put(layer.movingVariance(), variance);
+            network.assign(session, weights);
+        }
+    }
+
+    private static float[] floats(TFloat32 tensor) {
+        float[] values = new float[(int) tensor.size()];
+        tensor.asRawTensor().data().asFloats().read(values);
+        return values;
     }
 
     /** Arg-max class of every clip of {@code data} under the current weights. */

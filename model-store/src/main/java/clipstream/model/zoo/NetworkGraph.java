@@ -43,6 +43,8 @@ public final class NetworkGraph {
     private final Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
     private final Operand<TFloat32> normalised;
     private final List<Operand<TFloat32>> trainingUpdates = new java.util.ArrayList<>();
+    private final List<BatchStatistics> batchStatistics = new java.util.ArrayList<>();
+    private boolean withStatistics;
     private long dropoutSeed = 1;
     private static final float BATCH_NORM_MOMENTUM = 0.99f;
     private static final float BATCH_NORM_EPSILON = 1e-3f;
@@ -72,6 +74,12 @@ public final class NetworkGraph {
         }
         this.normalised = tf.math.mul(
                 tf.math.sub(tf.dtypes.cast(input, TFloat32.class), tf.constant(mean)), tf.constant(inverseStd));
+    }
+
+    /** Makes the next {@code logits(false)} also build each batch-norm layer's input statistics (for training). */
+    public NetworkGraph withBatchStatistics() {
+        withStatistics = true;
+        return this;
     }
 
     /** Builds the plan into {@code graph} (uninitialised weights: call {@link #assign} before running it). */
@@ -178,6 +186,12 @@ public final class NetworkGraph {
         } else {
             centered = tf.math.sub(x, movingMean);
             variance = movingVariance;
+            if (withStatistics) {
+                Operand<org.tensorflow.types.TInt32> axes = tf.constant(new int[] {0, 1, 2, 3});
+                Operand<TFloat32> batchMean = tf.math.mean(x, axes);
+                batchStatistics.add(new BatchStatistics(layer, batchMean,
+                        tf.math.mean(tf.math.square(tf.math.sub(x, batchMean)), axes)));
+            }
         }
         Operand<TFloat32> normalised = tf.math.mul(centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(BATCH_NORM_EPSILON))));
         return tf.math.add(tf.math.mul(normalised, variables.get(layer + "/gamma")), variables.get(layer + "/beta"));
@@ -186,6 +200,29 @@ public final class NetworkGraph {
     /** The moving-statistics updates a training step must run (built by {@code logits(true)}). */
     public List<Operand<TFloat32>> trainingUpdates() {
         return List.copyOf(trainingUpdates);
+    }
+
+    /**
+     * One batch-norm layer's per-channel statistics of its input for the batch being fed, in the inference graph
+     * (earlier layers normalised by their stored statistics): what a re-estimation after training averages over
+     * many batches, layer after layer.
+     */
+    public record BatchStatistics(String layer, Operand<TFloat32> mean, Operand<TFloat32> variance) {
+        public String movingMean() {
+            return layer + "/moving_mean";
+        }
+
+        public String movingVariance() {
+            return layer + "/moving_variance";
+        }
+    }
+
+    /**
+     * The input statistics of every batch-norm layer, in layer order (built by {@code logits(false)} after
+     * {@link #withBatchStatistics()}; empty without batch norm).
+     */
+    public List<BatchStatistics> batchStatistics() {
+        return List.copyOf(batchStatistics);
     }
 
     /** Sets every weight from {@code weights} (name → values in row-major order of its shape). */
