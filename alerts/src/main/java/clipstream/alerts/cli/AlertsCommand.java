@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +65,15 @@ public final class AlertsCommand implements Callable<Integer> {
             description = "Event ids remembered per camera to drop duplicates (default: ${DEFAULT-VALUE}).")
     private int dedupWindow;
 
+    @Option(names = "--camera-expiry", paramLabel = "DURATION", defaultValue = "24h",
+            converter = DurationConverter.class,
+            description = {"Forget a camera (its dedup ids and streaks, in memory and on the state topic) after this"
+                    + " much event time without an event from it; a running cooldown is kept until it ends. The clock"
+                    + " is the latest event time on the camera's input partition. A repeat of an event older than"
+                    + " this is no longer recognised as a duplicate. 500ms, 30s, 5m, 24h or ISO-8601 such as P7D"
+                    + " (default: ${DEFAULT-VALUE})."})
+    private Duration cameraExpiry;
+
     @Option(names = "--max-poll-records", paramLabel = "N", defaultValue = "" + AlertsConfig.DEFAULT_MAX_POLL_RECORDS,
             description = "Events per transaction at most (default: ${DEFAULT-VALUE}).")
     private int maxPollRecords;
@@ -99,7 +109,7 @@ public final class AlertsCommand implements Callable<Integer> {
         AlertsService service;
         try {
             config = new AlertsConfig(bootstrap, group, Optional.ofNullable(instanceId).orElseGet(AlertsCommand::hostName),
-                    inputTopic, stateTopic, dlqTopic, dedupWindow, maxPollRecords, clientOverrides);
+                    inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxPollRecords, clientOverrides);
             service = new AlertsService(config, rules, TerminalOutput.stdout());
         } catch (RulesFileException | IllegalArgumentException e) {
             err.println("alerts: " + e.getMessage());
@@ -163,6 +173,15 @@ public final class AlertsCommand implements Callable<Integer> {
             }
         }
         return message.toString();
+    }
+
+    /** Reads durations as the rules file writes them (24h, 30s, PT1M); positivity is checked by AlertsConfig. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return RulesLoader.parseDuration(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+                    "must be a " + RulesLoader.DURATION_SYNTAX + " (not negative), got '" + value + "'"));
+        }
     }
 
     private static String hostName() {

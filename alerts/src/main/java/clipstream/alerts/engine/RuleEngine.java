@@ -5,15 +5,17 @@ import clipstream.alerts.rules.RuleSet;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * Turns the ordered clip events of each camera into alerts, rule by rule. Not thread-safe: one pipeline thread owns it.
@@ -32,37 +34,72 @@ import java.util.function.Predicate;
  *       {@code last_event_time} plus {@code cooldown}. A streak that completes during the cooldown raises nothing;
  *       it keeps sliding (its latest {@code min-consecutive} events), so if it is still unbroken, the first
  *       matching event at or after the end of the cooldown raises the next alert.</li>
+ *   <li>A camera is <em>forgotten</em> — its recent ids, streaks and cooldowns dropped, as if never seen — once its
+ *       input partition's clock reaches its last event's {@code end_time} plus {@code cameraExpiry}, or the end of
+ *       its longest running cooldown if that is later (a cooldown is never cut short). The clock of a partition is
+ *       the latest {@code end_time} of any event on it; it moves before each event is applied, so an event that
+ *       comes {@code cameraExpiry} or more after its camera's previous one finds the camera forgotten: its streak
+ *       starts afresh, and a repeat of an event older than that is not recognised as a duplicate.</li>
  * </ol>
  * The alert id is a name-based UUID of rule, camera and the completing event's id: a replay raises the same id.
+ *
+ * <p>Since a camera's events all arrive on one input partition, every decision depends only on that partition's
+ * ordered events: not on batches, restarts or which instance owns the partition. Changed and forgotten cameras are
+ * collected for {@link #takeChanges()}, so the caller can store them with the alerts they led to.
  */
 public final class RuleEngine {
     /** Default number of recent event ids remembered per camera for deduplication. */
     public static final int DEFAULT_DEDUP_WINDOW = 1024;
+    /** Default event time without an event after which a camera is forgotten. */
+    public static final Duration DEFAULT_CAMERA_EXPIRY = Duration.ofHours(24);
 
     private final int dedupWindow;
+    private final long expiryMillis;
     private final Map<String, CameraState> cameras = new HashMap<>();
+    private final Map<Integer, PartitionClock> clocks = new HashMap<>();
+    /** Where the stored state is out of date, in the order it changed; emptied by {@link #takeChanges()}. */
+    private final Set<StateKey> changed = new LinkedHashSet<>();
     private RuleSet rules;
 
+    /** An engine whose cameras expire after {@link #DEFAULT_CAMERA_EXPIRY}. */
     public RuleEngine(RuleSet rules, int dedupWindow) {
+        this(rules, dedupWindow, DEFAULT_CAMERA_EXPIRY);
+    }
+
+    public RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry) {
         if (dedupWindow < 1) {
             throw new IllegalArgumentException("dedup window must be at least 1, got " + dedupWindow);
         }
+        if (cameraExpiry == null || cameraExpiry.isZero() || cameraExpiry.isNegative()) {
+            throw new IllegalArgumentException("camera expiry must be more than 0, got " + cameraExpiry);
+        }
         this.rules = rules;
         this.dedupWindow = dedupWindow;
+        this.expiryMillis = cameraExpiry.toMillis();
     }
 
     public RuleSet rules() {
         return rules;
     }
 
-    /** Applies one event; returns the alerts it raises, in rule order (none for a duplicate). */
+    /** Applies one event of a single ordered stream (all cameras on one clock, as on a one-partition topic). */
     public List<RaisedAlert> onEvent(ClipEvent event) {
+        return onEvent(0, event);
+    }
+
+    /** Applies one event read from input {@code partition}; returns the alerts it raises, in rule order. */
+    public List<RaisedAlert> onEvent(int partition, ClipEvent event) {
         String camera = event.getCameraId();
-        CameraState state = cameras.computeIfAbsent(camera, c -> new CameraState(dedupWindow));
+        long time = event.getEndTime().toEpochMilli();
+        PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
+        clock.advanceTo(time);
+        dateUndated(partition, clock);
+        forgetDue(partition, clock);
+
+        CameraState state = held(partition, camera, time);
         if (!state.recent().add(event.getEventId())) {
             return List.of();
         }
-        long time = event.getEndTime().toEpochMilli();
         StreakEvent streakEvent = new StreakEvent(event.getEventId(), event.getLabel(), event.getScore(),
                 event.getStartTime().toEpochMilli(), time);
         List<RaisedAlert> raised = new ArrayList<>();
@@ -89,37 +126,183 @@ public final class RuleEngine {
                 }
             }
         }
+        state.seen(time);
+        schedule(camera, state);
+        changed.add(new StateKey(partition, camera));
+        forgetDue(partition, clock); // a late event of an unknown camera may be due at once
         return raised;
     }
 
     /**
      * Switches to {@code next}. A rule whose name and trigger ({@link Rule#trigger()}) are unchanged keeps its
-     * streaks and cooldowns; a changed or removed rule loses them.
+     * streaks and cooldowns; a changed or removed rule loses them, and a camera then due for expiry is forgotten.
      */
     public void replaceRules(RuleSet next) {
         this.rules = next;
-        cameras.values().forEach(this::dropStaleTracks);
+        cameras.forEach((camera, state) -> {
+            dropStaleTracks(state);
+            if (state.dated()) {
+                schedule(camera, state);
+            }
+        });
+        clocks.forEach((partition, clock) -> forgetDue(partition, clock));
     }
 
-    /** The state of {@code camera}, if the engine has seen it. */
+    /** The state of {@code camera}, if the engine holds it. */
     public Optional<CameraSnapshot> snapshot(String camera) {
         return Optional.ofNullable(cameras.get(camera)).map(CameraState::snapshot);
     }
 
-    /** Replaces the state of {@code camera} with a stored one; tracks of rules that changed since are dropped. */
-    public void restore(String camera, CameraSnapshot snapshot) {
-        CameraState state = CameraState.restore(snapshot, dedupWindow);
-        dropStaleTracks(state);
-        cameras.put(camera, state);
+    /**
+     * Takes over the stored state of input {@code partition}: camera → snapshot, as read back from where
+     * {@link #takeChanges()} put it. Tracks of rules that changed since are dropped. The partition's clock is the
+     * latest event time among the snapshots, which is exactly where it stood when they were written. Cameras already
+     * due for expiry (the expiry was shortened since, or a cooldown removed) are forgotten at once; a snapshot
+     * without an event time (written before cameras expired) is dated at that clock, or by the partition's first
+     * event if no snapshot has a time, so it is kept for a full {@code cameraExpiry} from there. Both show up in
+     * {@link #takeChanges()}.
+     *
+     * @return how many of the cameras were forgotten at once
+     */
+    public int restore(int partition, Map<String, CameraSnapshot> snapshots) {
+        PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
+        snapshots.forEach((camera, snapshot) -> {
+            CameraState state = CameraState.restore(snapshot, partition, dedupWindow);
+            dropStaleTracks(state);
+            CameraState previous = cameras.put(camera, state);
+            if (previous != null) {
+                unschedule(camera, previous);
+            }
+            if (state.dated()) {
+                clock.advanceTo(state.lastEventTime());
+                schedule(camera, state);
+            } else {
+                clock.addUndated(camera);
+            }
+        });
+        dateUndated(partition, clock);
+        return forgetDue(partition, clock);
     }
 
-    /** Forgets the cameras {@code which} selects (e.g. those of partitions this instance no longer owns). */
-    public void forget(Predicate<String> which) {
-        cameras.keySet().removeIf(which);
+    /**
+     * Drops everything held for input {@code partitions} — cameras, clocks and changes not yet taken — because
+     * another instance owns them now or their stored state is about to be restored. Nothing is stored for this.
+     */
+    public void forget(Collection<Integer> partitions) {
+        Set<Integer> which = Set.copyOf(partitions);
+        cameras.values().removeIf(state -> which.contains(state.partition()));
+        clocks.keySet().removeAll(which);
+        changed.removeIf(key -> which.contains(key.partition()));
+    }
+
+    /** The input partitions the engine holds cameras or a clock for. */
+    public Set<Integer> partitions() {
+        return Set.copyOf(clocks.keySet());
+    }
+
+    /**
+     * The stored state that is out of date since the previous call, in the order it changed: the latest snapshot of
+     * every camera an event changed or restore dated, and a tombstone for every camera forgotten by expiry.
+     */
+    public List<StateChange> takeChanges() {
+        List<StateChange> changes = new ArrayList<>(changed.size());
+        for (StateKey key : changed) {
+            CameraState state = cameras.get(key.camera());
+            boolean held = state != null && state.partition() == key.partition();
+            changes.add(new StateChange(key.partition(), key.camera(), held ? state.snapshot() : null));
+        }
+        changed.clear();
+        return changes;
     }
 
     public Set<String> cameras() {
         return Set.copyOf(cameras.keySet());
+    }
+
+    /** How many cameras the engine holds state for. */
+    public int cameraCount() {
+        return cameras.size();
+    }
+
+    /** The state of {@code camera}, created if new; a camera whose events moved to another partition moves along. */
+    private CameraState held(int partition, String camera, long time) {
+        CameraState state = cameras.get(camera);
+        if (state == null) {
+            state = new CameraState(partition, dedupWindow, time);
+            cameras.put(camera, state);
+        } else if (state.partition() != partition) {
+            // only after partitions were added to the input topic: store it under the new partition only
+            unschedule(camera, state);
+            changed.add(new StateKey(state.partition(), camera));
+            state.moveTo(partition);
+            if (!state.dated()) {
+                state.seen(time);
+            }
+            schedule(camera, state);
+            changed.add(new StateKey(partition, camera));
+        }
+        return state;
+    }
+
+    /** Gives the cameras restored without an event time on this partition the clock's time, once it has one. */
+    private void dateUndated(int partition, PartitionClock clock) {
+        if (!clock.started()) {
+            return;
+        }
+        for (String camera : clock.takeUndated()) {
+            CameraState state = cameras.get(camera);
+            state.seen(clock.now());
+            schedule(camera, state);
+            changed.add(new StateKey(partition, camera));
+        }
+    }
+
+    /** Forgets the cameras of this partition that are due at its clock; returns how many. */
+    private int forgetDue(int partition, PartitionClock clock) {
+        List<String> due = clock.takeDue();
+        for (String camera : due) {
+            cameras.remove(camera);
+            changed.add(new StateKey(partition, camera));
+        }
+        return due.size();
+    }
+
+    private void schedule(String camera, CameraState state) {
+        unschedule(camera, state);
+        long due = due(state);
+        clocks.computeIfAbsent(state.partition(), p -> new PartitionClock()).schedule(camera, due);
+        state.due(due);
+    }
+
+    private void unschedule(String camera, CameraState state) {
+        PartitionClock clock = clocks.get(state.partition());
+        if (clock == null) {
+            return;
+        }
+        if (state.due() != null) {
+            clock.unschedule(camera, state.due());
+            state.due(null);
+        } else {
+            clock.removeUndated(camera);
+        }
+    }
+
+    /** When {@code state} may be forgotten: {@code cameraExpiry} after its last event, not before a cooldown ends. */
+    private long due(CameraState state) {
+        long due = plus(state.lastEventTime(), expiryMillis);
+        for (Map.Entry<String, RuleTrack> entry : state.tracks().entrySet()) {
+            Long alerted = entry.getValue().lastAlertTime();
+            Optional<Rule> rule = rules.rule(entry.getKey());
+            if (alerted != null && rule.isPresent()) {
+                due = Math.max(due, plus(alerted, rule.get().cooldown().toMillis()));
+            }
+        }
+        return due;
+    }
+
+    private static long plus(long time, long millis) {
+        long sum = time + millis;
+        return ((time ^ sum) & (millis ^ sum)) < 0 ? Long.MAX_VALUE : sum; // saturate instead of overflowing
     }
 
     private void dropStaleTracks(CameraState state) {
@@ -149,5 +332,9 @@ public final class RuleEngine {
     public static String alertId(String rule, String camera, String eventId) {
         String name = rule + '\u0000' + camera + '\u0000' + eventId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** A camera's record in one partition of the stored state. */
+    private record StateKey(int partition, String camera) {
     }
 }

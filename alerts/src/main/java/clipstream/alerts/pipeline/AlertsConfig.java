@@ -1,5 +1,7 @@
 package clipstream.alerts.pipeline;
 
+import clipstream.alerts.engine.RuleEngine;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -15,11 +17,14 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param stateTopic      compacted rule-state topic (see {@code clipstream.alerts.state})
  * @param dlqTopic        dead letters: undecodable events and alerts no webhook would take
  * @param dedupWindow     event ids remembered per camera for deduplication
+ * @param cameraExpiry    event time without an event after which a camera's state is forgotten (unless a cooldown
+ *                        runs longer), in memory and on the state topic; see {@link RuleEngine}
  * @param maxPollRecords  events per transaction at most
  * @param clientOverrides extra Kafka client properties for every client (security, timeouts)
  */
 public record AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
-                           String dlqTopic, int dedupWindow, int maxPollRecords, Map<String, String> clientOverrides) {
+                           String dlqTopic, int dedupWindow, Duration cameraExpiry, int maxPollRecords,
+                           Map<String, String> clientOverrides) {
 
     public static final String DEFAULT_GROUP = "clipstream-alerts";
     public static final String DEFAULT_INPUT_TOPIC = "clip-events";
@@ -37,10 +42,20 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
         if (dedupWindow < 1) {
             throw new IllegalArgumentException("--dedup-window must be at least 1, got " + dedupWindow);
         }
+        if (cameraExpiry == null || cameraExpiry.isZero() || cameraExpiry.isNegative()) {
+            throw new IllegalArgumentException("--camera-expiry must be more than 0 (e.g. 24h), got " + cameraExpiry);
+        }
         if (maxPollRecords < 1) {
             throw new IllegalArgumentException("--max-poll-records must be at least 1, got " + maxPollRecords);
         }
         clientOverrides = Map.copyOf(clientOverrides);
+    }
+
+    /** A configuration whose cameras expire after {@link RuleEngine#DEFAULT_CAMERA_EXPIRY}. */
+    public AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
+                        String dlqTopic, int dedupWindow, int maxPollRecords, Map<String, String> clientOverrides) {
+        this(bootstrap, group, instanceId, inputTopic, stateTopic, dlqTopic, dedupWindow,
+                RuleEngine.DEFAULT_CAMERA_EXPIRY, maxPollRecords, clientOverrides);
     }
 
     public String transactionalId() {

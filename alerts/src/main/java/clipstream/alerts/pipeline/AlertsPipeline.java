@@ -1,7 +1,9 @@
 package clipstream.alerts.pipeline;
 
+import clipstream.alerts.engine.CameraSnapshot;
 import clipstream.alerts.engine.RaisedAlert;
 import clipstream.alerts.engine.RuleEngine;
+import clipstream.alerts.engine.StateChange;
 import clipstream.alerts.outputs.DeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RuleSet;
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loop: reads clip events (read_committed), runs them through the {@link RuleEngine} and writes, per
- * polled batch and in one Kafka transaction, the alerts raised, the new state of every camera touched (see
- * {@code clipstream.alerts.state}) and the batch's consumer offsets. After the commit, alerts of rules with
- * {@code stdout} are printed.
+ * polled batch and in one Kafka transaction, the alerts raised, the new state of every camera the batch changed, a
+ * tombstone for every camera it made the engine forget (see {@code clipstream.alerts.state}) and the batch's
+ * consumer offsets. After the commit, alerts of rules with {@code stdout} are printed.
  *
  * <p>A failed transaction is aborted and the loop rewinds: it seeks back to the committed offsets and restores the
  * committed state, so the batch is processed again as if for the first time. A fenced producer (another instance
@@ -68,14 +69,13 @@ public final class AlertsPipeline implements Runnable {
     private final RecordDecoder<ClipEvent> decoder = RecordDecoder.of(ClipEvent.class);
     private final RecordEncoder<Alert> encoder = RecordEncoder.of(Alert.class);
     private final AtomicReference<RuleSet> pendingRules = new AtomicReference<>();
-    /** Input partition of each camera the engine holds state for. */
-    private final Map<String, Integer> cameraPartitions = new HashMap<>();
+    private volatile int camerasHeld;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal) {
         this.config = config;
-        this.engine = new RuleEngine(rules, config.dedupWindow());
+        this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry());
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
         this.deadLetters = new DeadLetters(config.dlqTopic());
         this.terminal = terminal;
@@ -84,6 +84,11 @@ public final class AlertsPipeline implements Runnable {
     /** Switches to {@code rules} before the next batch (any thread). */
     public void reload(RuleSet rules) {
         pendingRules.set(rules);
+    }
+
+    /** How many cameras the engine holds state for, as of the last batch, restore or rebalance (any thread). */
+    public int camerasHeld() {
+        return camerasHeld;
     }
 
     /** Stops after the batch in hand is committed (any thread). */
@@ -127,29 +132,27 @@ public final class AlertsPipeline implements Runnable {
     private void process(ConsumerRecords<byte[], byte[]> records, KafkaProducer<byte[], byte[]> producer,
                          KafkaConsumer<byte[], byte[]> kafka) {
         List<RaisedAlert> raised = new ArrayList<>();
+        int forgotten = 0;
         producer.beginTransaction();
         try {
-            Map<String, Integer> touched = new LinkedHashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 ClipEvent event = decode(record, producer);
                 if (event == null) {
                     continue;
                 }
-                touched.put(event.getCameraId(), record.partition());
-                cameraPartitions.put(event.getCameraId(), record.partition());
-                for (RaisedAlert alert : engine.onEvent(event)) {
+                for (RaisedAlert alert : engine.onEvent(record.partition(), event)) {
                     raised.add(alert);
                     producer.send(new ProducerRecord<>(alert.rule().outputs().topic(),
                             event.getCameraId().getBytes(StandardCharsets.UTF_8), encoder.toBytes(alert.alert())));
                 }
             }
-            touched.forEach((camera, partition) -> {
-                engine.snapshot(camera).ifPresent(snapshot -> {
-                    ProducerRecord<String, byte[]> state = stateTopic.record(partition, camera, snapshot);
-                    producer.send(new ProducerRecord<>(state.topic(), state.partition(),
-                            camera.getBytes(StandardCharsets.UTF_8), state.value()));
-                });
-            });
+            // also carries what a restore or a rules reload changed since the previous batch
+            for (StateChange change : engine.takeChanges()) {
+                ProducerRecord<String, byte[]> state = stateTopic.record(change);
+                producer.send(new ProducerRecord<>(state.topic(), state.partition(),
+                        change.camera().getBytes(StandardCharsets.UTF_8), state.value()));
+                forgotten += change.forgotten() ? 1 : 0;
+            }
             producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | UnsupportedVersionException
@@ -161,6 +164,11 @@ public final class AlertsPipeline implements Runnable {
             producer.abortTransaction();
             rewind(kafka);
             return;
+        }
+        camerasHeld = engine.cameraCount();
+        if (forgotten > 0) {
+            LOG.info("Forgot {} camera(s) without events for {} of event time; holding {}", forgotten,
+                    config.cameraExpiry(), camerasHeld);
         }
         for (RaisedAlert alert : raised) {
             if (alert.rule().outputs().stdout()) {
@@ -194,8 +202,7 @@ public final class AlertsPipeline implements Runnable {
     /** Back to the last committed point: committed offsets and the state stored with them. */
     private void rewind(KafkaConsumer<byte[], byte[]> kafka) {
         Set<TopicPartition> assigned = kafka.assignment();
-        engine.forget(camera -> true);
-        cameraPartitions.clear();
+        engine.forget(engine.partitions());
         restore(assigned);
         Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(assigned);
         for (TopicPartition partition : assigned) {
@@ -209,20 +216,25 @@ public final class AlertsPipeline implements Runnable {
     }
 
     private void restore(Collection<TopicPartition> partitions) {
-        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-        stateTopic.restore(numbers).forEach((partition, cameras) -> cameras.forEach((camera, snapshot) -> {
-            engine.restore(camera, snapshot);
-            cameraPartitions.put(camera, partition);
-        }));
+        int expired = 0;
+        Map<Integer, Map<String, CameraSnapshot>> stored = stateTopic.restore(numbers(partitions));
+        for (Map.Entry<Integer, Map<String, CameraSnapshot>> partition : stored.entrySet()) {
+            expired += engine.restore(partition.getKey(), partition.getValue());
+        }
+        camerasHeld = engine.cameraCount();
+        if (expired > 0) {
+            LOG.info("Forgot {} restored camera(s) already past --camera-expiry {}; their tombstones go with the next"
+                    + " batch", expired, config.cameraExpiry());
+        }
     }
 
     private void forget(Collection<TopicPartition> partitions) {
-        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-        engine.forget(camera -> {
-            Integer partition = cameraPartitions.get(camera);
-            return partition != null && numbers.contains(partition);
-        });
-        cameraPartitions.values().removeIf(numbers::contains);
+        engine.forget(numbers(partitions));
+        camerasHeld = engine.cameraCount();
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {

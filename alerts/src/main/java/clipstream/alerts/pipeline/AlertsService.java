@@ -64,6 +64,11 @@ public final class AlertsService implements AutoCloseable {
         return rules.get();
     }
 
+    /** How many cameras the event loop holds rule state for now (after the last batch, restore or rebalance). */
+    public int camerasHeld() {
+        return pipeline.camerasHeld();
+    }
+
     /** Blocks until the service stops (after {@link #close()} or a failure); returns the failure, if any. */
     public Optional<Throwable> awaitTermination() throws InterruptedException {
         ended.await();

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * not silently switch a rule off).
  */
 public final class RulesLoader {
+    /** What {@link #parseDuration} reads, for messages. */
+    public static final String DURATION_SYNTAX = "duration such as 500ms, 30s, 5m, 1h or PT1M";
+
     private static final Set<String> TOP_KEYS = Set.of("rules");
     private static final Set<String> RULE_KEYS =
             Set.of("name", "labels", "min-score", "cameras", "min-consecutive", "cooldown", "outputs");
@@ -314,29 +318,36 @@ public final class RulesLoader {
 
     private Duration duration(Node node, String what) throws RulesFileException {
         String text = scalar(node, what).trim();
-        if (text.equals("0")) {
-            return Duration.ZERO;
+        return parseDuration(text).orElseThrow(() -> new RulesFileException(at(node) + what + " must be a "
+                + DURATION_SYNTAX + ", got '" + text + "'"));
+    }
+
+    /**
+     * A duration in the rules file's syntax, which the command line uses too: {@code 0}, a whole number of
+     * {@code ms}, {@code s}, {@code m} or {@code h}, or ISO-8601 ({@code PT1M}, {@code P1D}); empty if {@code text} is
+     * none of these or negative.
+     */
+    public static Optional<Duration> parseDuration(String text) {
+        String trimmed = text.trim();
+        if (trimmed.equals("0")) {
+            return Optional.of(Duration.ZERO);
         }
-        Matcher m = DURATION.matcher(text);
+        Matcher m = DURATION.matcher(trimmed);
         if (m.matches()) {
             long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            return Optional.of(switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 default -> Duration.ofHours(amount);
-            };
+            });
         }
         try {
-            Duration duration = Duration.parse(text);
-            if (!duration.isNegative()) {
-                return duration;
-            }
+            Duration duration = Duration.parse(trimmed);
+            return duration.isNegative() ? Optional.empty() : Optional.of(duration);
         } catch (DateTimeParseException e) {
-            // reported below
+            return Optional.empty();
         }
-        throw new RulesFileException(at(node) + what + " must be a duration such as 500ms, 30s, 5m, 1h or PT1M, got '"
-                + text + "'");
     }
 
     private String at(Node node) {

@@ -1,6 +1,7 @@
 package clipstream.alerts.state;
 
 import clipstream.alerts.engine.CameraSnapshot;
+import clipstream.alerts.engine.StateChange;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +44,14 @@ public final class StateTopic {
         return topic;
     }
 
-    /** The record that stores {@code snapshot} of {@code camera}, whose events come from input partition {@code partition}. */
-    public ProducerRecord<String, byte[]> record(int partition, String camera, CameraSnapshot snapshot) {
-        return new ProducerRecord<>(topic, partition, camera, SnapshotCodec.encode(snapshot));
+    /**
+     * The record that stores {@code change} in state partition {@code change.partition()} (= the input partition of
+     * the camera's events): its snapshot, or a tombstone (null value) for a forgotten camera, which compaction then
+     * removes together with the camera's earlier snapshots.
+     */
+    public ProducerRecord<String, byte[]> record(StateChange change) {
+        byte[] value = change.forgotten() ? null : SnapshotCodec.encode(change.snapshot());
+        return new ProducerRecord<>(topic, change.partition(), change.camera(), value);
     }
 
     /**

@@ -33,7 +33,21 @@ class AlertsCommandTest {
     void helpListsTheOptionsAndExitsZero() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap=HOST:PORT", "--rules=FILE", "--group", "--input-topic",
-                "--state-topic", "--dlq-topic", "--instance-id", "Exit codes");
+                "--state-topic", "--dlq-topic", "--instance-id", "--camera-expiry=DURATION", "Exit codes");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 24h)");
+    }
+
+    @Test
+    void cameraExpiryMustBeAPositiveDuration() throws Exception {
+        Path file = rules("rules:\n  - name: a\n    labels: x\n");
+        for (String bad : new String[] {"0", "-5m", "-PT1H", "soon"}) {
+            StringWriter errors = new StringWriter();
+            CommandLine commandLine = AlertsCommand.commandLine();
+            commandLine.setErr(new PrintWriter(errors, true));
+            assertThat(commandLine.execute("--bootstrap", "127.0.0.1:1", "--rules", file.toString(),
+                    "--camera-expiry", bad)).as(bad).isEqualTo(2);
+            assertThat(errors.toString()).as(bad).contains("--camera-expiry");
+        }
     }
 
     @Test

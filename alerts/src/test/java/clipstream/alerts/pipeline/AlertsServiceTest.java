@@ -12,6 +12,7 @@ import clipstream.alerts.fixtures.WebhookServer;
 import clipstream.alerts.outputs.AlertJson;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RulesLoader;
+import clipstream.alerts.state.SnapshotCodec;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +89,11 @@ class AlertsServiceTest {
     }
 
     private AlertsService start(Path rules) throws Exception {
-        AlertsService service = new AlertsService(config("one", 500), rules,
+        return start(rules, config("one", 500));
+    }
+
+    private AlertsService start(Path rules, AlertsConfig config) throws Exception {
+        AlertsService service = new AlertsService(config, rules,
                 new TerminalOutput(new PrintStream(terminal, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC));
         running.add(service);
         service.start();
@@ -262,6 +268,85 @@ class AlertsServiceTest {
         assertThat(alerts()).extracting(Alert::getRule, Alert::getEventCount, Alert::getCameraId)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fall", 3, "cam-1"),
                         org.assertj.core.groups.Tuple.tuple("running", 1, "cam-2"));
+    }
+
+    /**
+     * 40 cameras send, then all but 4 stop while those 4 go on. Once event time on its partition is a minute past a
+     * camera's last event, the camera is forgotten: the engine holds 4, and the state topic's latest value for each
+     * of the other 36 is a tombstone, committed (read_committed) with the alerts and offsets of the batch whose events
+     * decided it. A restarted instance restores exactly the 4 live cameras, their dedup ids included.
+     */
+    @Test
+    void camerasThatStopSendingAreForgottenInMemoryAndOnTheStateTopic() throws Exception {
+        kafka.createTopic(topic("events"), 2);
+        Path rules = rulesFile("""
+                rules:
+                  - name: fall
+                    labels: [falling]
+                    outputs:
+                      topic: ALERTS
+                      stdout: false
+                """);
+        AlertsConfig config = new AlertsConfig(kafka.bootstrap(), name, "one", topic("events"), topic("state"),
+                topic("dlq"), RuleEngine.DEFAULT_DEDUP_WINDOW, Duration.ofMinutes(1), 500, Map.of());
+        List<ProducerRecord<String, ClipEvent>> everyone = new ArrayList<>();
+        for (int second = 1; second <= 2; second++) {
+            for (int c = 0; c < 40; c++) {
+                everyone.add(onPartitionOf(c, event("cam-" + c, second, "walking", 0.9f)));
+            }
+        }
+        kafka.send(topic("events"), new AvroSerializer<>(ClipEvent.class), everyone);
+        AlertsService service = start(rules, config);
+        awaitProcessed();
+        await("the engine holds all 40 cameras", WAIT, () -> service.camerasHeld() == 40);
+
+        // cameras 0-3 (two on each partition) go on and fall at 90 s, a minute after the others' last event (2 s)
+        List<ProducerRecord<String, ClipEvent>> live = new ArrayList<>();
+        for (int second : List.of(30, 60, 90)) {
+            for (int c = 0; c < 4; c++) {
+                live.add(onPartitionOf(c, event("cam-" + c, second, second == 90 ? "falling" : "walking", 0.9f)));
+            }
+        }
+        kafka.send(topic("events"), new AvroSerializer<>(ClipEvent.class), live);
+        awaitProcessed();
+        await("the engine forgets the 36 silent cameras", WAIT, () -> service.camerasHeld() == 4);
+
+        Map<String, byte[]> state = latestState();
+        assertThat(state).hasSize(40);
+        for (int c = 0; c < 40; c++) {
+            if (c < 4) {
+                assertThat(SnapshotCodec.decode(state.get("cam-" + c)).lastEventTime())
+                        .isEqualTo(ClipEvents.at(90).toEpochMilli());
+            } else {
+                assertThat(state.get("cam-" + c)).as("latest state of cam-%d is a tombstone", c).isNull();
+            }
+        }
+        assertThat(alerts()).extracting(Alert::getCameraId)
+                .containsExactlyInAnyOrder("cam-0", "cam-1", "cam-2", "cam-3");
+
+        service.close();
+        running.remove(service);
+        AlertsService restarted = start(rules, config);
+        await("the restarted instance restores the 4 live cameras", WAIT, () -> restarted.camerasHeld() == 4);
+        // a repeat of cam-0's fall is still a duplicate (its dedup ids were restored); cam-9's event is new again
+        kafka.send(topic("events"), new AvroSerializer<>(ClipEvent.class),
+                List.of(live.get(live.size() - 4), onPartitionOf(9, event("cam-9", 91, "walking", 0.9f))));
+        awaitProcessed();
+        await("the restarted instance holds cam-9 again", WAIT, () -> restarted.camerasHeld() == 5);
+        assertThat(alerts()).hasSize(4);
+        assertThat(latestState().values().stream().filter(value -> value != null).count()).isEqualTo(5);
+    }
+
+    /** Camera {@code c}'s events go to input partition {@code c % 2}. */
+    private ProducerRecord<String, ClipEvent> onPartitionOf(int c, ClipEvent event) {
+        return new ProducerRecord<>(topic("events"), c % 2, event.getCameraId(), event);
+    }
+
+    /** The latest committed value of every key of the state topic (null: a tombstone). */
+    private Map<String, byte[]> latestState() {
+        Map<String, byte[]> latest = new HashMap<>();
+        kafka.readAllBytes(topic("state")).forEach(record -> latest.put(record.key(), record.value()));
+        return latest;
     }
 
     /**

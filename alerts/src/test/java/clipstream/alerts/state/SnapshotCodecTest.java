@@ -1,0 +1,42 @@
+package clipstream.alerts.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import clipstream.alerts.engine.CameraSnapshot;
+import clipstream.alerts.engine.RuleSnapshot;
+import clipstream.alerts.engine.StreakEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnapshotCodecTest {
+
+    @Test
+    void aSnapshotWrittenBeforeCamerasExpiredStillReadsWithoutAnEventTime() throws Exception {
+        // exactly what the state topic holds from before lastEventTime existed
+        String old = """
+                {"recentEventIds":["cam-1:16:c3d@1","cam-1:32:c3d@1"],"rules":{"fall":{"trigger":"3f2a9c0d1e4b5a6f",\
+                "streak":[{"eventId":"cam-1:32:c3d@1","label":"falling","score":0.9,"startTime":1764000001000,\
+                "endTime":1764000002000}],"lastAlertTime":1764000001000}}}""";
+
+        CameraSnapshot snapshot = SnapshotCodec.decode(old.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(snapshot.lastEventTime()).isNull();
+        assertThat(snapshot.recentEventIds()).containsExactly("cam-1:16:c3d@1", "cam-1:32:c3d@1");
+        assertThat(snapshot.rules()).isEqualTo(Map.of("fall", new RuleSnapshot("3f2a9c0d1e4b5a6f",
+                List.of(new StreakEvent("cam-1:32:c3d@1", "falling", 0.9f, 1764000001000L, 1764000002000L)),
+                1764000001000L)));
+    }
+
+    @Test
+    void theLastEventTimeSurvivesARoundTrip() throws Exception {
+        CameraSnapshot snapshot = new CameraSnapshot(List.of("cam-1:16:c3d@1"),
+                Map.of("fall", new RuleSnapshot("3f2a9c0d1e4b5a6f", List.of(), null)), 1764000002000L);
+
+        byte[] json = SnapshotCodec.encode(snapshot);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"lastEventTime\":1764000002000");
+        assertThat(SnapshotCodec.decode(json)).isEqualTo(snapshot);
+    }
+}
