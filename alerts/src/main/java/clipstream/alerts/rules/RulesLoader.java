@@ -334,13 +334,17 @@ public final class RulesLoader {
         }
         Matcher m = DURATION.matcher(trimmed);
         if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return Optional.of(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
+            try {
+                long amount = Long.parseLong(m.group(1));
+                return Optional.of(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                });
+            } catch (NumberFormatException | ArithmeticException tooLarge) {
+                return Optional.empty();
+            }
         }
         try {
             Duration duration = Duration.parse(trimmed);

@@ -164,6 +164,14 @@ class RulesLoaderTest {
     }
 
     @Test
+    void aDurationTooLargeToHoldIsAClearErrorNotACrash() {
+        assertThat(RulesLoader.parseDuration("99999999999999999999h")).isEmpty();
+        assertThat(RulesLoader.parseDuration("9223372036854775807h")).isEmpty();
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: a\n    labels: x\n    cooldown: 99999999999999999999h\n",
+                "f")).hasMessageContaining("'cooldown' must be a duration");
+    }
+
+    @Test
     void backoffDoublesUpToItsCapAndBoundsTheWorstCase() {
         WebhookTarget target = new WebhookTarget(URI.create("http://h/"), Duration.ofSeconds(1), 5,
                 Duration.ofMillis(100), Duration.ofMillis(300));
