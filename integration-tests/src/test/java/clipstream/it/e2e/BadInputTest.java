@@ -83,8 +83,8 @@ class BadInputTest {
         String events = E2eJobs.unique("events");
         String dlq = E2eJobs.unique("dlq");
         kafka.createTopics(Map.of(frames, 1, events, 1, dlq, 1));
+        // (ids only: here both cameras share the one partition)
         SyntheticCameras cameras = SyntheticCameras.onDistinctPartitions(CAMERAS, CAMERAS, clipLength);
-        String camera = cameras.ids().get(0);
         KafkaSettings settings = E2eJobs.kafka(kafka.bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"));
 
         Map<Long, DeadLetterReason> expectedLetters = new LinkedHashMap<>();
@@ -98,11 +98,21 @@ class BadInputTest {
             ingest(cameras, frames, model, framesPerPhase, 0);
             output.awaitCount(CAMERAS * CLIPS_PER_PHASE, TIMEOUT, job, "events of the first clips");
 
-            // every camera's clips are out: its last frame is placed, its window has moved past every earlier seq
+            // every camera's clips are out: its last frame is placed, its window has moved past every earlier seq.
+            // The bad frames carry the latest capture time so far: ahead of the watermark (which trails it by the
+            // out-of-orderness bound) without moving it, so nothing valid after them turns late.
+            Map<String, Frame> lastFrames = new TreeMap<>();
+            for (String id : cameras.ids()) {
+                lastFrames.put(id, RecordDecoder.of(Frame.class).decode(frameRecord(frames, id, framesPerPhase - 1)));
+            }
+            Frame newest = lastFrames.values().stream()
+                    .max(java.util.Comparator.comparing(Frame::getCaptureTime)).orElseThrow();
+            String camera = newest.getCameraId();
             byte[] lastFrame = frameRecord(frames, camera, framesPerPhase - 1);
-            long now = System.currentTimeMillis();
+            long newestCapture = newest.getCaptureTime().toEpochMilli();
             try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
-                // first, while the watermark is still behind it: the same frame again (dropped as a duplicate)
+                // first: the newest frame again, ahead of the watermark, so the validator lets it through and the
+                // clip assembler drops it as a duplicate
                 duplicateOffset = send(raw, frames, camera, lastFrame);
                 put(expectedLetters, badValues, DeadLetterReason.UNDECODABLE, raw, frames, camera,
                         "definitely not a frame".getBytes(StandardCharsets.UTF_8));
@@ -115,26 +125,34 @@ class BadInputTest {
                 }
                 put(expectedLetters, badValues, DeadLetterReason.UNKNOWN_SCHEMA, raw, frames, camera, unknownSchema);
                 put(expectedLetters, badValues, DeadLetterReason.INVALID_FRAME, raw, frames, camera,
-                        frame(camera, 5000, now, model.width(), model.height(), FrameEncoding.RGB24, new byte[100]));
+                        frame(camera, 5000, newestCapture, model.width(), model.height(), FrameEncoding.RGB24, new byte[100]));
                 byte[] notJpeg = new byte[600];
                 notJpeg[0] = (byte) 0xFF;
                 notJpeg[1] = (byte) 0xD8; // a JPEG start marker, then nothing a decoder can use
                 put(expectedLetters, badValues, DeadLetterReason.CORRUPT_IMAGE, raw, frames, camera,
-                        frame(camera, 5001, now, model.width(), model.height(), FrameEncoding.JPEG, notJpeg));
+                        frame(camera, 5001, newestCapture, model.width(), model.height(), FrameEncoding.JPEG, notJpeg));
                 put(expectedLetters, badValues, DeadLetterReason.INVALID_CAMERA_ID, raw, frames, "bad camera!",
-                        frame("bad camera!", 0, now, model.width(), model.height(), FrameEncoding.RGB24,
+                        frame("bad camera!", 0, newestCapture, model.width(), model.height(), FrameEncoding.RGB24,
                                 new byte[model.width() * model.height() * 3]));
                 put(expectedLetters, badValues, DeadLetterReason.OVERSIZE, raw, frames, camera,
-                        frame(camera, 5002, now, 4096, 4096, FrameEncoding.RGB24, new byte[100]));
+                        frame(camera, 5002, newestCapture, 4096, 4096, FrameEncoding.RGB24, new byte[100]));
                 // late by capture time: an hour behind the watermark (refused by the validator)
                 put(expectedLetters, badValues, DeadLetterReason.LATE, raw, frames, camera,
-                        frame(camera, 10, now - 3_600_000, model.width(), model.height(), FrameEncoding.RGB24,
+                        frame(camera, 10, newestCapture - 3_600_000, model.width(), model.height(), FrameEncoding.RGB24,
                                 new byte[model.width() * model.height() * 3]));
                 // late by seq: a recent capture time, but its clip has long moved on (refused by the clip assembler)
                 long lateBySeq = put(expectedLetters, badValues, DeadLetterReason.LATE, raw, frames, camera,
-                        frame(camera, 50, System.currentTimeMillis(), model.width(), model.height(), FrameEncoding.RGB24,
+                        frame(camera, 50, newestCapture, model.width(), model.height(), FrameEncoding.RGB24,
                                 new byte[model.width() * model.height() * 3]));
                 badValues.put(lateBySeq, null); // past validation frames travel decoded: the letter points at the record
+            }
+            // the cameras go on as real ones would, with capture times after those of their earlier frames
+            // (ingest stamps frames from the wall clock; the first burst went faster than real time)
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.currentTimeMillis() <= newestCapture) {
+                job.check();
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                job.waitForResult(20);
             }
             ingest(cameras, frames, model, framesPerPhase, framesPerPhase);
 

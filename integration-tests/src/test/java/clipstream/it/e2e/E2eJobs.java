@@ -62,8 +62,14 @@ final class E2eJobs {
     /** Exactly-once settings; the consumer group doubles as the transactional id prefix. */
     static KafkaSettings kafka(String bootstrap, String framesTopic, String eventsTopic, String deadLetterTopic,
                                String group) {
+        return kafka(bootstrap, framesTopic, eventsTopic, deadLetterTopic, group, Map.of());
+    }
+
+    /** The same with Kafka client properties passed through, as {@code --kafka.NAME=VALUE} does. */
+    static KafkaSettings kafka(String bootstrap, String framesTopic, String eventsTopic, String deadLetterTopic,
+                               String group, Map<String, String> clientProperties) {
         return new KafkaSettings(bootstrap, framesTopic, eventsTopic, deadLetterTopic, group,
-                DeliveryGuarantee.EXACTLY_ONCE, group, Duration.ofMinutes(1), Map.of());
+                DeliveryGuarantee.EXACTLY_ONCE, group, Duration.ofMinutes(1), clientProperties);
     }
 
     /**
