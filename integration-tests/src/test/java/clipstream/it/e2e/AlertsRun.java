@@ -6,6 +6,7 @@ import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.alerts.pipeline.AlertsService;
 import clipstream.it.local.EmbeddedKafka;
 import clipstream.schema.Alert;
+import clipstream.schema.ClipEvent;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import clipstream.schema.ClipEvent;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The real alerting consumer ({@link AlertsService}) over one events topic, with the demo's rules

@@ -1,22 +1,23 @@
 package clipstream.it.e2e;
 
+import clipstream.job.ClipstreamJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.apache.flink.configuration.CheckpointingOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -28,12 +29,12 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import clipstream.job.ClipstreamJob;
 
 /**
  * A Flink MiniCluster for the end-to-end tests: one TaskManager, REST API on a free loopback port, restarts off
- * unless a job asks for them, short heartbeats so a lost TaskManager is noticed at once. Unlike the demo's
- * {@code LocalFlink} it runs several jobs, lets a test kill and replace its TaskManager, and reads the REST API.
+ * unless a job asks for them, checkpoints in a temporary folder, short heartbeats so a lost TaskManager is noticed
+ * at once. Unlike the demo's {@code LocalFlink} it runs several jobs, lets a test kill and replace its TaskManager,
+ * and reads the REST API.
  */
 final class TestFlink implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,8 +87,8 @@ final class TestFlink implements AutoCloseable {
     /** Submits the job with {@code jobSettings} (restart strategy and the like) on top of the cluster's. */
     RunningJob submit(ClipstreamJob job, Configuration jobSettings) throws Exception {
         Configuration settings = new Configuration(jobSettings);
-        // checkpoints on disk, as --checkpoint-dir does: the JobManager-memory default refuses state above 5 MB,
-        // and a burst of frames (a pre-filled topic) parks more than that in the clip assembler
+        // checkpoints on disk, as --checkpoint-dir does on a cluster: the JobManager-memory default caps a task's
+        // state at 5 MB, and a burst of frames (a pre-filled topic) parks megabytes of frames in the clip assembler
         settings.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         settings.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
