@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
  * (Netty's GlobalEventExecutor quits one second after its last task), so every leftover thread is joined until
  * a deadline first: what is still alive then was really left running.
  */
-final class ThreadsLeft {
+public final class ThreadsLeft {
     private ThreadsLeft() {
     }
 
-    static List<String> since(Set<Thread> before, Duration grace) throws InterruptedException {
+    public static List<String> since(Set<Thread> before, Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
         List<Thread> started = Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> !before.contains(thread) && thread.isAlive() && !thread.isDaemon())
