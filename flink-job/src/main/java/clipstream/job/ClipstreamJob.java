@@ -19,6 +19,8 @@ import clipstream.schema.flink.AvroRecordTypeInfo;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -100,13 +102,31 @@ public final class ClipstreamJob {
                 .sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
     }
 
-    /** Applies the runtime settings (parallelism, checkpointing) to {@code env}. */
+    /**
+     * Applies the runtime settings to {@code env}: parallelism, the checkpoint interval and, when given, the
+     * checkpoint folder (else the cluster's configured storage applies).
+     */
     public void configure(StreamExecutionEnvironment env) {
         var runtime = config.runtime();
         if (runtime.parallelism() > 0) {
             env.setParallelism(runtime.parallelism());
         }
         env.enableCheckpointing(runtime.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        if (runtime.checkpointDir() != null) {
+            env.configure(checkpointStorage(runtime.checkpointDir()));
+        }
+    }
+
+    /**
+     * Settings that keep checkpoints in {@code directory} (a URI such as {@code file:///var/checkpoints}). Clip
+     * state is megabytes (up to one clip of raw frames per camera), beyond the 5 MiB that Flink's default
+     * JobManager-memory storage accepts per task, so every real run needs a checkpoint folder.
+     */
+    public static Configuration checkpointStorage(String directory) {
+        Configuration storage = new Configuration();
+        storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory);
+        return storage;
     }
 
     /** Configures, wires and runs the job until it ends (a streaming job: until cancelled). */

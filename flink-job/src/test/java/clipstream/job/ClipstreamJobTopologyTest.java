@@ -31,12 +31,16 @@ import org.junit.jupiter.api.Test;
 class ClipstreamJobTopologyTest {
 
     private static ClipstreamJob job() {
+        return job(null);
+    }
+
+    private static ClipstreamJob job(String checkpointDir) {
         KafkaSettings kafka = new KafkaSettings("127.0.0.1:9", "frames", "clip-events", "frames-dlq", "group",
                 DeliveryGuarantee.EXACTLY_ONCE, "clipstream", Duration.ofMinutes(15), Map.of());
         JobConfig config = new JobConfig(kafka,
                 new ClipSettings(32, 16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 1 << 20),
                 new ModelSettings("model-store", "c3d-small", "1", "cpu", 0, 0, 3),
-                new BatchSettings(8, Duration.ofMillis(100)), new RuntimeSettings(2, Duration.ofSeconds(10), null));
+                new BatchSettings(8, Duration.ofMillis(100)), new RuntimeSettings(2, Duration.ofSeconds(10), checkpointDir));
         return new ClipstreamJob(config, new FrameSize(64, 64), FrameSource.kafka(kafka),
                 new BrightnessClassifier("topology"), KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
     }
@@ -57,6 +61,20 @@ class ClipstreamJobTopologyTest {
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
                 .contains("validate frames", "assemble clips per camera", "classify clips in batches");
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aCheckpointFolderReachesTheJobsConfiguration() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ClipstreamJob job = job("file:///var/clipstream/checkpoints");
+        job.configure(env);
+        job.build(env);
+
+        var settings = env.getStreamGraph().getJobConfiguration();
+        assertThat(settings.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE))
+                .isEqualTo("filesystem");
+        assertThat(settings.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo("file:///var/clipstream/checkpoints");
     }
 
     @ParameterizedTest

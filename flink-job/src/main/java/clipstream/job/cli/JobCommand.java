@@ -9,6 +9,7 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
+import clipstream.job.runtime.TemporaryCheckpoints;
 import clipstream.job.sink.TransactionTimeoutCheck;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
@@ -24,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -250,20 +251,28 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     /**
-     * The environment: under {@code flink run}, the cluster's; otherwise a local MiniCluster with one slot per
-     * parallel task.
+     * The environment: under {@code flink run}, the cluster's (checkpoints where {@code --checkpoint-dir} or the
+     * cluster's configuration says); otherwise a local MiniCluster with one slot per parallel task, its checkpoints
+     * in {@code --checkpoint-dir} or a temporary folder removed when the JVM exits (never the JobManager's memory:
+     * clip state outgrows its 5 MiB limit at about a dozen cameras).
      */
-    private static StreamExecutionEnvironment environment(JobConfig config) {
+    private StreamExecutionEnvironment environment(JobConfig config) {
         Configuration flink = new Configuration();
         var runtime = config.runtime();
         if (runtime.parallelism() > 0) {
             flink.set(TaskManagerOptions.NUM_TASK_SLOTS, runtime.parallelism());
         }
         if (runtime.checkpointDir() != null) {
-            flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, runtime.checkpointDir());
+            flink.addAll(ClipstreamJob.checkpointStorage(runtime.checkpointDir()));
         }
-        return StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        if (runtime.checkpointDir() == null && env instanceof LocalStreamEnvironment) {
+            Path folder = TemporaryCheckpoints.create();
+            spec.commandLine().getOut().println("clipstream job: checkpoints in " + folder
+                    + " (removed on exit; --checkpoint-dir keeps them)");
+            env.configure(ClipstreamJob.checkpointStorage(folder.toUri().toString()));
+        }
+        return env;
     }
 
     /** Builds and validates the configuration from flags, file and defaults. */

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * How Flink runs the job: parallelism (0: the environment's default), checkpoint interval and, optionally,
- * where checkpoints are kept (null: the JobManager's memory, fine for the in-process mode only).
+ * where checkpoints are kept (a URI; null: the cluster's configured storage, and a temporary folder for the
+ * in-process mode — see {@code ClipstreamJob.checkpointStorage}).
  */
 public record RuntimeSettings(int parallelism, Duration checkpointInterval, String checkpointDir)
         implements Serializable {

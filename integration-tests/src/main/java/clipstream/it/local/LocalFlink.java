@@ -1,10 +1,12 @@
 package clipstream.it.local;
 
 import clipstream.job.ClipstreamJob;
+import clipstream.job.runtime.TemporaryCheckpoints;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,12 +45,14 @@ public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI webUi;
+    private final Path checkpoints;
     private JobID jobId;
     private CompletableFuture<JobResult> result;
 
-    private LocalFlink(MiniCluster cluster, URI webUi) {
+    private LocalFlink(MiniCluster cluster, URI webUi, Path checkpoints) {
         this.cluster = cluster;
         this.webUi = webUi;
+        this.checkpoints = checkpoints;
     }
 
     /** Starts the cluster with {@code slots} task slots and its web UI on localhost. */
@@ -63,6 +67,10 @@ public final class LocalFlink implements AutoCloseable {
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("16m"));
         config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("32m"));
         config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("32m"));
+        // checkpoints on disk, removed on close: clip state (up to a clip of raw frames per camera) outgrows the
+        // 5 MiB per task that the JobManager-memory default accepts at about a dozen cameras
+        Path checkpoints = TemporaryCheckpoints.create();
+        config.addAll(ClipstreamJob.checkpointStorage(checkpoints.toUri().toString()));
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)
@@ -72,9 +80,10 @@ public final class LocalFlink implements AutoCloseable {
             cluster.start();
             URI webUi = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
             LOG.info("Flink web UI on {}", webUi);
-            return new LocalFlink(cluster, webUi);
+            return new LocalFlink(cluster, webUi, checkpoints);
         } catch (Exception e) {
             cluster.close();
+            TemporaryCheckpoints.delete(checkpoints);
             throw e;
         }
     }
@@ -190,6 +199,7 @@ public final class LocalFlink implements AutoCloseable {
             LOG.warn("Cancelling the clipstream job: {} (stopping the cluster anyway)", e.toString());
         } finally {
             cluster.closeAsync().join();
+            TemporaryCheckpoints.delete(checkpoints);
         }
     }
 }
