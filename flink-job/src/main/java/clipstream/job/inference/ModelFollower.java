@@ -42,7 +42,8 @@ final class ModelFollower implements ClipBatchClassifier.Session {
     private final ClassifierOptions startOptions;
     private final long watchNanos;
     private ClassifierLease lease;
-    private ClipClassifier serving;
+    /** Written by the thread that classifies; volatile so a thread reading the version sees the latest. */
+    private volatile ClipClassifier serving;
     private long nextCheck;
     private String refused;
     private int swaps;
