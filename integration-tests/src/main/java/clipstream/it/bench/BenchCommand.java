@@ -105,7 +105,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--drain-cameras", defaultValue = "8", description = "Cameras in the backlog (default: ${DEFAULT-VALUE}).")
         int drainCameras;
 
-        @Option(names = "--clips-per-camera", defaultValue = "60", description = "Backlog clips per camera (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--clips-per-camera", defaultValue = "80", description = "Backlog clips per camera (default: ${DEFAULT-VALUE}).")
         int clipsPerCamera;
 
         @Option(names = "--fps", defaultValue = "25", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
@@ -114,6 +114,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--steps", split = ",", defaultValue = "0.25,0.5,0.75,1.0,1.25",
                 description = "Paced offered loads as fractions of the drained capacity (default: ${DEFAULT-VALUE}).")
         List<Double> steps;
+
+        @Option(names = "--no-warm-up", description = "Measure the first drain (cold JVM) instead of a second one.")
+        boolean noWarmUp;
 
         @Option(names = "--no-paced", description = "Only the bare model and the drain: no paced runs.")
         boolean noPaced;
@@ -127,9 +130,9 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PipelineBenchmark.Sizes sizes = quick
-                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1)
+                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1, false)
                     : new PipelineBenchmark.Sizes(drainCameras, clipsPerCamera, fps, noPaced ? List.of() : steps,
-                            stepSeconds, bareSeconds);
+                            stepSeconds, bareSeconds, !noWarmUp);
             new PipelineBenchmark(job.options(), sizes, System.out).run();
             return 0;
         }

@@ -23,7 +23,7 @@ final class PipelineBenchmark {
 
     /** Sizes of a pipeline run. */
     record Sizes(int drainCameras, int clipsPerCamera, double fps, List<Double> loadSteps, double stepSeconds,
-                 double bareSeconds) {
+                 double bareSeconds, boolean warmUp) {
     }
 
     private final BenchOptions options;
@@ -51,6 +51,15 @@ final class PipelineBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             PipelineRun runs = new PipelineRun(kafka, manifest, options);
             long frames = (long) (sizes.clipsPerCamera() - 1) * options.stride() + manifest.frames();
+            if (sizes.warmUp()) {
+                // a short drain first: class loading, JIT compilation and TensorFlow's first runs happen there, not
+                // in the measured drain (the JIT keeps a few C2 threads busy for tens of seconds on a cold JVM)
+                long warmUpFrames = (long) (sizes.clipsPerCamera() / 2 - 1) * options.stride() + manifest.frames();
+                RunResult warmUp = runs.run(new PipelineRun.Load(sizes.drainCameras(), sizes.fps(), warmUpFrames, true,
+                        DeliveryGuarantee.AT_LEAST_ONCE));
+                out.printf(Locale.ROOT, "warm-up drain: %.1f clips/s (not counted)%n", warmUp.clipsPerSecond());
+                json.put("warm_up_clips_per_s", warmUp.clipsPerSecond());
+            }
             RunResult drain = runs.run(new PipelineRun.Load(sizes.drainCameras(), sizes.fps(), frames, true,
                     DeliveryGuarantee.AT_LEAST_ONCE));
             results.add(drain);

@@ -8,7 +8,6 @@ import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
 import clipstream.ingest.source.SourceSpec;
 import clipstream.it.local.EmbeddedKafka;
-import clipstream.it.local.LocalFlink;
 import clipstream.job.ClipstreamJob;
 import clipstream.job.config.BatchSettings;
 import clipstream.job.config.ClipSettings;
@@ -50,6 +49,8 @@ final class PipelineRun {
     private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
     /** Where the latest checkpoint's state size goes among the stage metrics of a result. */
     static final String CHECKPOINT_STATE_BYTES = "checkpointStateBytes";
+    /** Frames topic partitions at most: one per camera up to this. */
+    private static final int MAX_PARTITIONS = 64;
     private static final String INFERENCE_VERTEX = "classify clips in batches";
     private static final List<String> STAGE_METRICS = List.of("clipCompleteLatencyMs", "batchWaitMs",
             "inferenceLatencyMs", "endToEndLatencyMs", "batchSize", "clipsClassified", "inferenceMicros");
@@ -79,12 +80,14 @@ final class PipelineRun {
         String frames = "frames-" + run;
         String events = "events-" + run;
         String deadLetters = "dlq-" + run;
-        createTopics(frames, events, deadLetters, Math.min(load.cameras(), 64));
+        createTopics(frames, events, deadLetters, Math.min(load.cameras(), MAX_PARTITIONS));
         JobConfig config = jobConfig(frames, events, deadLetters, "bench-" + run, load.delivery());
         int clipLength = config.clips().clipLength();
+        int partitions = Math.min(load.cameras(), MAX_PARTITIONS);
         List<CameraSpec> cameras = new ArrayList<>();
-        for (int i = 1; i <= load.cameras(); i++) {
-            cameras.add(new CameraSpec("cam-" + i, SourceSpec.parse("synthetic:random", "cam-" + i)));
+        for (int i = 0; i < load.cameras(); i++) {
+            String id = cameraId(i, partitions);
+            cameras.add(new CameraSpec(id, SourceSpec.parse("synthetic:random", id)));
         }
         IngestSettings ingest = IngestSettings.defaults(frames, manifest.width(), manifest.height())
                 .withFps(load.fps()).withMaxFrames(load.framesPerCamera())
@@ -106,7 +109,7 @@ final class PipelineRun {
             }
             reader.start();
             memory.start();
-            try (LocalFlink flink = LocalFlink.start(Math.max(1, options.parallelism()))) {
+            try (BenchCluster flink = BenchCluster.start(Math.max(1, options.parallelism()))) {
                 JobID job = flink.run(job(config), JOB_START_TIMEOUT);
                 ProcessUsage.Snapshot cpuStart = ProcessUsage.snapshot();
                 long started = System.currentTimeMillis();
@@ -137,6 +140,24 @@ final class PipelineRun {
         }
     }
 
+    /**
+     * A camera id that Kafka's default partitioner puts in partition {@code index % partitions}, so cameras spread
+     * evenly, one per partition where there are enough. Two cameras sharing a partition would break a backlog run:
+     * cameras written as fast as they go drift apart in capture time, the partition's watermark follows the one
+     * ahead, and the other's frames arrive behind it (LATE).
+     */
+    static String cameraId(int index, int partitions) {
+        int wanted = index % partitions;
+        for (int suffix = 0; ; suffix++) {
+            String id = "cam-" + (index + 1) + (suffix == 0 ? "" : "-" + suffix);
+            byte[] key = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                    % partitions == wanted) {
+                return id;
+            }
+        }
+    }
+
     private static void requireNoFailure(IngestSummary summary) {
         if (summary.anyFailed()) {
             throw new IllegalStateException("Ingest failed:\n" + summary.render());
@@ -147,7 +168,7 @@ final class PipelineRun {
         return summary == null ? 0 : summary.cameras().stream().mapToLong(IngestSummary.CameraResult::dropped).sum();
     }
 
-    private static boolean awaitEvents(EventReader reader, LocalFlink flink, long expected, Duration timeout)
+    private static boolean awaitEvents(EventReader reader, BenchCluster flink, long expected, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -27,7 +27,7 @@ record RunResult(PipelineRun.Load load, long expectedClips, long events, long du
         double rate = load.prefill() ? steadyRate(seen, startedMs) : deliveredRate(seen, startedMs);
         Steady steady = steadyCpu(seen, samples);
         List<EventReader.Seen> timed = load.prefill() ? List.of()
-                : seen.stream().filter(e -> e.firstSeq() > 0).toList();
+                : seen.stream().filter(e -> e.firstSeq() > 0).toList(); // first clips wait out the out-of-orderness
         Percentiles endToEnd = Percentiles.of(timed.stream().map(EventReader.Seen::endToEndMs).toList());
         Percentiles toBroker = Percentiles.of(timed.stream().map(e -> e.appendedAt() - e.endTime()).toList());
         Percentiles commitWait = Percentiles.of(seen.stream().map(e -> e.visibleAt() - e.appendedAt()).toList());
@@ -118,11 +118,11 @@ record RunResult(PipelineRun.Load load, long expectedClips, long events, long du
     }
 
     /**
-     * Share of the steady part of the run the model spent classifying: clips/s × mean batch time ÷ mean batch size
+     * Share of the steady part of the run the model spent classifying: clips/s × median batch time ÷ mean batch size
      * (the histograms hold the last 1024 batches).
      */
     double modelBusy() {
-        double batchMs = stage("inferenceLatencyMs_mean");
+        double batchMs = stage("inferenceLatencyMs_p50");
         double batch = stage("batchSize_mean");
         return batchMs <= 0 || batch <= 0 ? -1 : clipsPerSecond * batchMs / 1000 / batch;
     }
