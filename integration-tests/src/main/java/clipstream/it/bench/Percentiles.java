@@ -2,7 +2,6 @@ package clipstream.it.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import java.util.Collection;
 
 /** p50/p95/p99 (nearest rank) of a set of millisecond values; -1 for each when there are none. */
@@ -31,11 +30,5 @@ record Percentiles(long count, double p50, double p95, double p99, double max) {
     @Override
     public String toString() {
         return count == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.0f/%.0f/%.0f", p50, p95, p99);
-    }
-
-    static double[] sortedCopy(double[] values) {
-        double[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy;
     }
 }
