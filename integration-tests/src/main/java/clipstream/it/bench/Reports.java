@@ -50,8 +50,9 @@ final class Reports {
                     r.load().cameras(), r.load().prefill() ? "backlog"
                             : String.format(Locale.ROOT, "%.1f", r.load().offeredClipsPerSecond(stride)),
                     r.clipsPerSecond(), r.framesPerSecond(), r.events(), r.expectedClips(), r.deadLetters(),
-                    r.endToEnd(), String.format(Locale.ROOT, "%.0f/%.0f", r.stage("clipCompleteLatencyMs_p50"),
-                            r.stage("clipCompleteLatencyMs_p99")),
+                    r.endToEnd(), r.load().prefill() ? "-" // backlog frames carry capture times from their writing
+                            : String.format(Locale.ROOT, "%.0f/%.0f", r.stage("clipCompleteLatencyMs_p50"),
+                                    r.stage("clipCompleteLatencyMs_p99")),
                     r.stage("batchWaitMs_p50"), r.stage("inferenceLatencyMs_p50"), r.commitWait().p50(),
                     r.stage("batchSize_mean"), r.coresBusy(), r.peakRssMiB()));
         }
