@@ -8,8 +8,15 @@ import clipstream.schema.ClipEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,35 +35,54 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Classifies clips in batches across cameras: a batch runs when {@code batchSize} clips are waiting or
  * {@code batchTimeout} after the first of them arrived, whichever comes first.
  *
- * <p>The model runs on the task thread, so at most one batch is buffered and one classified at a time: while
- * the model works, input stops and Flink backpressures upstream instead of queueing. Clips still waiting
- * for their batch are part of the operator's checkpointed state, so restoring from a checkpoint taken in the
- * middle of a batch classifies each of them exactly once. Each clip becomes a {@link ClipEvent}, stamped with
- * the capture time of its last frame.
+ * <p>The model runs on a thread of its own, one batch at a time, while the task thread goes on assembling the
+ * next batch: batch formation overlaps inference instead of leaving the model idle in between. At most one batch
+ * is being classified and one is forming; when the forming batch is full while the model is still busy, the task
+ * thread waits for it (processing only mailbox work), so input stops and Flink backpressures upstream instead of
+ * queueing. Results are emitted on the task thread, through its mailbox. Before each checkpoint barrier the batch in
+ * the model is finished and emitted; clips still waiting for their batch are part of the operator's checkpointed
+ * state, so restoring from a checkpoint classifies each clip exactly once. Each clip becomes a {@link ClipEvent},
+ * stamped with the capture time of its last frame.
  */
 public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final int HISTOGRAM_WINDOW = 1024;
+    private static final long MODEL_STOP_TIMEOUT_S = 60;
 
     private final ClipBatchClassifier classifier;
     private final int batchSize;
     private final long batchTimeoutMs;
     private final int topK;
+    /** Whether the model runs on its own thread (production) or on the task thread (deterministic tests). */
+    private final boolean modelThread;
 
     private transient List<Clip> waiting;
     private transient ListState<Clip> waitingState;
     private transient ClipBatchClassifier.Session model;
+    private transient ExecutorService modelExecutor;
+    private transient Executor runModel;
+    private transient MailboxExecutor mailbox;
+    /** The batch in the model, not yet emitted; null when the model is idle. */
+    private transient InFlight inFlight;
     private transient ScheduledFuture<?> timeout;
-    /** Counts batches run; a timeout armed for an earlier batch finds a different number and does nothing. */
-    private transient long batchesRun;
+    /** Counts batches taken from {@code waiting}; a timeout armed for an earlier batch finds another number. */
+    private transient long batchesTaken;
 
     private transient Counter clipsClassified;
+    private transient Counter inferenceMicros;
     private transient Histogram batchSizes;
     private transient Histogram inferenceMillis;
     private transient Histogram endToEndMillis;
+    private transient Histogram clipCompleteMillis;
+    private transient Histogram batchWaitMillis;
 
     public BatchingInference(ClipBatchClassifier classifier, int batchSize, Duration batchTimeout, int topK) {
+        this(classifier, batchSize, batchTimeout, topK, true);
+    }
+
+    private BatchingInference(ClipBatchClassifier classifier, int batchSize, Duration batchTimeout, int topK,
+                              boolean modelThread) {
         if (batchSize < 1 || batchTimeout.toMillis() < 1 || topK < 1) {
             throw new IllegalArgumentException("need batchSize >= 1, batchTimeout >= 1ms, topK >= 1; got "
                     + batchSize + ", " + batchTimeout + ", " + topK);
@@ -65,6 +91,21 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         this.batchSize = batchSize;
         this.batchTimeoutMs = batchTimeout.toMillis();
         this.topK = topK;
+        this.modelThread = modelThread;
+    }
+
+    /** The operator with the model called on the task thread itself: every batch is done when it is handed over. */
+    @VisibleForTesting
+    static BatchingInference onTaskThread(ClipBatchClassifier classifier, int batchSize, Duration batchTimeout,
+                                          int topK) {
+        return new BatchingInference(classifier, batchSize, batchTimeout, topK, false);
+    }
+
+    /** A batch handed to the model: its clips and what the model will say about them. */
+    private record InFlight(List<Clip> clips, CompletableFuture<Classified> result) {
+    }
+
+    private record Classified(List<ClipScores> scores, long nanos) {
     }
 
     @Override
@@ -83,13 +124,27 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         super.open();
         MetricGroup metrics = getMetricGroup();
         clipsClassified = metrics.counter("clipsClassified");
+        inferenceMicros = metrics.counter("inferenceMicros");
         batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inferenceMillis = metrics.histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         endToEndMillis = metrics.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        clipCompleteMillis = metrics.histogram("clipCompleteLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        batchWaitMillis = metrics.histogram("batchWaitMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        if (modelThread) {
+            String name = "clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            modelExecutor = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+            runModel = modelExecutor;
+        } else {
+            runModel = Runnable::run;
+        }
         model = classifier.open();
-        if (waiting.size() >= batchSize) {
-            runBatches();
-        } else if (!waiting.isEmpty()) {
+        dispatch(false);
+        if (!waiting.isEmpty()) {
             armTimeout();
         }
     }
@@ -98,72 +153,152 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     public void processElement(StreamRecord<Clip> element) throws Exception {
         waiting.add(element.getValue());
         if (waiting.size() >= batchSize) {
-            runBatches();
+            dispatch(false);
         } else if (waiting.size() == 1) {
             armTimeout();
         }
     }
 
     private void armTimeout() {
-        long batch = batchesRun;
+        long batch = batchesTaken;
         long due = getProcessingTimeService().getCurrentProcessingTime() + batchTimeoutMs;
         timeout = getProcessingTimeService().registerTimer(due, time -> {
-            if (batch == batchesRun) {
-                runBatches();
+            if (batch == batchesTaken) {
+                dispatch(true);
             }
         });
     }
 
-    /** Classifies everything waiting, {@code batchSize} clips at a time. */
-    private void runBatches() throws Exception {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
-        while (!waiting.isEmpty()) {
+    /**
+     * Hands full batches (and with {@code partial}, a last partial one) to the model, one at a time: while the
+     * model is busy, waits for it. Re-checks after every wait, since timers and emissions run meanwhile.
+     */
+    private void dispatch(boolean partial) throws Exception {
+        while (waiting.size() >= batchSize || (partial && !waiting.isEmpty())) {
+            if (inFlight != null) {
+                awaitStep();
+                continue;
+            }
+            if (timeout != null) {
+                timeout.cancel(false);
+                timeout = null;
+            }
             List<Clip> batch = new ArrayList<>(waiting.subList(0, Math.min(batchSize, waiting.size())));
-            classify(batch);
             waiting.subList(0, batch.size()).clear();
-            batchesRun++;
+            batchesTaken++;
+            submit(batch);
+            if (!waiting.isEmpty()) {
+                armTimeout();
+            }
         }
     }
 
-    private void classify(List<Clip> batch) throws Exception {
+    private void submit(List<Clip> batch) throws Exception {
+        long batchStart = getProcessingTimeService().getCurrentProcessingTime();
         List<byte[]> pixels = new ArrayList<>(batch.size());
-        batch.forEach(clip -> pixels.add(clip.pixels()));
-        long started = System.nanoTime();
-        List<ClipScores> results = model.classify(pixels, topK);
-        float millis = (System.nanoTime() - started) / 1e6f;
-        if (results.size() != batch.size()) {
-            throw new IllegalStateException("the model returned " + results.size() + " results for "
-                    + batch.size() + " clips");
+        for (Clip clip : batch) {
+            pixels.add(clip.pixels());
+            clipCompleteMillis.update(clip.completedAt() - clip.endTime());
+            batchWaitMillis.update(batchStart - clip.completedAt());
         }
-        batchSizes.update(batch.size());
+        CompletableFuture<Classified> result = new CompletableFuture<>();
+        InFlight submitted = new InFlight(batch, result);
+        inFlight = submitted;
+        runModel.execute(() -> {
+            try {
+                long started = System.nanoTime();
+                List<ClipScores> scores = model.classify(pixels, topK);
+                result.complete(new Classified(scores, System.nanoTime() - started));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+            if (modelThread) {
+                try {
+                    mailbox.execute(() -> emitIfCurrent(submitted), "emit classified clips");
+                } catch (RuntimeException closing) {
+                    // the task is shutting down: nothing is emitted any more
+                }
+            }
+        });
+        if (result.isDone()) {
+            emitIfCurrent(submitted);
+        }
+    }
+
+    /** One step of waiting for the model: emits its batch if done, else runs one mailbox action. */
+    private void awaitStep() throws Exception {
+        InFlight current = inFlight;
+        if (current.result().isDone()) {
+            emitIfCurrent(current);
+        } else {
+            mailbox.yield();
+        }
+    }
+
+    /** Waits until the model is idle and everything it classified is emitted. */
+    private void drainModel() throws Exception {
+        while (inFlight != null) {
+            awaitStep();
+        }
+    }
+
+    private void emitIfCurrent(InFlight batch) throws Exception {
+        if (inFlight != batch) {
+            return; // emitted already, by whoever got here first
+        }
+        inFlight = null;
+        Classified classified;
+        try {
+            classified = batch.result().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The model failed on a batch of " + batch.clips().size() + " clips: "
+                    + e.getCause(), e.getCause());
+        }
+        List<Clip> clips = batch.clips();
+        if (classified.scores().size() != clips.size()) {
+            throw new IllegalStateException("the model returned " + classified.scores().size() + " results for "
+                    + clips.size() + " clips");
+        }
+        float millis = classified.nanos() / 1e6f;
+        batchSizes.update(clips.size());
         inferenceMillis.update(Math.round(millis));
+        inferenceMicros.inc(classified.nanos() / 1_000);
         long now = System.currentTimeMillis();
-        for (int i = 0; i < batch.size(); i++) {
-            Clip clip = batch.get(i);
-            ClipEvent event = ClipEvents.of(clip, results.get(i), model.modelName(), model.modelVersion(), millis);
+        for (int i = 0; i < clips.size(); i++) {
+            Clip clip = clips.get(i);
+            ClipEvent event = ClipEvents.of(clip, classified.scores().get(i), model.modelName(), model.modelVersion(),
+                    millis);
             output.collect(new StreamRecord<>(event, clip.endTime()));
             endToEndMillis.update(now - clip.endTime());
         }
-        clipsClassified.inc(batch.size());
+        clipsClassified.inc(clips.size());
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        drainModel(); // the batch in the model goes out before the barrier; waiting clips go into the state
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (inFlight != null) {
+            throw new IllegalStateException("a batch is still in the model at the snapshot");
+        }
         waitingState.update(waiting);
     }
 
     @Override
     public void endInput() throws Exception {
-        runBatches();
+        dispatch(true);
+        drainModel();
     }
 
     @Override
     public void finish() throws Exception {
-        runBatches();
+        dispatch(true);
+        drainModel();
         super.finish();
     }
 
@@ -172,6 +307,14 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         try {
             if (timeout != null) {
                 timeout.cancel(false);
+            }
+            if (modelExecutor != null) {
+                // a batch may still be in the model: let it finish before the model is closed under it
+                modelExecutor.shutdown();
+                if (!modelExecutor.awaitTermination(MODEL_STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    LOG.warn("The model did not finish its batch within {} s of the operator closing", MODEL_STOP_TIMEOUT_S);
+                }
+                modelExecutor = null;
             }
             if (model != null) {
                 model.close();
@@ -182,7 +325,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         }
     }
 
-    /** How many clips wait for their batch right now. */
+    /** How many clips wait for their batch right now (not counting the batch in the model). */
     @VisibleForTesting
     int clipsWaiting() {
         return waiting.size();

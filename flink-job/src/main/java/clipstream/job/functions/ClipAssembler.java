@@ -55,6 +55,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     /** The processing-time timer that expires the camera, if any. */
     private transient ValueState<Long> idleTimer;
 
+    /** Processing time of the element or timer being handled: when a clip completed now was assembled. */
+    private transient long handlingSince;
+
     private transient Counter clipsEmitted;
     private transient Counter framesFilled;
     private transient Counter duplicatesDropped;
@@ -93,6 +96,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
 
     @Override
     public void processElement(ValidatedFrame frame, Context ctx, Collector<Clip> out) throws Exception {
+        handlingSince = ctx.timerService().currentProcessingTime();
         touchIdleTimer(ctx);
         long seq = frame.seq();
         if (pending.contains(seq) || isPlacedFrame(seq)) {
@@ -114,6 +118,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Clip> out) throws Exception {
+        handlingSince = ctx.timerService().currentProcessingTime();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             if (Objects.equals(idleTimer.value(), timestamp)) {
                 expire(ctx);
@@ -219,7 +224,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
             filled += frame.filled() ? 1 : 0;
             endTime = frame.captureTime();
         }
-        return new Clip(camera, firstSeq, lastSeq, first.captureTime(), endTime, filled, pixels);
+        return new Clip(camera, firstSeq, lastSeq, first.captureTime(), endTime, filled, pixels, handlingSince);
     }
 
     private void armReleaseTimer(Context ctx) throws Exception {

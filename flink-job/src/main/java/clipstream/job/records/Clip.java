@@ -5,9 +5,17 @@ import java.util.Objects;
 /**
  * A run of consecutive frames of one camera, ready for the model: {@code pixels} holds
  * frames×height×width×3 bytes, uint8 RGB, laid out [t][y][x][c] as the classifier expects.
+ * {@code completedAt} is the processing time at which the clip was assembled (its last frame placed), so the
+ * inference operator can tell the time a clip waited for its frames from the time it waited for its batch.
  */
 public record Clip(String cameraId, long firstSeq, long lastSeq, long startTime, long endTime, int framesFilled,
-                   byte[] pixels) {
+                   byte[] pixels, long completedAt) {
+
+    /** A clip whose assembly time is not known (tests, replays): it counts as completed at its last capture time. */
+    public Clip(String cameraId, long firstSeq, long lastSeq, long startTime, long endTime, int framesFilled,
+                byte[] pixels) {
+        this(cameraId, firstSeq, lastSeq, startTime, endTime, framesFilled, pixels, endTime);
+    }
 
     public int frames() {
         return (int) (lastSeq - firstSeq + 1);
@@ -17,6 +25,7 @@ public record Clip(String cameraId, long firstSeq, long lastSeq, long startTime,
     public boolean equals(Object o) {
         return o instanceof Clip other && firstSeq == other.firstSeq && lastSeq == other.lastSeq
                 && startTime == other.startTime && endTime == other.endTime && framesFilled == other.framesFilled
+                && completedAt == other.completedAt
                 && Objects.equals(cameraId, other.cameraId) && java.util.Arrays.equals(pixels, other.pixels);
     }
 

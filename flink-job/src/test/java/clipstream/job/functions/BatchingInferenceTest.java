@@ -41,7 +41,7 @@ class BatchingInferenceTest {
 
     private void start(TestInfo test, int batchSize) throws Exception {
         model = new BrightnessClassifier(test.getDisplayName());
-        operator = new BatchingInference(model, batchSize, TIMEOUT, 2);
+        operator = BatchingInference.onTaskThread(model, batchSize, TIMEOUT, 2);
         harness = harness(operator);
         harness.open();
         harness.setProcessingTime(0);
@@ -154,7 +154,7 @@ class BatchingInferenceTest {
         // the task fails here: the clips waiting in this instance are never classified by it
 
         BrightnessClassifier restoredModel = new BrightnessClassifier(test.getDisplayName() + " restored");
-        BatchingInference restored = new BatchingInference(restoredModel, 4, TIMEOUT, 2);
+        BatchingInference restored = BatchingInference.onTaskThread(restoredModel, 4, TIMEOUT, 2);
         var restoredHarness = harness(restored);
         restoredHarness.initializeState(snapshot);
         restoredHarness.open();
@@ -179,7 +179,7 @@ class BatchingInferenceTest {
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
 
         BrightnessClassifier restoredModel = new BrightnessClassifier(test.getDisplayName() + " restored");
-        BatchingInference restored = new BatchingInference(restoredModel, 2, TIMEOUT, 2);
+        BatchingInference restored = BatchingInference.onTaskThread(restoredModel, 2, TIMEOUT, 2);
         var restoredHarness = harness(restored);
         restoredHarness.initializeState(snapshot);
         restoredHarness.open();
@@ -190,6 +190,35 @@ class BatchingInferenceTest {
         } finally {
             restoredHarness.close();
         }
+    }
+
+    @Test
+    void onItsOwnThreadTheModelClassifiesWhileTheNextBatchFormsAndEverythingIsEmittedInOrder(TestInfo test)
+            throws Exception {
+        model = new BrightnessClassifier(test.getDisplayName());
+        operator = new BatchingInference(model, 4, TIMEOUT, 2);
+        harness = harness(operator);
+        harness.open();
+        harness.setProcessingTime(0);
+        for (int i = 0; i < 12; i++) {
+            send(harness, clip("cam-" + i, 0, 200));
+            assertThat(operator.clipsWaiting()).as("one batch forming, at most one in the model").isLessThan(4);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events().size() < 12 && System.nanoTime() < deadline) {
+            var mail = harness.getTaskMailbox().tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(5);
+            }
+        }
+
+        assertThat(model.batches()).containsExactly(4, 4, 4);
+        assertThat(events()).extracting(ClipEvent::getCameraId)
+                .containsExactly("cam-0", "cam-1", "cam-2", "cam-3", "cam-4", "cam-5", "cam-6", "cam-7", "cam-8",
+                        "cam-9", "cam-10", "cam-11");
+        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("clipstream-inference-"));
     }
 
     @Test

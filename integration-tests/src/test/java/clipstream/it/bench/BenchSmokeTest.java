@@ -1,0 +1,121 @@
+package clipstream.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the benchmark suites working: each runs with {@code --quick} (tiny sizes) on the real stack and the default
+ * model, and its JSON and PNG must have the expected structure and sane values. Never a timed assertion: these runs
+ * measure nothing worth keeping. Skipped when the model store has no CURRENT default model.
+ */
+class BenchSmokeTest {
+    private static final Path STORE = Path.of(System.getProperty("clipstream.model-store", "../model-store"));
+    private static final String MODEL = "c3d-small";
+
+    @BeforeAll
+    static void needsTheDefaultModel() {
+        Path current = STORE.resolve("models").resolve(MODEL).resolve("CURRENT");
+        assumeTrue(Files.isRegularFile(current), "Skipped: no default model at " + current.toAbsolutePath().normalize());
+    }
+
+    private static JsonNode run(Path out, String suite, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(suite, "--quick", "--out",
+                out.toString()));
+        if (!suite.equals("ingest")) { // ingest runs no model
+            args.addAll(List.of("--store", STORE.toString()));
+        }
+        args.addAll(List.of(extra));
+        assertThat(BenchCommand.execute(args.toArray(String[]::new))).as("exit code of bench %s", suite).isZero();
+        Path json = out.resolve(suite + ".json");
+        assertThat(json).isRegularFile();
+        JsonNode node = new ObjectMapper().readTree(json.toFile());
+        assertThat(node.path("suite").asText()).isEqualTo(suite);
+        assertThat(node.path("cores").asInt()).isPositive();
+        return node;
+    }
+
+    private static void assertPlot(Path png) throws Exception {
+        assertThat(png).isRegularFile();
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isGreaterThan(400);
+        assertThat(image.getHeight()).isGreaterThan(300);
+    }
+
+    @Test
+    void pipelineSuiteReportsEfficiencyStagesAndAPlot(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "pipeline");
+
+        assertThat(json.path("bare_model_clips_per_s").asDouble()).isPositive();
+        assertThat(json.path("pipeline_efficiency").asDouble()).isStrictlyBetween(0.0, 2.0);
+        JsonNode runs = json.path("runs");
+        assertThat(runs.size()).isEqualTo(2);
+        for (JsonNode run : runs) {
+            assertThat(run.path("events").asLong()).as("%s", run).isPositive()
+                    .isEqualTo(run.path("expected_clips").asLong());
+            assertThat(run.path("duplicates").asLong()).isZero();
+            assertThat(run.path("dead_letters").asLong()).isZero();
+            assertThat(run.path("clips_per_s").asDouble()).isPositive();
+            assertThat(run.path("peak_rss_mib").asLong()).isPositive();
+            assertThat(run.path("stages_ms").path("inferenceLatencyMs").path("p50").asDouble()).isPositive();
+            assertThat(run.path("stages_ms").has("batchWaitMs")).isTrue();
+            assertThat(run.path("cpu_seconds_by_thread").size()).isPositive();
+        }
+        assertThat(runs.get(0).path("mode").asText()).isEqualTo("drain");
+        assertThat(runs.get(1).path("end_to_end_ms").path("p50").asDouble()).isPositive();
+        assertPlot(out.resolve("pipeline.png"));
+    }
+
+    @Test
+    void latencySuiteComparesAtLeastOnceWithExactlyOnce(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "latency", "--capacity", "8");
+
+        JsonNode runs = json.path("runs");
+        assertThat(runs.size()).isEqualTo(2);
+        assertThat(runs.get(0).path("delivery").asText()).isEqualTo("AT_LEAST_ONCE");
+        assertThat(runs.get(1).path("delivery").asText()).isEqualTo("EXACTLY_ONCE");
+        for (JsonNode run : runs) {
+            assertThat(run.path("events").asLong()).isPositive().isEqualTo(run.path("expected_clips").asLong());
+            assertThat(run.path("duplicates").asLong()).isZero();
+        }
+        assertThat(json.path("settings").path("checkpoint_interval_ms").asLong()).isPositive();
+    }
+
+    @Test
+    void scaleSuiteReportsPerCameraFiguresAndAPlot(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "scale");
+
+        JsonNode runs = json.path("runs");
+        assertThat(runs.size()).isEqualTo(2);
+        for (JsonNode run : runs) {
+            assertThat(run.path("events").asLong()).isPositive();
+            assertThat(run.path("clips_per_s_per_camera").asDouble()).isPositive();
+            assertThat(run.has("checkpoint_state_bytes_per_camera")).isTrue();
+        }
+        assertPlot(out.resolve("scale.png"));
+    }
+
+    @Test
+    void ingestSuiteMeasuresEverySizeAndEncoding(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "ingest");
+
+        JsonNode results = json.path("results");
+        assertThat(results.size()).isEqualTo(4);
+        for (JsonNode result : results) {
+            assertThat(result.path("frames").asLong()).isEqualTo(100);
+            assertThat(result.path("frames_per_s").asDouble()).isPositive();
+            assertThat(result.path("bytes_per_frame").asDouble()).isPositive();
+        }
+    }
+}
