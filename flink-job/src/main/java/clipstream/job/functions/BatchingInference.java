@@ -105,7 +105,11 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     private record InFlight(List<Clip> clips, CompletableFuture<Classified> result) {
     }
 
-    private record Classified(List<ClipScores> scores, long nanos) {
+    /**
+     * The model's answer, with the model name and version read on the thread that classified (a model can switch
+     * versions between batches: see {@code ModelFollower}).
+     */
+    private record Classified(List<ClipScores> scores, long nanos, String modelName, String modelVersion) {
     }
 
     @Override
@@ -208,7 +212,8 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
             try {
                 long started = System.nanoTime();
                 List<ClipScores> scores = model.classify(pixels, topK);
-                result.complete(new Classified(scores, System.nanoTime() - started));
+                result.complete(new Classified(scores, System.nanoTime() - started, model.modelName(),
+                        model.modelVersion()));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -266,7 +271,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         long now = System.currentTimeMillis();
         for (int i = 0; i < clips.size(); i++) {
             Clip clip = clips.get(i);
-            ClipEvent event = ClipEvents.of(clip, classified.scores().get(i), model.modelName(), model.modelVersion(),
+            ClipEvent event = ClipEvents.of(clip, classified.scores().get(i), classified.modelName(), classified.modelVersion(),
                     millis);
             output.collect(new StreamRecord<>(event, clip.endTime()));
             endToEndMillis.update(now - clip.endTime());
