@@ -30,8 +30,11 @@ import org.apache.flink.util.Collector;
  * <p>Frames are put in {@code seq} order: the next expected frame is used at once, any other waits in
  * {@code pending} until the watermark passes its capture time (the out-of-orderness bound), when the frames
  * due are used in seq order. A frame seen twice is dropped once it is known; a gap of up to {@code maxGap}
- * missing frames is filled by repeating the previous frame, a longer gap restarts the clip. A frame whose
- * capture time is already behind the watermark, or whose seq was already passed, is dead-lettered as LATE.
+ * missing frames is filled by repeating the previous frame, a longer gap restarts the clip. A frame whose seq
+ * was already passed is dead-lettered as LATE. Lateness is judged per camera, by seq, not by the job-wide
+ * watermark: a frame behind the watermark whose seq is still ahead is used like any other (at once when it is the
+ * next expected, else at the next watermark), so a camera whose partition stalled while others moved the watermark
+ * on (a broker failover, a lagging camera) resumes without losing frames.
  * A camera with no frame for {@code idleTimeout} (processing time) loses its partial clip, all its state and
  * its timers. State per camera: one clip's frames plus the frames waiting inside the out-of-orderness bound.
  */
@@ -104,12 +107,11 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
             return;
         }
         ClipFrame previous = last.value();
-        long watermark = ctx.timerService().currentWatermark();
         if (previous != null && seq <= previous.seq()) {
             refuseLate(ctx, frame, "seq " + seq + " arrived after the clip moved on to seq " + previous.seq());
-        } else if (frame.captureTime() <= watermark) {
-            refuseLate(ctx, frame, "capture time " + frame.captureTime() + " is behind the watermark " + watermark);
         } else {
+            // also when its capture time is behind the watermark (its partition stalled, e.g. during a broker
+            // failover, while others moved the watermark on): nothing of this camera has passed it yet
             pending.put(seq, frame);
             useConsecutivePending(ctx.getCurrentKey(), out);
             armReleaseTimer(ctx);

@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes raw frame records and lets through only frames the pipeline can use, decoded and resized to the
  * model's input size. Everything else goes to {@link DeadLetters#OUTPUT} with its original bytes and a reason:
- * undecodable bytes, unknown schema, bad camera id, oversize, inconsistent size, corrupt JPEG, or a capture
- * time already behind the watermark (LATE). Never throws on bad input.
+ * undecodable bytes, unknown schema, bad camera id, oversize, inconsistent size or corrupt JPEG. Lateness is
+ * not judged here: the clip assembler judges it per camera, by seq. Never throws on bad input.
  */
 public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
     private static final long serialVersionUID = 1L;
@@ -69,8 +69,6 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
         DeadLetterReason reason;
         long width = frame.getWidth();
         long height = frame.getHeight();
-        long captureTime = frame.getCaptureTime().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
         if (!CameraIds.isValid(frame.getCameraId())) {
             reason = DeadLetterReason.INVALID_CAMERA_ID;
             problem = "camera id " + CameraIds.quoted(frame.getCameraId()) + " is not 1-128 characters of [A-Za-z0-9._:-]";
@@ -81,10 +79,6 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
             reason = DeadLetterReason.OVERSIZE;
             problem = "frame " + width + "x" + height + " with " + frame.getData().remaining()
                     + " data bytes is above the limit of " + maxFrameBytes + " bytes (--max-frame-bytes)";
-        } else if (captureTime <= watermark) {
-            reason = DeadLetterReason.LATE;
-            problem = "capture time " + captureTime + " is behind the watermark " + watermark
-                    + " (older than the out-of-orderness bound allows)";
         } else {
             try {
                 out.collect(accept(record, frame));

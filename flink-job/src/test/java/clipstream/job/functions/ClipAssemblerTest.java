@@ -193,17 +193,27 @@ class ClipAssemblerTest {
     }
 
     @Test
-    void frameBehindTheWatermarkIsDeadLetteredAsLate() throws Exception {
+    void aCameraWhosePartitionStalledBehindTheWatermarkLosesNoFrame() throws Exception {
         start(8, 8, 2);
         send("cam-1", range(0, 3));
-        watermarkAt(30);
-        send("cam-2", 12); // capture time behind the watermark
+        send("cam-2", range(0, 3));
+        watermarkAt(40); // cam-1's partition moved the watermark on while cam-2's stalled
+        send("cam-2", range(3, 16)); // capture times 3..15: all behind the watermark, seqs still ahead
 
-        assertThat(deadLetters()).singleElement().satisfies(letter -> {
-            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.LATE);
-            assertThat(letter.getSourceOffset()).isEqualTo(1012);
-            assertThat(letter.getMessage()).contains("behind the watermark");
-        });
+        assertThat(deadLetters()).isEmpty();
+        assertThat(clips()).filteredOn(clip -> clip.cameraId().equals("cam-2")).extracting(Clip::firstSeq)
+                .containsExactly(0L, 8L);
+    }
+
+    @Test
+    void aNewCameraBehindTheWatermarkStartsAtTheNextWatermark() throws Exception {
+        start(8, 8, 2);
+        watermarkAt(30);
+        send("cam-3", range(10, 18)); // first frames ever, behind the watermark: nothing is expected yet
+        assertThat(clips()).isEmpty();
+        watermarkAt(31);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(10L);
     }
 
     @Test
