@@ -67,17 +67,6 @@ final class ChildJvms implements AutoCloseable {
         return process;
     }
 
-    /** The last {@code lines} lines of the log of every long-running process, for a failure message. */
-    String logTails(int lines) {
-        StringBuilder tails = new StringBuilder();
-        for (JvmProcess process : processes()) {
-            if (process.isAlive() || process.process().exitValue() != 0) {
-                tails.append(process.logTail(lines));
-            }
-        }
-        return tails.toString();
-    }
-
     /** Every process started, in order. */
     List<JvmProcess> processes() {
         synchronized (started) {

@@ -85,12 +85,17 @@ final class FlinkRest {
         return ids;
     }
 
-    /** The job's {@code numRestarts} metric (0 while the metric is not reported yet). */
+    /** The job's {@code numRestarts} metric (0 while the metric is not reported yet; updated every few seconds). */
     long restarts(String jobId) throws IOException, InterruptedException {
         for (JsonNode metric : get("/jobs/" + jobId + "/metrics?get=numRestarts")) {
             return metric.path("value").asLong();
         }
         return 0;
+    }
+
+    /** Failures of the job so far (root causes in its exception history): known as soon as a task fails. */
+    int failures(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/exceptions?maxExceptions=50").path("exceptionHistory").path("entries").size();
     }
 
     /** {@code /jobs/ID/checkpoints}: counts (completed, restored, failed ...). */

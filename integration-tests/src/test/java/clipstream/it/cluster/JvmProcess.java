@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /** One child JVM started by {@link ChildJvms}: its name, the process, and the file its stdout and stderr go to. */
 record JvmProcess(String name, Process process, Path log) {
+    /** How a quoted log tail begins. */
+    static final String TAIL_HEADER = "--- last lines of ";
 
     long pid() {
         return process.pid();
@@ -37,7 +39,7 @@ record JvmProcess(String name, Process process, Path log) {
 
     /** The last {@code lines} lines of the log, with a header naming the process and the file. */
     String logTail(int lines) {
-        StringBuilder tail = new StringBuilder("--- last lines of " + name + " (pid " + pid() + ", "
+        StringBuilder tail = new StringBuilder(TAIL_HEADER + name + " (pid " + pid() + ", "
                 + (isAlive() ? "alive" : "exited " + process.exitValue()) + "): " + log + "\n");
         try {
             if (Files.exists(log)) {
