@@ -142,10 +142,6 @@ final class KafkaProcessCluster {
         return brokers.get(node);
     }
 
-    Collection<JvmProcess> brokers() {
-        return brokers.values();
-    }
-
     /** Every port the nodes listen on. */
     List<Integer> ports() {
         List<Integer> ports = new ArrayList<>(brokerPorts.values());
