@@ -87,11 +87,12 @@ class RealClusterTest {
     /** How long "all input consumed, events still missing" must hold before the drain gives up (5 checkpoints). */
     private static final Duration SETTLED = Duration.ofSeconds(10);
     /**
-     * The job's {@code --source-idleness}. Every partition of this test has a live camera, so no partition needs to
-     * be declared idle; with the job's default (5 s) a partition whose records wait behind a restore (the new
-     * TaskManager loads the model for ~10 s) is declared idle, the watermark runs ahead on the others and its
-     * frames are dead-lettered as LATE, so clips go missing: a flink-job bug this test found. Reproduce it with
-     * {@code -Dclipstream.cluster.source-idleness=5s}.
+     * The job's {@code --source-idleness}. Every partition of this test has a live camera, so none needs to be
+     * declared idle. With the job's default (5 s), a partition whose records stall for 5 s while the others flow
+     * (a camera thread or the source lagging on the busy machine, a producer retrying through a leader change) is
+     * declared idle, the watermark runs ahead on the others, and when its frames come they are dead-lettered as
+     * LATE: the clip restarts and every later clip of that camera is shifted, so expected events go missing. A
+     * flink-job bug this test found; reproduce it with {@code -Dclipstream.cluster.source-idleness=5s}.
      */
     private static final String SOURCE_IDLENESS = System.getProperty("clipstream.cluster.source-idleness", "10m");
 
