@@ -189,6 +189,7 @@ final class PipelineRun {
                     // append time on the events topic: the broker stamps when the sink wrote each event
                     new NewTopic(events, 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")),
                     new NewTopic(deadLetters, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            EmbeddedKafka.awaitWritable(admin, List.of(frames, events, deadLetters), Duration.ofSeconds(30));
         }
     }
 

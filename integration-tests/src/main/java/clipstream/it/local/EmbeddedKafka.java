@@ -84,12 +84,49 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .map(topic -> new NewTopic(topic.getKey(), topic.getValue(), (short) 1)).toList();
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            awaitWritable(admin, partitionsByTopic.keySet(), Duration.ofSeconds(30));
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create topics " + partitionsByTopic.keySet() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * Waits until the leader of every partition of {@code topics} answers for it (a {@code ListOffsets} request
+     * succeeds). A created topic is in the metadata before its partitions are loaded on the broker; an idempotent
+     * producer that sends in between gets NOT_LEADER_OR_FOLLOWER, and on Kafka 4.2 its retried first batch was
+     * then refused with OutOfOrderSequenceException after later batches were appended (seen in the pipeline
+     * benchmark: one camera's ingest failed). Creating a topic therefore ends with this wait.
+     */
+    public static void awaitWritable(Admin admin, java.util.Collection<String> topics, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                        new java.util.HashMap<>();
+                for (var description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                    for (var partition : description.partitions()) {
+                        if (partition.leader() == null || partition.leader().isEmpty()) {
+                            throw new IllegalStateException(description.name() + "-" + partition.partition()
+                                    + " has no leader yet");
+                        }
+                        latest.put(new org.apache.kafka.common.TopicPartition(description.name(), partition.partition()),
+                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | IllegalStateException e) {
+                last = e;
+                Thread.sleep(50); // polling the broker's state with a deadline, not a synchronisation by time
+            }
+        }
+        throw new TimeoutException("Partitions of " + topics + " not writable within " + timeout.toSeconds() + " s: "
+                + last);
     }
 
     /** The storage folder, deleted by {@link #close()}. */
