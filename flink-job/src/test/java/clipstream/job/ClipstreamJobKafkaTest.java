@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.imageio.ImageIO;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -321,6 +322,30 @@ class ClipstreamJobKafkaTest {
         }
     }
 
+    /**
+     * The read_committed end offsets once no transaction is open on {@code partitions}: the last stable offset
+     * equals the log end. A job's final commit returns before the broker has written its commit markers, and until
+     * then the LSO still stands before the transaction, so reading "up to the end" right away could see nothing.
+     */
+    private static Map<TopicPartition, Long> settledEnd(KafkaConsumer<byte[], byte[]> committed,
+            List<TopicPartition> partitions, long deadline) {
+        Properties config = new Properties();
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        config.put("isolation.level", "read_uncommitted");
+        try (var uncommitted = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            while (true) {
+                Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
+                Map<TopicPartition, Long> logEnd = uncommitted.endOffsets(partitions);
+                if (stable.equals(logEnd)) {
+                    return stable;
+                }
+                assertThat(System.nanoTime()).as("transactions still open on %s: stable %s, log end %s", partitions,
+                        stable, logEnd).isLessThan(deadline);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling the broker with a deadline
+            }
+        }
+    }
+
     /** Every committed record of a topic, decoded; reads up to the end offsets (read_committed: the LSO). */
     static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(String topic,
             RecordDecoder<T> decoder) throws Exception {
@@ -334,8 +359,8 @@ class ClipstreamJobKafkaTest {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Map<TopicPartition, Long> end = settledEnd(consumer, partitions, deadline);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 assertThat(System.nanoTime()).as("reading %s up to %s", topic, end).isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {

@@ -32,9 +32,9 @@ import org.apache.flink.util.Collector;
  * due are used in seq order. A frame seen twice is dropped once it is known; a gap of up to {@code maxGap}
  * missing frames is filled by repeating the previous frame, a longer gap restarts the clip. A frame whose seq
  * was already passed is dead-lettered as LATE. Lateness is judged per camera, by seq, not by the job-wide
- * watermark: a frame behind the watermark whose seq is still ahead is used like any other (at once when it is the
- * next expected, else at the next watermark), so a camera whose partition stalled while others moved the watermark
- * on (a broker failover, a lagging camera) resumes without losing frames.
+ * watermark: a frame behind the watermark whose seq is still ahead is due at once (with the other due frames, in
+ * seq order), so a camera whose partition stalled while others moved the watermark on (a broker failover, a
+ * lagging camera, an idle reader next to a finished one in a bounded run) resumes without losing frames.
  * A camera with no frame for {@code idleTimeout} (processing time) loses its partial clip, all its state and
  * its timers. State per camera: one clip's frames plus the frames waiting inside the out-of-orderness bound.
  */
@@ -113,6 +113,12 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
             // also when its capture time is behind the watermark (its partition stalled, e.g. during a broker
             // failover, while others moved the watermark on): nothing of this camera has passed it yet
             pending.put(seq, frame);
+            long watermark = ctx.timerService().currentWatermark();
+            if (frame.captureTime() <= watermark) {
+                // already due: the watermark will not pass it again (it may even be final, at the end of a
+                // bounded input), so no timer would fire for it
+                usePendingUpTo(ctx.getCurrentKey(), watermark, out);
+            }
             useConsecutivePending(ctx.getCurrentKey(), out);
             armReleaseTimer(ctx);
         }
