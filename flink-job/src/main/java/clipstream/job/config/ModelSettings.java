@@ -44,11 +44,6 @@ public record ModelSettings(
         return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK, currentWatch);
     }
 
-    /** These settings re-reading the store's {@code CURRENT} every {@code interval} (ZERO: never). */
-    public ModelSettings withCurrentWatch(Duration interval) {
-        return new ModelSettings(storeRoot, name, version, device, intraOpThreads, interOpThreads, topK, interval);
-    }
-
     /** Whether a running job follows the store's {@code CURRENT}. */
     public boolean followsCurrent() {
         return !currentWatch.isZero();

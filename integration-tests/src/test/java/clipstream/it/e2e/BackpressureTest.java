@@ -2,8 +2,6 @@ package clipstream.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.it.demo.ThreadsLeft;
-import clipstream.it.local.EmbeddedKafka;
 import clipstream.job.config.KafkaSettings;
 import clipstream.model.store.ModelManifest;
 import clipstream.schema.ClipEvent;
@@ -17,9 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Frames in faster than inference can go: six cameras' frames are all on the topic before the job starts, and
@@ -41,27 +38,8 @@ class BackpressureTest {
     /** Heap (after a full GC) the run may add: well below the ~170 MB its clips would take if they were queued. */
     private static final long MAX_HEAP_GROWTH = 96L << 20;
 
-    private static Set<Thread> threadsBefore;
-    private static EmbeddedKafka kafka;
-    private static TestFlink flink;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        threadsBefore = Thread.getAllStackTraces().keySet();
-        kafka = EmbeddedKafka.start();
-        flink = TestFlink.start(1);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        assertThat(ThreadsLeft.since(threadsBefore, Duration.ofSeconds(10))).as("non-daemon threads left").isEmpty();
-    }
+    @RegisterExtension
+    static final E2eStack STACK = new E2eStack(1);
 
     @Test
     void aBacklogIsWorkedOffUnderBackpressureWithBoundedMemoryNoLossAndTheLagBackToZero() throws Exception {
@@ -75,13 +53,13 @@ class BackpressureTest {
         String frames = E2eJobs.unique("frames");
         String events = E2eJobs.unique("events");
         String dlq = E2eJobs.unique("dlq");
-        kafka.createTopics(Map.of(frames, CAMERAS, events, CAMERAS, dlq, 1));
+        STACK.kafka().createTopics(Map.of(frames, CAMERAS, events, CAMERAS, dlq, 1));
         SyntheticCameras cameras = SyntheticCameras.onDistinctPartitions(CAMERAS, CAMERAS, clipLength);
         // small fetches, so that what the source has fetched shows what the job has taken in: by default the Kafka
         // consumer alone would buffer about a megabyte per partition, most of this backlog
-        KafkaSettings settings = E2eJobs.kafka(kafka.bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"),
+        KafkaSettings settings = E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"),
                 Map.of("max.partition.fetch.bytes", "65536", "max.poll.records", "50"));
-        try (var ingest = cameras.ingest(kafka.bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
+        try (var ingest = cameras.ingest(STACK.kafka().bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
                 model.height(), framesPerCamera, 0, null))) {
             ingest.await(Duration.ofSeconds(60), framesPerCamera);
         }
@@ -98,9 +76,9 @@ class BackpressureTest {
         long started = System.nanoTime();
         double allEventsSeconds;
         double lagZeroSeconds;
-        try (RunningJob job = flink.submit(E2eJobs.job(settings, STRIDE, Duration.ofMillis(500), false));
-             var output = new CommittedTopic<>(kafka.bootstrapServers(), events, ClipEvent.class);
-             Admin admin = kafka.admin()) {
+        try (RunningJob job = STACK.flink().submit(E2eJobs.job(settings, STRIDE, Duration.ofMillis(500), false));
+             var output = new CommittedTopic<>(STACK.kafka().bootstrapServers(), events, ClipEvent.class);
+             Admin admin = STACK.kafka().admin()) {
             job.awaitAllTasksRunning(TIMEOUT);
             String source = job.vertexId("Source");
             long nextSample = 0;
@@ -118,7 +96,7 @@ class BackpressureTest {
                         heapSamples++;
                         maxHeap = Math.max(maxHeap, heapAfterGc(memory));
                     }
-                    maxBackpressure = Math.max(maxBackpressure, backpressure(flink, job, source));
+                    maxBackpressure = Math.max(maxBackpressure, backpressure(STACK.flink(), job, source));
                     if (lagAtAQuarter < 0 && distinct(output.received()) >= expected / 4) {
                         lagAtAQuarter = CommittedTopic.lag(admin, settings.consumerGroup(), frames);
                         pendingAtAQuarter = job.metric("Source", "pendingRecords").orElse(-1.0);

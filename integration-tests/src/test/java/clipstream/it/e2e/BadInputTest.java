@@ -2,8 +2,6 @@ package clipstream.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.it.demo.ThreadsLeft;
-import clipstream.it.local.EmbeddedKafka;
 import clipstream.job.config.KafkaSettings;
 import clipstream.model.store.ModelManifest;
 import clipstream.schema.ClipEvent;
@@ -35,9 +33,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every kind of bad record between valid frames: two cameras stream 3 clips each, then a raw producer writes a
@@ -52,27 +49,8 @@ class BadInputTest {
     private static final int CLIPS_PER_PHASE = 3;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private static Set<Thread> threadsBefore;
-    private static EmbeddedKafka kafka;
-    private static TestFlink flink;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        threadsBefore = Thread.getAllStackTraces().keySet();
-        kafka = EmbeddedKafka.start();
-        flink = TestFlink.start(1);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        assertThat(ThreadsLeft.since(threadsBefore, Duration.ofSeconds(10))).as("non-daemon threads left").isEmpty();
-    }
+    @RegisterExtension
+    static final E2eStack STACK = new E2eStack(1);
 
     @Test
     void validClipsStillGiveTheirEventsAndEveryBadRecordIsDeadLetteredOnceWithItsReason() throws Exception {
@@ -82,18 +60,18 @@ class BadInputTest {
         String frames = E2eJobs.unique("frames");
         String events = E2eJobs.unique("events");
         String dlq = E2eJobs.unique("dlq");
-        kafka.createTopics(Map.of(frames, 1, events, 1, dlq, 1));
+        STACK.kafka().createTopics(Map.of(frames, 1, events, 1, dlq, 1));
         // (ids only: here both cameras share the one partition)
         SyntheticCameras cameras = SyntheticCameras.onDistinctPartitions(CAMERAS, CAMERAS, clipLength);
-        KafkaSettings settings = E2eJobs.kafka(kafka.bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"));
+        KafkaSettings settings = E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"));
 
         Map<Long, DeadLetterReason> expectedLetters = new LinkedHashMap<>();
         Map<Long, byte[]> badValues = new TreeMap<>();
         long duplicateOffset;
-        try (RunningJob job = flink.submit(E2eJobs.job(settings, clipLength, Duration.ofMillis(500), false));
-             var output = new CommittedTopic<>(kafka.bootstrapServers(), events, ClipEvent.class);
-             var letters = new CommittedTopic<>(kafka.bootstrapServers(), dlq, DeadLetter.class);
-             Admin admin = kafka.admin()) {
+        try (RunningJob job = STACK.flink().submit(E2eJobs.job(settings, clipLength, Duration.ofMillis(500), false));
+             var output = new CommittedTopic<>(STACK.kafka().bootstrapServers(), events, ClipEvent.class);
+             var letters = new CommittedTopic<>(STACK.kafka().bootstrapServers(), dlq, DeadLetter.class);
+             Admin admin = STACK.kafka().admin()) {
             job.awaitAllTasksRunning(TIMEOUT);
             ingest(cameras, frames, model, framesPerPhase, 0);
             output.awaitCount(CAMERAS * CLIPS_PER_PHASE, TIMEOUT, job, "events of the first clips");
@@ -212,7 +190,7 @@ class BadInputTest {
 
     private static void ingest(SyntheticCameras cameras, String topic, ModelManifest model, long frames, long startSeq)
             throws Exception {
-        try (var ingest = cameras.ingest(kafka.bootstrapServers(), SyntheticCameras.settings(topic, model.width(),
+        try (var ingest = cameras.ingest(STACK.kafka().bootstrapServers(), SyntheticCameras.settings(topic, model.width(),
                 model.height(), frames, startSeq, null))) {
             ingest.await(Duration.ofSeconds(60), frames);
         }
@@ -222,7 +200,7 @@ class BadInputTest {
     private static byte[] frameRecord(String topic, String camera, long seq) throws Exception {
         RecordDecoder<Frame> decoder = RecordDecoder.of(Frame.class);
         Properties properties = new Properties();
-        properties.put("bootstrap.servers", kafka.bootstrapServers());
+        properties.put("bootstrap.servers", STACK.kafka().bootstrapServers());
         try (var consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
@@ -243,7 +221,7 @@ class BadInputTest {
 
     private static KafkaProducer<byte[], byte[]> rawProducer() {
         Properties properties = new Properties();
-        properties.put("bootstrap.servers", kafka.bootstrapServers());
+        properties.put("bootstrap.servers", STACK.kafka().bootstrapServers());
         properties.put("acks", "all");
         return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }

@@ -2,8 +2,6 @@ package clipstream.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.it.demo.ThreadsLeft;
-import clipstream.it.local.EmbeddedKafka;
 import clipstream.job.config.KafkaSettings;
 import clipstream.model.store.ModelManifest;
 import clipstream.schema.Alert;
@@ -19,9 +17,8 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,27 +35,8 @@ class ExactlyOnceUnderFailureTest {
     private static final Duration CHECKPOINT = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private static Set<Thread> threadsBefore;
-    private static EmbeddedKafka kafka;
-    private static TestFlink flink;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        threadsBefore = Thread.getAllStackTraces().keySet();
-        kafka = EmbeddedKafka.start();
-        flink = TestFlink.start(2);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        assertThat(ThreadsLeft.since(threadsBefore, Duration.ofSeconds(10))).as("non-daemon threads left").isEmpty();
-    }
+    @RegisterExtension
+    static final E2eStack STACK = new E2eStack(2);
 
     @Test
     void aTaskManagerLostMidStreamLosesNoEventDuplicatesNoneAndChangesNoAlert(@TempDir Path dir) throws Exception {
@@ -70,9 +48,9 @@ class ExactlyOnceUnderFailureTest {
         String events = E2eJobs.unique("events");
         String referenceEvents = E2eJobs.unique("events-reference");
         String dlq = E2eJobs.unique("dlq");
-        kafka.createTopics(Map.of(frames, CAMERAS, events, CAMERAS, referenceEvents, CAMERAS, dlq, 1));
+        STACK.kafka().createTopics(Map.of(frames, CAMERAS, events, CAMERAS, referenceEvents, CAMERAS, dlq, 1));
         SyntheticCameras cameras = SyntheticCameras.onDistinctPartitions(CAMERAS, CAMERAS, clipLength);
-        KafkaSettings settings = E2eJobs.kafka(kafka.bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"));
+        KafkaSettings settings = E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames, events, dlq, E2eJobs.unique("job"));
 
         Configuration restarts = new Configuration();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -80,12 +58,12 @@ class ExactlyOnceUnderFailureTest {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         List<ClipEvent> afterFailure;
         List<ClipEvent> reference;
-        try (RunningJob job = flink.submit(E2eJobs.job(settings, clipLength, CHECKPOINT, false), restarts);
-             var output = new CommittedTopic<>(kafka.bootstrapServers(), events, ClipEvent.class);
-             Admin admin = kafka.admin()) {
+        try (RunningJob job = STACK.flink().submit(E2eJobs.job(settings, clipLength, CHECKPOINT, false), restarts);
+             var output = new CommittedTopic<>(STACK.kafka().bootstrapServers(), events, ClipEvent.class);
+             Admin admin = STACK.kafka().admin()) {
             job.awaitAllTasksRunning(TIMEOUT);
             // the cameras start once the job runs: they stream in real time, and the failure comes while they do
-            var ingest = cameras.ingest(kafka.bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
+            var ingest = cameras.ingest(STACK.kafka().bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
                     model.height(), framesPerCamera, 0, FPS));
             try {
             output.awaitCount(1, TIMEOUT, job, "first committed event");
@@ -96,8 +74,8 @@ class ExactlyOnceUnderFailureTest {
 
             long killed = System.nanoTime();
             job.expectRestarts();
-            flink.terminateTaskManager(0);
-            flink.startTaskManager();
+            STACK.flink().terminateTaskManager(0);
+            STACK.flink().startTaskManager();
             awaitRestarted(job);
             job.awaitAllTasksRunning(TIMEOUT);
             double recoverySeconds = (System.nanoTime() - killed) / 1e9;
@@ -106,7 +84,7 @@ class ExactlyOnceUnderFailureTest {
             double firstEventSeconds = (System.nanoTime() - killed) / 1e9;
 
             ingest.await(TIMEOUT, framesPerCamera);
-            try (RunningJob referenceJob = flink.submit(E2eJobs.job(E2eJobs.kafka(kafka.bootstrapServers(), frames,
+            try (RunningJob referenceJob = STACK.flink().submit(E2eJobs.job(E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames,
                     referenceEvents, E2eJobs.unique("dlq-reference"), E2eJobs.unique("reference")), clipLength,
                     CHECKPOINT, true))) {
                 output.awaitUntil(received -> distinctIds(received) >= expected, TIMEOUT, job,
@@ -130,7 +108,7 @@ class ExactlyOnceUnderFailureTest {
                 ingest.close();
             }
         }
-        try (var committed = new CommittedTopic<>(kafka.bootstrapServers(), referenceEvents, ClipEvent.class)) {
+        try (var committed = new CommittedTopic<>(STACK.kafka().bootstrapServers(), referenceEvents, ClipEvent.class)) {
             reference = committed.readToEnd(Duration.ofSeconds(30)).stream().map(CommittedTopic.Received::value).toList();
         }
 
@@ -149,8 +127,8 @@ class ExactlyOnceUnderFailureTest {
         assertThat(reference).as("events of the failure-free run").hasSize(expected);
         assertThat(ids(afterFailure)).as("the same event ids as the failure-free run").isEqualTo(ids(reference));
 
-        List<Alert> alerts = AlertsRun.awaitAlerts(kafka, events, dir, TIMEOUT);
-        List<Alert> referenceAlerts = AlertsRun.awaitAlerts(kafka, referenceEvents, dir, TIMEOUT);
+        List<Alert> alerts = AlertsRun.awaitAlerts(STACK.kafka(), events, dir, TIMEOUT);
+        List<Alert> referenceAlerts = AlertsRun.awaitAlerts(STACK.kafka(), referenceEvents, dir, TIMEOUT);
         System.out.printf("ExactlyOnceUnderFailureTest: %d alerts after the failure, %d without%n", alerts.size(),
                 referenceAlerts.size());
         assertThat(referenceAlerts).as("alerts of the failure-free run (the demo rules fire on this input)").isNotEmpty();

@@ -2,8 +2,6 @@ package clipstream.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.it.demo.ThreadsLeft;
-import clipstream.it.local.EmbeddedKafka;
 import clipstream.job.config.KafkaSettings;
 import clipstream.model.store.ModelManifest;
 import clipstream.schema.ClipEvent;
@@ -16,9 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline on the real default model: 4 synthetic cameras × 10 clips of known motion classes through the
@@ -32,27 +29,8 @@ class HappyPathTest {
     private static final double MIN_ACCURACY = 0.9;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
-    private static Set<Thread> threadsBefore;
-    private static EmbeddedKafka kafka;
-    private static TestFlink flink;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        threadsBefore = Thread.getAllStackTraces().keySet();
-        kafka = EmbeddedKafka.start();
-        flink = TestFlink.start(2);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        assertThat(ThreadsLeft.since(threadsBefore, Duration.ofSeconds(10))).as("non-daemon threads left").isEmpty();
-    }
+    @RegisterExtension
+    static final E2eStack STACK = new E2eStack(2);
 
     @Test
     void fourCamerasOfKnownMotionGiveExactlyTheExpectedEventsMostlyRightWithIdsThatARerunReproduces() throws Exception {
@@ -64,19 +42,19 @@ class HappyPathTest {
         String eventsB = E2eJobs.unique("events-b");
         String dlqA = E2eJobs.unique("dlq-a");
         String dlqB = E2eJobs.unique("dlq-b");
-        kafka.createTopics(Map.of(frames, CAMERAS, eventsA, CAMERAS, eventsB, CAMERAS, dlqA, 1, dlqB, 1));
+        STACK.kafka().createTopics(Map.of(frames, CAMERAS, eventsA, CAMERAS, eventsB, CAMERAS, dlqA, 1, dlqB, 1));
         // one segment per clip and tumbling clips (stride = length): every clip has one true label
         SyntheticCameras cameras = SyntheticCameras.onDistinctPartitions(CAMERAS, CAMERAS, clipLength);
-        try (var ingest = cameras.ingest(kafka.bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
+        try (var ingest = cameras.ingest(STACK.kafka().bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
                 model.height(), framesPerCamera, 0, null))) {
             ingest.await(Duration.ofSeconds(60), framesPerCamera);
         }
 
-        KafkaSettings runOne = E2eJobs.kafka(kafka.bootstrapServers(), frames, eventsA, dlqA, E2eJobs.unique("job-a"));
-        KafkaSettings runTwo = E2eJobs.kafka(kafka.bootstrapServers(), frames, eventsB, dlqB, E2eJobs.unique("job-b"));
+        KafkaSettings runOne = E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames, eventsA, dlqA, E2eJobs.unique("job-a"));
+        KafkaSettings runTwo = E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames, eventsB, dlqB, E2eJobs.unique("job-b"));
         long started = System.nanoTime();
-        try (RunningJob jobA = flink.submit(E2eJobs.job(runOne, clipLength, Duration.ofMillis(500), true));
-             RunningJob jobB = flink.submit(E2eJobs.job(runTwo, clipLength, Duration.ofMillis(500), true))) {
+        try (RunningJob jobA = STACK.flink().submit(E2eJobs.job(runOne, clipLength, Duration.ofMillis(500), true));
+             RunningJob jobB = STACK.flink().submit(E2eJobs.job(runTwo, clipLength, Duration.ofMillis(500), true))) {
             jobA.awaitFinished(RUN_TIMEOUT);
             jobB.awaitFinished(RUN_TIMEOUT);
         }
@@ -119,13 +97,13 @@ class HappyPathTest {
         Map<String, String> spansA = spans(runA);
         assertThat(spans(runB)).as("clip of each event id").isEqualTo(spansA);
 
-        try (var letters = new CommittedTopic<>(kafka.bootstrapServers(), dlqA, DeadLetter.class)) {
+        try (var letters = new CommittedTopic<>(STACK.kafka().bootstrapServers(), dlqA, DeadLetter.class)) {
             assertThat(letters.readToEnd(Duration.ofSeconds(30))).as("dead letters of clean input").isEmpty();
         }
     }
 
     private static List<ClipEvent> readAll(String topic) {
-        try (var events = new CommittedTopic<>(kafka.bootstrapServers(), topic, ClipEvent.class)) {
+        try (var events = new CommittedTopic<>(STACK.kafka().bootstrapServers(), topic, ClipEvent.class)) {
             events.readToEnd(Duration.ofSeconds(30));
             return events.values();
         }
