@@ -113,6 +113,10 @@ public final class JobCommand implements Callable<Integer> {
     int intraOpThreads;
     @Option(names = "--inter-op-threads", defaultValue = "0", description = "TensorFlow inter-op threads; 0: one (default: ${DEFAULT-VALUE}).")
     int interOpThreads;
+    @Option(names = "--thread-spinning",
+            description = "Let TensorFlow's idle pool threads spin-wait for work (off by default: they would take CPU"
+                    + " from the Kafka and Flink threads sharing the cores; on only where the model has its cores to itself).")
+    boolean threadSpinning;
     @Option(names = "--top-k", defaultValue = "3", description = "Labels kept per event (default: ${DEFAULT-VALUE}).")
     int topK;
 
@@ -292,7 +296,7 @@ public final class JobCommand implements Callable<Integer> {
         }
         Duration watch = modelVersion != null ? Duration.ZERO : modelWatch != null ? modelWatch : DEFAULT_MODEL_WATCH;
         ModelSettings modelSettings = new ModelSettings(modelStore, model, modelVersion, device, intraOpThreads,
-                interOpThreads, topK, watch);
+                interOpThreads, topK, watch, threadSpinning);
         BatchSettings batching = new BatchSettings(batchSize, Duration.ofMillis(batchTimeoutMs));
         RuntimeSettings runtime = new RuntimeSettings(parallelism, checkpointInterval, checkpointDir);
         return new JobConfig(kafka, clips, modelSettings, batching, runtime);

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * version it names (loaded, checksum-verified, same input shape, one test clip classified; a version that fails
  * any of these is refused and the serving one stays). {@link Duration#ZERO}: the version is fixed for the job's
  * life (always so when a version is pinned with {@code --model-version}).
+ *
+ * <p>{@code threadSpinning}: whether TensorFlow's idle pool threads spin-wait before sleeping (off by default: the
+ * model shares the task manager's cores with Kafka clients and Flink; see {@code ClassifierOptions}).
  */
 public record ModelSettings(
         String storeRoot,
@@ -26,9 +29,16 @@ public record ModelSettings(
         int intraOpThreads,
         int interOpThreads,
         int topK,
-        Duration currentWatch) implements Serializable {
+        Duration currentWatch,
+        boolean threadSpinning) implements Serializable {
 
     private static final Pattern DEVICE = Pattern.compile("cpu|gpu(:\\d+)?");
+
+    /** Settings with TensorFlow's thread spinning off (the default). */
+    public ModelSettings(String storeRoot, String name, String version, String device, int intraOpThreads,
+                         int interOpThreads, int topK, Duration currentWatch) {
+        this(storeRoot, name, version, device, intraOpThreads, interOpThreads, topK, currentWatch, false);
+    }
 
     /** Settings that serve one version for the job's whole life (no watch of {@code CURRENT}). */
     public ModelSettings(String storeRoot, String name, String version, String device, int intraOpThreads,
@@ -41,7 +51,8 @@ public record ModelSettings(
      * same version); a watch of {@code CURRENT} stays as it was.
      */
     public ModelSettings withVersion(String pinned) {
-        return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK, currentWatch);
+        return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK, currentWatch,
+                threadSpinning);
     }
 
     /** Whether a running job follows the store's {@code CURRENT}. */

@@ -6,6 +6,7 @@ import clipstream.job.inference.ClipScores;
 import clipstream.job.records.Clip;
 import clipstream.schema.ClipEvent;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,19 +37,23 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code batchTimeout} after the first of them arrived, whichever comes first.
  *
  * <p>The model runs on a thread of its own, one batch at a time, while the task thread goes on assembling the
- * next batch: batch formation overlaps inference instead of leaving the model idle in between. At most one batch
- * is being classified and one is forming; when the forming batch is full while the model is still busy, the task
- * thread waits for it (processing only mailbox work), so input stops and Flink backpressures upstream instead of
- * queueing. Results are emitted on the task thread, through its mailbox. Before each checkpoint barrier the batch in
- * the model is finished and emitted; clips still waiting for their batch are part of the operator's checkpointed
- * state, so restoring from a checkpoint classifies each clip exactly once. Each clip becomes a {@link ClipEvent},
- * stamped with the capture time of its last frame.
+ * next batches: batch formation overlaps inference instead of leaving the model idle in between. Up to
+ * {@value #BATCHES_HANDED} batches are handed to the model thread at once (one classified, the next queued behind
+ * it, so the model starts on it the moment the previous one ends instead of waiting for the task thread to emit
+ * and hand over) and one more is forming; when that one is full too, the task thread waits (processing only
+ * mailbox work), so input stops and Flink backpressures upstream instead of queueing. Results are emitted on the
+ * task thread, through its mailbox, in the order the batches were formed. Before each checkpoint barrier every
+ * batch handed to the model is finished and emitted; clips still waiting for their batch are part of the
+ * operator's checkpointed state, so restoring from a checkpoint classifies each clip exactly once. Each clip
+ * becomes a {@link ClipEvent}, stamped with the capture time of its last frame.
  */
 public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final int HISTOGRAM_WINDOW = 1024;
     private static final long MODEL_STOP_TIMEOUT_S = 60;
+    /** Batches handed to the model thread at most: the one it classifies and the one it takes next. */
+    static final int BATCHES_HANDED = 2;
 
     private final ClipBatchClassifier classifier;
     private final int batchSize;
@@ -63,8 +68,8 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     private transient ExecutorService modelExecutor;
     private transient Executor runModel;
     private transient MailboxExecutor mailbox;
-    /** The batch in the model, not yet emitted; null when the model is idle. */
-    private transient InFlight inFlight;
+    /** Batches handed to the model and not yet emitted, oldest first; empty when the model is idle. */
+    private transient ArrayDeque<InFlight> inFlight;
     private transient ScheduledFuture<?> timeout;
     /** Counts batches taken from {@code waiting}; a timeout armed for an earlier batch finds another number. */
     private transient long batchesTaken;
@@ -107,9 +112,10 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
 
     /**
      * The model's answer, with the model name and version read on the thread that classified (a model can switch
-     * versions between batches: see {@code ModelFollower}).
+     * versions between batches: see {@code ModelFollower}) and when the model started on the batch.
      */
-    private record Classified(List<ClipScores> scores, long nanos, String modelName, String modelVersion) {
+    private record Classified(List<ClipScores> scores, long nanos, String modelName, String modelVersion,
+                              long startedAtMillis) {
     }
 
     @Override
@@ -146,6 +152,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         } else {
             runModel = Runnable::run;
         }
+        inFlight = new ArrayDeque<>(BATCHES_HANDED);
         model = classifier.open();
         dispatch(false);
         if (!waiting.isEmpty()) {
@@ -174,12 +181,13 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     }
 
     /**
-     * Hands full batches (and with {@code partial}, a last partial one) to the model, one at a time: while the
-     * model is busy, waits for it. Re-checks after every wait, since timers and emissions run meanwhile.
+     * Hands full batches (and with {@code partial}, a last partial one) to the model: while it holds
+     * {@value #BATCHES_HANDED} already, waits for the oldest. Re-checks after every wait, since timers and emissions
+     * run meanwhile.
      */
     private void dispatch(boolean partial) throws Exception {
         while (waiting.size() >= batchSize || (partial && !waiting.isEmpty())) {
-            if (inFlight != null) {
+            if (inFlight.size() >= BATCHES_HANDED) {
                 awaitStep();
                 continue;
             }
@@ -198,43 +206,43 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     }
 
     private void submit(List<Clip> batch) throws Exception {
-        long batchStart = getProcessingTimeService().getCurrentProcessingTime();
         List<byte[]> pixels = new ArrayList<>(batch.size());
         for (Clip clip : batch) {
             pixels.add(clip.pixels());
-            clipCompleteMillis.update(clip.completedAt() - clip.endTime());
-            batchWaitMillis.update(batchStart - clip.completedAt());
         }
         CompletableFuture<Classified> result = new CompletableFuture<>();
-        InFlight submitted = new InFlight(batch, result);
-        inFlight = submitted;
+        inFlight.addLast(new InFlight(batch, result));
+        ProcessingTimeClock clock = getProcessingTimeService()::getCurrentProcessingTime;
         runModel.execute(() -> {
             try {
+                long startedAt = clock.now();
                 long started = System.nanoTime();
                 List<ClipScores> scores = model.classify(pixels, topK);
                 result.complete(new Classified(scores, System.nanoTime() - started, model.modelName(),
-                        model.modelVersion()));
+                        model.modelVersion(), startedAt));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
             if (modelThread) {
                 try {
-                    mailbox.execute(() -> emitIfCurrent(submitted), "emit classified clips");
+                    mailbox.execute(this::emitDone, "emit classified clips");
                 } catch (RuntimeException closing) {
                     // the task is shutting down: nothing is emitted any more
                 }
             }
         });
-        if (result.isDone()) {
-            emitIfCurrent(submitted);
-        }
+        emitDone();
     }
 
-    /** One step of waiting for the model: emits its batch if done, else runs one mailbox action. */
+    /** The processing-time clock, read on the model thread when it starts on a batch. */
+    private interface ProcessingTimeClock {
+        long now();
+    }
+
+    /** One step of waiting for the model: emits the oldest batch if done, else runs one mailbox action. */
     private void awaitStep() throws Exception {
-        InFlight current = inFlight;
-        if (current.result().isDone()) {
-            emitIfCurrent(current);
+        if (inFlight.peekFirst().result().isDone()) {
+            emitDone();
         } else {
             mailbox.yield();
         }
@@ -242,16 +250,19 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
 
     /** Waits until the model is idle and everything it classified is emitted. */
     private void drainModel() throws Exception {
-        while (inFlight != null) {
+        while (!inFlight.isEmpty()) {
             awaitStep();
         }
     }
 
-    private void emitIfCurrent(InFlight batch) throws Exception {
-        if (inFlight != batch) {
-            return; // emitted already, by whoever got here first
+    /** Emits the classified batches at the head of the queue, oldest first; stops at the first still running. */
+    private void emitDone() throws Exception {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result().isDone()) {
+            emit(inFlight.pollFirst());
         }
-        inFlight = null;
+    }
+
+    private void emit(InFlight batch) throws Exception {
         Classified classified;
         try {
             classified = batch.result().get();
@@ -265,6 +276,10 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
                     + clips.size() + " clips");
         }
         float millis = classified.nanos() / 1e6f;
+        for (Clip clip : clips) {
+            clipCompleteMillis.update(clip.completedAt() - clip.endTime());
+            batchWaitMillis.update(classified.startedAtMillis() - clip.completedAt());
+        }
         batchSizes.update(clips.size());
         inferenceMillis.update(Math.round(millis));
         inferenceMicros.inc(classified.nanos() / 1_000);
@@ -288,7 +303,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        if (inFlight != null) {
+        if (!inFlight.isEmpty()) {
             throw new IllegalStateException("a batch is still in the model at the snapshot");
         }
         waitingState.update(waiting);
@@ -330,7 +345,13 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         }
     }
 
-    /** How many clips wait for their batch right now (not counting the batch in the model). */
+    /** How many batches are handed to the model and not yet emitted. */
+    @VisibleForTesting
+    int batchesHanded() {
+        return inFlight.size();
+    }
+
+    /** How many clips wait for their batch right now (not counting the batches handed to the model). */
     @VisibleForTesting
     int clipsWaiting() {
         return waiting.size();

@@ -128,7 +128,8 @@ final class ModelFollower implements ClipBatchClassifier.Session {
 
     private ClassifierOptions withVersion(String version) {
         return new ClassifierOptions(startOptions.storeRoot(), startOptions.modelName(), version,
-                startOptions.device(), startOptions.intraOpThreads(), startOptions.interOpThreads());
+                startOptions.device(), startOptions.intraOpThreads(), startOptions.interOpThreads(),
+                startOptions.threadSpinning());
     }
 
     /** Why {@code candidate} cannot replace the serving model, or null when it can. */

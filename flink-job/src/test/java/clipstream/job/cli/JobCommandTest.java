@@ -48,6 +48,17 @@ class JobCommandTest {
     }
 
     @Test
+    void tensorFlowThreadsSpinOnlyWhenAskedTo(@TempDir Path dir) throws Exception {
+        assertThat(parse("--bootstrap", "b:9092").model().threadSpinning()).isFalse();
+        assertThat(parse("--bootstrap", "b:9092", "--thread-spinning").model().threadSpinning()).isTrue();
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "bootstrap=file:9092\nthread-spinning=true\n");
+        assertThat(parse("--config", file.toString()).model().threadSpinning()).isTrue();
+        assertThat(parse("--bootstrap", "b:9092", "--model-version", "2", "--thread-spinning").model()
+                .withVersion("3").threadSpinning()).as("kept when the version is pinned").isTrue();
+    }
+
+    @Test
     void flagsAndKafkaPassthroughAreRead() {
         JobConfig config = parse("--bootstrap", "b:9092", "--delivery", "at-least-once", "--stride", "32",
                 "--batch-timeout-ms", "250", "--idle-timeout", "90s", "--kafka.security.protocol=SASL_SSL",

@@ -2,13 +2,17 @@ package clipstream.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.ClipEvents;
+import clipstream.job.inference.ClipScores;
 import clipstream.job.records.Clip;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.flink.AvroRecordSerializer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -202,7 +206,8 @@ class BatchingInferenceTest {
         harness.setProcessingTime(0);
         for (int i = 0; i < 12; i++) {
             send(harness, clip("cam-" + i, 0, 200));
-            assertThat(operator.clipsWaiting()).as("one batch forming, at most one in the model").isLessThan(4);
+            assertThat(operator.clipsWaiting()).as("one batch forming").isLessThan(4);
+            assertThat(operator.batchesHanded()).as("at most two handed to the model").isLessThanOrEqualTo(2);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (events().size() < 12 && System.nanoTime() < deadline) {
@@ -219,6 +224,84 @@ class BatchingInferenceTest {
                 .containsExactly("cam-0", "cam-1", "cam-2", "cam-3", "cam-4", "cam-5", "cam-6", "cam-7", "cam-8",
                         "cam-9", "cam-10", "cam-11");
         assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("clipstream-inference-"));
+    }
+
+    /** A model that signals each batch it starts and then waits for the test to let it finish. */
+    static final class GatedClassifier implements ClipBatchClassifier {
+        private static final long serialVersionUID = 1L;
+        static final Semaphore STARTED = new Semaphore(0);
+        static final Semaphore GATE = new Semaphore(0);
+        private final BrightnessClassifier scores;
+
+        GatedClassifier(BrightnessClassifier scores) {
+            this.scores = scores;
+        }
+
+        @Override
+        public Session open() throws Exception {
+            Session inner = scores.open();
+            return new Session() {
+                @Override
+                public String modelName() {
+                    return inner.modelName();
+                }
+
+                @Override
+                public String modelVersion() {
+                    return inner.modelVersion();
+                }
+
+                @Override
+                public List<ClipScores> classify(List<byte[]> clips, int topK) throws Exception {
+                    STARTED.release();
+                    if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never opened the gate");
+                    }
+                    return inner.classify(clips, topK);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    inner.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void theModelStartsTheNextHandedBatchWithoutWaitingForTheTaskThread(TestInfo test) throws Exception {
+        GatedClassifier.STARTED.drainPermits();
+        GatedClassifier.GATE.drainPermits();
+        model = new BrightnessClassifier(test.getDisplayName());
+        operator = new BatchingInference(new GatedClassifier(model), 2, TIMEOUT, 2);
+        harness = harness(operator);
+        harness.open();
+        harness.setProcessingTime(0);
+        for (int i = 0; i < 4; i++) {
+            send(harness, clip("cam-" + i, 0, 200));
+        }
+        assertThat(GatedClassifier.STARTED.tryAcquire(10, TimeUnit.SECONDS)).as("first batch started").isTrue();
+        assertThat(operator.batchesHanded()).as("one classifying, one queued behind it").isEqualTo(2);
+        assertThat(operator.clipsWaiting()).isZero();
+
+        GatedClassifier.GATE.release();
+        // the task thread (this one) runs no mail here: the model goes on to the queued batch by itself
+        assertThat(GatedClassifier.STARTED.tryAcquire(10, TimeUnit.SECONDS)).as("second batch started").isTrue();
+        assertThat(events()).as("nothing emitted off the task thread").isEmpty();
+
+        GatedClassifier.GATE.release();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events().size() < 4 && System.nanoTime() < deadline) {
+            var mail = harness.getTaskMailbox().tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(5);
+            }
+        }
+        assertThat(events()).extracting(ClipEvent::getCameraId).containsExactly("cam-0", "cam-1", "cam-2", "cam-3");
+        assertThat(operator.batchesHanded()).isZero();
+        assertThat(model.batches()).containsExactly(2, 2);
     }
 
     @Test

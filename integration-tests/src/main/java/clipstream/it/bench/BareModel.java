@@ -18,19 +18,29 @@ final class BareModel {
     private BareModel() {
     }
 
-    /** Clips per second and this process's CPU milliseconds per clip. */
-    record Speed(double clipsPerSecond, double cpuMsPerClip) {
+    /**
+     * Clips per second, this process's CPU milliseconds per clip, and the share of the machine's CPU time the
+     * hypervisor took meanwhile (a virtual machine's neighbours slow the model down by that much).
+     */
+    record Speed(double clipsPerSecond, double cpuMsPerClip, double stealShare) {
+    }
+
+    /** Clips per second over about {@code seconds}, after two warm-up batches, with the benchmark's settings. */
+    static Speed measure(BenchOptions options, String model, String version, double seconds) {
+        return measure(options.store(), model, version, options.batchSize(), options.intraOpThreads(),
+                options.interOpThreads(), options.threadSpinning(), seconds);
     }
 
     /** Clips per second over about {@code seconds}, after two warm-up batches. */
     static Speed measure(Path store, String model, String version, int batch, int intraOpThreads,
-                         int interOpThreads, double seconds) {
+                         int interOpThreads, boolean threadSpinning, double seconds) {
         try (ClipClassifier classifier = ClipClassifier.open(new ClassifierOptions(store, model, version, "cpu",
-                intraOpThreads, interOpThreads))) {
+                intraOpThreads, interOpThreads, threadSpinning))) {
             List<byte[]> clips = clips(classifier.manifest(), batch);
             classifier.classify(clips, 3);
             classifier.classify(clips, 3);
             ProcessUsage.Snapshot cpuStart = ProcessUsage.snapshot();
+            ProcessUsage.MachineTicks machineStart = ProcessUsage.machineTicks();
             long start = System.nanoTime();
             long deadline = start + (long) (seconds * 1e9);
             int calls = 0;
@@ -40,7 +50,8 @@ final class BareModel {
             } while (System.nanoTime() < deadline || calls < 3);
             double elapsed = (System.nanoTime() - start) / 1e9;
             double cpu = ProcessUsage.snapshot().cpuSecondsSince(cpuStart);
-            return new Speed(calls * (double) batch / elapsed, cpu * 1000 / (calls * (double) batch));
+            return new Speed(calls * (double) batch / elapsed, cpu * 1000 / (calls * (double) batch),
+                    ProcessUsage.machineTicks().stealShareSince(machineStart));
         }
     }
 

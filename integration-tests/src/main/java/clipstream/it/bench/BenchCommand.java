@@ -65,6 +65,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--inter-op-threads", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
         int interOp;
 
+        @Option(names = "--thread-spinning", description = "Let TensorFlow's idle pool threads spin-wait (the job's default: off).")
+        boolean threadSpinning;
+
         @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
@@ -86,15 +89,16 @@ public final class BenchCommand implements Runnable {
 
         BenchOptions withCheckpoint(long intervalMs) {
             return new BenchOptions(store, model, stride, batchSize, Duration.ofMillis(batchTimeoutMs),
-                    intraOp > 0 ? intraOp : BenchOptions.cores(), interOp, parallelism,
+                    intraOp > 0 ? intraOp : BenchOptions.cores(), interOp, threadSpinning, parallelism,
                     Duration.ofMillis(intervalMs), Duration.ofMillis(outOfOrdernessMs), drainTimeout, out);
         }
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"The whole chain vs the bare model: the model alone, then the job draining a backlog"
-                    + " (capacity), then paced runs at increasing offered load. Writes pipeline.json"
-                    + " (pipeline_efficiency = drain clips/s / bare model clips/s) and pipeline.png."})
+            description = {"The whole chain vs the bare model: after a warm-up drain, rounds of the model alone then the"
+                    + " job draining a backlog (capacity), the model alone once more at the end; then paced runs at"
+                    + " increasing offered load. Writes pipeline.json (pipeline_efficiency = median over rounds of"
+                    + " drain clips/s / mean of the bare-model clips/s around it) and pipeline.png."})
     static final class Pipeline implements Callable<Integer> {
         @Mixin
         JobOptions job;
@@ -105,7 +109,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--drain-cameras", defaultValue = "8", description = "Cameras in the backlog (default: ${DEFAULT-VALUE}).")
         int drainCameras;
 
-        @Option(names = "--clips-per-camera", defaultValue = "80", description = "Backlog clips per camera (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--clips-per-camera", defaultValue = "160", description = "Backlog clips per camera (default: ${DEFAULT-VALUE}).")
         int clipsPerCamera;
 
         @Option(names = "--fps", defaultValue = "25", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
@@ -124,15 +128,19 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--step-seconds", defaultValue = "20", description = "Seconds each paced run sends (default: ${DEFAULT-VALUE}).")
         double stepSeconds;
 
-        @Option(names = "--bare-seconds", defaultValue = "10", description = "Seconds of bare-model timing (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--bare-seconds", defaultValue = "15", description = "Seconds of each bare-model measure (default: ${DEFAULT-VALUE}).")
         double bareSeconds;
+
+        @Option(names = "--rounds", defaultValue = "3",
+                description = "Drains, each between two bare-model measures; the efficiency is the median (default: ${DEFAULT-VALUE}).")
+        int rounds;
 
         @Override
         public Integer call() throws Exception {
             PipelineBenchmark.Sizes sizes = quick
-                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1, false)
+                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1, false, 1)
                     : new PipelineBenchmark.Sizes(drainCameras, clipsPerCamera, fps, noPaced ? List.of() : steps,
-                            stepSeconds, bareSeconds, !noWarmUp);
+                            stepSeconds, bareSeconds, !noWarmUp, rounds);
             new PipelineBenchmark(job.options(), sizes, System.out).run();
             return 0;
         }

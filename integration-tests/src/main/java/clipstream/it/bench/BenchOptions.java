@@ -9,10 +9,11 @@ import java.time.Duration;
  * JSON and PNG go.
  *
  * @param intraOpThreads TensorFlow intra-op threads, resolved (at least 1): the bare model uses the same
+ * @param threadSpinning whether TensorFlow's idle pool threads spin (the job's default: no); the bare model the same
  */
 record BenchOptions(Path store, String model, int stride, int batchSize, Duration batchTimeout, int intraOpThreads,
-                    int interOpThreads, int parallelism, Duration checkpointInterval, Duration outOfOrderness,
-                    long drainTimeoutSeconds, Path outDir) {
+                    int interOpThreads, boolean threadSpinning, int parallelism, Duration checkpointInterval,
+                    Duration outOfOrderness, long drainTimeoutSeconds, Path outDir) {
 
     BenchOptions {
         if (intraOpThreads < 1 || interOpThreads < 1) {

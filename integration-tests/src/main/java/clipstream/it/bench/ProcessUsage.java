@@ -49,6 +49,30 @@ public final class ProcessUsage {
         }
     }
 
+    /** The whole machine's CPU ticks from /proc/stat: all, and stolen by the hypervisor. */
+    public record MachineTicks(long total, long steal) {
+
+        /** The share of the machine's CPU time stolen since {@code earlier} (0 when nothing was counted). */
+        public double stealShareSince(MachineTicks earlier) {
+            long all = total - earlier.total;
+            return all > 0 ? (steal - earlier.steal) / (double) all : 0;
+        }
+    }
+
+    /** The machine's CPU ticks now; zeros where /proc/stat cannot be read. */
+    public static MachineTicks machineTicks() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < cpu.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                total += Long.parseLong(cpu[i]);
+            }
+            return new MachineTicks(total, cpu.length > 8 ? Long.parseLong(cpu[8]) : 0);
+        } catch (IOException | RuntimeException e) {
+            return new MachineTicks(0, 0);
+        }
+    }
+
     /** Every live thread's CPU time now. */
     public static Snapshot snapshot() {
         Map<Long, Double> cpu = new HashMap<>();

@@ -59,6 +59,13 @@ class BenchSmokeTest {
 
         assertThat(json.path("bare_model_clips_per_s").asDouble()).isPositive();
         assertThat(json.path("pipeline_efficiency").asDouble()).isStrictlyBetween(0.0, 2.0);
+        JsonNode rounds = json.path("rounds");
+        assertThat(rounds.size()).isEqualTo(1);
+        assertThat(rounds.get(0).path("efficiency").asDouble()).isEqualTo(json.path("pipeline_efficiency").asDouble());
+        assertThat(rounds.get(0).path("bare_before_clips_per_s").asDouble()).isPositive();
+        assertThat(rounds.get(0).path("bare_after_clips_per_s").asDouble()).isPositive();
+        assertThat(rounds.get(0).path("steal_share_drain").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.path("settings").path("thread_spinning").asBoolean(true)).isFalse();
         JsonNode runs = json.path("runs");
         assertThat(runs.size()).isEqualTo(2);
         for (JsonNode run : runs) {

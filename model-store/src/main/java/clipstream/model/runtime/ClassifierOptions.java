@@ -6,9 +6,20 @@ import java.util.Objects;
 /**
  * Which model to serve and how: the store folder, model name, version (null: the store's CURRENT), device
  * ({@code cpu}, {@code gpu} or {@code gpu:N}) and TensorFlow's intra-/inter-op thread counts.
+ *
+ * <p>{@code threadSpinning}: whether TensorFlow's idle pool threads spin-wait for work before they sleep. Off by
+ * default: clipstream's model shares its cores with Kafka and Flink, and a pool thread that spins while its
+ * sibling is descheduled burns the CPU the rest of the pipeline (and that sibling) needs; measured in the pipeline
+ * benchmark, see {@code docs/benchmarks.md}. Worth turning on only where TensorFlow has its cores to itself.
  */
 public record ClassifierOptions(Path storeRoot, String modelName, String version, String device, int intraOpThreads,
-                                int interOpThreads) {
+                                int interOpThreads, boolean threadSpinning) {
+
+    /** Options with TensorFlow's thread spinning off (the default). */
+    public ClassifierOptions(Path storeRoot, String modelName, String version, String device, int intraOpThreads,
+                             int interOpThreads) {
+        this(storeRoot, modelName, version, device, intraOpThreads, interOpThreads, false);
+    }
 
     public ClassifierOptions {
         Objects.requireNonNull(storeRoot, "storeRoot");

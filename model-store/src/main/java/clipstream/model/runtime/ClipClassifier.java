@@ -56,11 +56,7 @@ public final class ClipClassifier implements AutoCloseable {
         ModelStore store = new ModelStore(options.storeRoot());
         ModelStore.StoredModel stored = store.load(options.modelName(), options.version());
         ModelManifest manifest = stored.manifest();
-        ConfigProto config = ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(options.intraOpThreads())
-                .setInterOpParallelismThreads(options.interOpThreads())
-                .setAllowSoftPlacement(false)
-                .build();
+        ConfigProto config = sessionConfig(options);
         Criteria<ClipBatchTranslator.Batch, float[]> criteria = Criteria.builder()
                 .setTypes(ClipBatchTranslator.Batch.class, float[].class)
                 .optModelPath(stored.directory())
@@ -80,6 +76,17 @@ public final class ClipClassifier implements AutoCloseable {
             throw new ModelStoreException("Cannot load " + manifest.name() + " version " + manifest.version() + " from "
                     + stored.directory() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** TensorFlow's session settings for {@code options}: thread pools, spinning, strict device placement. */
+    static ConfigProto sessionConfig(ClassifierOptions options) {
+        return ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(options.intraOpThreads())
+                .setInterOpParallelismThreads(options.interOpThreads())
+                .setAllowSoftPlacement(false)
+                .setExperimental(ConfigProto.Experimental.newBuilder()
+                        .setDisableThreadSpinning(!options.threadSpinning()))
+                .build();
     }
 
     public ModelManifest manifest() {

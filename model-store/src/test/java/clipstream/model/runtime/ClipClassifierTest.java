@@ -80,6 +80,28 @@ class ClipClassifierTest {
     }
 
     @Test
+    void tensorFlowThreadsDoNotSpinUnlessAskedTo() {
+        var quiet = ClipClassifier.sessionConfig(options("tiny"));
+        var spinning = ClipClassifier.sessionConfig(new ClassifierOptions(storeRoot, "tiny", null, "cpu", 3, 2, true));
+
+        assertThat(quiet.getExperimental().getDisableThreadSpinning()).isTrue();
+        assertThat(spinning.getExperimental().getDisableThreadSpinning()).isFalse();
+        assertThat(spinning.getIntraOpParallelismThreads()).isEqualTo(3);
+        assertThat(spinning.getInterOpParallelismThreads()).isEqualTo(2);
+        assertThat(spinning.getAllowSoftPlacement()).isFalse();
+    }
+
+    @Test
+    void aModelServedWithSpinningThreadsGivesTheSameScores() {
+        List<byte[]> batch = Arrays.asList(clips.clips()).subList(0, 4);
+        try (ClipClassifier quiet = ClipClassifier.open(options("tiny"));
+             ClipClassifier spinning = ClipClassifier.open(new ClassifierOptions(storeRoot, "tiny", null, "cpu", 2, 1,
+                     true))) {
+            assertThat(spinning.classify(batch, 10)).isEqualTo(quiet.classify(batch, 10));
+        }
+    }
+
+    @Test
     void aClipOfTheWrongShapeIsRejectedWithTheExpectedShape() {
         try (ClipClassifier classifier = ClipClassifier.open(options("tiny"))) {
             assertThatThrownBy(() -> classifier.classify(List.of(new byte[100]), 3))
