@@ -61,6 +61,7 @@ class ClipstreamJobTopologyTest {
         assertThat(graph.getStreamNodes()).extracting(StreamNode::getOperatorName)
                 .contains("validate frames", "assemble clips per camera", "classify clips in batches");
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000);
+        assertThat(env.getConfig().isObjectReuseEnabled()).as("no serializer copy between chained operators").isTrue();
     }
 
     @Test

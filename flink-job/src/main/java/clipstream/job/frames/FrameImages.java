@@ -28,11 +28,26 @@ public final class FrameImages {
         return target;
     }
 
-    /** RGB24 pixels of {@code width}×{@code height} (length already checked), resized to the target. */
+    /** RGB24 pixels of {@code width}×{@code height} (length already checked), resized to the target; a new array. */
     public byte[] fromRgb(byte[] rgb, int width, int height) {
         if (width == target.width() && height == target.height()) {
             return rgb.clone();
         }
+        return resizedRgb(rgb, width, height);
+    }
+
+    /**
+     * Like {@link #fromRgb} for an array the caller hands over and never uses again: at the target size it is
+     * returned as it is, without a copy.
+     */
+    public byte[] fromOwnedRgb(byte[] rgb, int width, int height) {
+        if (width == target.width() && height == target.height()) {
+            return rgb;
+        }
+        return resizedRgb(rgb, width, height);
+    }
+
+    private byte[] resizedRgb(byte[] rgb, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         swapRedBlue(rgb, bgr);

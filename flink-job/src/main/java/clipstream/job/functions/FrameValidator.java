@@ -104,7 +104,9 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
                     throw new InvalidFrameException(DeadLetterReason.INVALID_FRAME, "RGB24 frame " + width + "x"
                             + height + " needs " + width * height * 3 + " bytes, got " + data.length);
                 }
-                yield images.fromRgb(data, width, height);
+                // data is this decode's own array (the decoder allocates one per record; the record's bytes
+                // stay untouched for dead letters): no copy needed at the target size
+                yield images.fromOwnedRgb(data, width, height);
             }
             case JPEG -> {
                 try {
