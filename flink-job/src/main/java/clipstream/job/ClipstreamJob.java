@@ -4,6 +4,7 @@ import clipstream.job.config.JobConfig;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.functions.BatchingInference;
 import clipstream.job.functions.ClipAssembler;
+import clipstream.job.functions.ClipAssemblerOperator;
 import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
@@ -17,6 +18,7 @@ import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.flink.AvroRecordTypeInfo;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -86,9 +88,10 @@ public final class ClipstreamJob {
 
         SingleOutputStreamOperator<Clip> clips = validFrames
                 .keyBy(ValidatedFrame::cameraId)
-                .process(new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
-                        clipSettings.idleTimeout()))
-                .name("assemble clips per camera").uid("assemble-clips");
+                .transform("assemble clips per camera", TypeInformation.of(Clip.class), new ClipAssemblerOperator(
+                        new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
+                                clipSettings.idleTimeout())))
+                .uid("assemble-clips");
 
         SingleOutputStreamOperator<ClipEvent> labelled = clips
                 .transform("classify clips in batches", new AvroRecordTypeInfo<>(ClipEvent.class),

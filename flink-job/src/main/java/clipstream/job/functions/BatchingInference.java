@@ -153,10 +153,36 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
             runModel = Runnable::run;
         }
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
-        model = classifier.open();
+        model = openModel();
         dispatch(false);
         if (!waiting.isEmpty()) {
             armTimeout();
+        }
+    }
+
+    /**
+     * Opens the model on the thread that will run it: the native threads TensorFlow starts for a session are then
+     * that thread's children and carry its name, so CPU per thread tells the model's share from the task thread's.
+     */
+    private ClipBatchClassifier.Session openModel() throws Exception {
+        if (!modelThread) {
+            return classifier.open();
+        }
+        CompletableFuture<ClipBatchClassifier.Session> opened = new CompletableFuture<>();
+        modelExecutor.execute(() -> {
+            try {
+                opened.complete(classifier.open());
+            } catch (Throwable e) {
+                opened.completeExceptionally(e);
+            }
+        });
+        try {
+            return opened.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

@@ -59,6 +59,39 @@ class ClipAssemblerTest {
     }
 
     @Test
+    void whenTheInputEndsWithoutAFinalWatermarkEveryWaitingFrameIsStillUsed() throws Exception {
+        // a final watermark dropped as coming from an idle channel: the operator's end of input does its work
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ClipAssemblerOperator(new ClipAssembler(4, 4, 0, IDLE)), ValidatedFrame::cameraId, Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+        send("cam-1", range(0, 7));
+        send("cam-2", range(0, 3));
+        assertThat(clips()).as("the first frames wait for a watermark that will not come").isEmpty();
+
+        harness.endInput();
+
+        assertThat(clips()).extracting(Clip::cameraId, Clip::firstSeq).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("cam-1", 0L), org.assertj.core.groups.Tuple.tuple("cam-1", 4L),
+                org.assertj.core.groups.Tuple.tuple("cam-2", 0L));
+    }
+
+    @Test
+    void endOfInputAfterTheFinalWatermarkAddsNothing() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ClipAssemblerOperator(new ClipAssembler(4, 4, 0, IDLE)), ValidatedFrame::cameraId, Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+        send("cam-1", range(0, 7));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L, 4L);
+
+        harness.endInput();
+
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L, 4L);
+    }
+
+    @Test
     void halfOverlappingClipsStartEverySixteenFrames() throws Exception {
         start(32, 16, 2);
         send("cam-1", range(0, 79));
