@@ -5,6 +5,7 @@ import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.publish.MessageSizeLimit;
 import clipstream.ingest.publish.TopicLimits;
+import clipstream.ingest.publish.TopicReadiness;
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
@@ -153,6 +154,16 @@ public final class IngestCommand implements Callable<Integer> {
         try {
             limit = TopicLimits.forTopic(producerProps, topic, KAFKA_TIMEOUT);
         } catch (IllegalStateException e) {
+            err.println("clipstream ingest: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        try {
+            if (TopicReadiness.await(producerProps, topic, KAFKA_TIMEOUT) == TopicReadiness.State.MISSING) {
+                err.println("clipstream ingest: topic '" + topic + "' does not exist; it is created on the first"
+                        + " write only where the brokers allow auto-creation (create it first: see README)");
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
             err.println("clipstream ingest: " + e.getMessage());
             err.flush();
             return 1;

@@ -38,17 +38,23 @@ public final class TopicLimits {
                 .orElse(producer);
     }
 
-    private static Optional<Integer> topicMaxMessageBytes(Properties producerProperties, String topic,
-                                                          Duration timeout) {
+    /** Admin client settings from the producer's (bootstrap, security, ...), with {@code timeout} on every call. */
+    static Properties adminProperties(Properties producerProperties, String clientId, Duration timeout) {
         Properties adminProps = new Properties();
         for (String key : producerProperties.stringPropertyNames()) {
             if (AdminClientConfig.configNames().contains(key)) {
                 adminProps.put(key, producerProperties.getProperty(key));
             }
         }
-        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "clipstream-ingest-limits");
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        return adminProps;
+    }
+
+    private static Optional<Integer> topicMaxMessageBytes(Properties producerProperties, String topic,
+                                                          Duration timeout) {
+        Properties adminProps = adminProperties(producerProperties, "clipstream-ingest-limits", timeout);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try (Admin admin = Admin.create(adminProps)) {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource))

@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,26 @@ class KafkaIngestTest {
     @AfterEach
     void closeProducer() {
         producer.close();
+    }
+
+    @Test
+    void readinessSaysMissingForAnUnknownTopicAndReadyOnceEveryPartitionAnswers() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(10)))
+                    .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.MISSING);
+
+            admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(30)))
+                    .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.READY);
+            var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition,
+                    org.apache.kafka.clients.admin.OffsetSpec>();
+            for (int p = 0; p < 6; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            assertThat(admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS)).hasSize(6)
+                    .allSatisfy((partition, offset) -> assertThat(offset.offset()).isZero());
+        }
     }
 
     @Test

@@ -94,39 +94,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Waits until the leader of every partition of {@code topics} answers for it (a {@code ListOffsets} request
-     * succeeds). A created topic is in the metadata before its partitions are loaded on the broker; an idempotent
-     * producer that sends in between gets NOT_LEADER_OR_FOLLOWER, and on Kafka 4.2 its retried first batch was
-     * then refused with OutOfOrderSequenceException after later batches were appended (seen in the pipeline
-     * benchmark: one camera's ingest failed). Creating a topic therefore ends with this wait.
+     * Waits until the leader of every partition of {@code topics} answers for it (see
+     * {@link clipstream.ingest.publish.TopicReadiness}: an idempotent producer writing to a topic whose partitions
+     * are not loaded yet can fail on Kafka 4.2). Creating a topic therefore ends with this wait.
      */
     public static void awaitWritable(Admin admin, java.util.Collection<String> topics, Duration timeout)
             throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                        new java.util.HashMap<>();
-                for (var description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                    for (var partition : description.partitions()) {
-                        if (partition.leader() == null || partition.leader().isEmpty()) {
-                            throw new IllegalStateException(description.name() + "-" + partition.partition()
-                                    + " has no leader yet");
-                        }
-                        latest.put(new org.apache.kafka.common.TopicPartition(description.name(), partition.partition()),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest());
-                    }
-                }
-                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException | IllegalStateException e) {
-                last = e;
-                Thread.sleep(50); // polling the broker's state with a deadline, not a synchronisation by time
-            }
+        if (clipstream.ingest.publish.TopicReadiness.await(admin, topics, timeout)
+                == clipstream.ingest.publish.TopicReadiness.State.MISSING) {
+            throw new IllegalStateException("A topic of " + topics + " does not exist after its creation");
         }
-        throw new TimeoutException("Partitions of " + topics + " not writable within " + timeout.toSeconds() + " s: "
-                + last);
     }
 
     /** The storage folder, deleted by {@link #close()}. */
