@@ -131,7 +131,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--bare-seconds", defaultValue = "15", description = "Seconds of each bare-model measure (default: ${DEFAULT-VALUE}).")
         double bareSeconds;
 
-        @Option(names = "--rounds", defaultValue = "3",
+        @Option(names = "--rounds", defaultValue = "5",
                 description = "Drains, each between two bare-model measures; the efficiency is the median (default: ${DEFAULT-VALUE}).")
         int rounds;
 

@@ -74,8 +74,17 @@ final class PipelineRun {
         }
     }
 
-    /** Runs the load and returns what was measured. */
-    RunResult run(Load load) throws Exception {
+    /**
+     * One run made ready: its topics, job settings and cameras, and for a {@code prefill} load the backlog already
+     * written. Preparing every drain's backlog first lets a suite keep the producers (and the JIT compiling them)
+     * out of the measured drains.
+     */
+    record Prepared(Load load, int run, String events, String deadLetters, JobConfig config, List<CameraSpec> cameras,
+                    IngestSettings ingest, long expected, IngestSummary prefilled) {
+    }
+
+    /** Creates the run's topics and, for a {@code prefill} load, writes its whole backlog. */
+    Prepared prepare(Load load) throws Exception {
         int run = ++runs;
         String frames = "frames-" + run;
         String events = "events-" + run;
@@ -95,47 +104,69 @@ final class PipelineRun {
         long perCamera = load.framesPerCamera() < clipLength ? 0
                 : (load.framesPerCamera() - clipLength) / options.stride() + 1;
         long expected = perCamera * load.cameras();
-
-        try (Producer<String, Frame> producer = FrameProducers.create(
-                FrameProducers.properties(kafka.bootstrapServers(), Map.of()));
-             EventReader reader = new EventReader(kafka.bootstrapServers(), events);
-             MemorySampler memory = new MemorySampler()) {
-            IngestSummary prefilled = null;
-            if (load.prefill()) {
+        IngestSummary prefilled = null;
+        if (load.prefill()) {
+            try (Producer<String, Frame> producer = FrameProducers.create(
+                    FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
                 IngestRunner runner = new IngestRunner(ingest, cameras, producer);
                 runner.start();
                 prefilled = runner.awaitSummary();
                 requireNoFailure(prefilled);
             }
+        }
+        return new Prepared(load, run, events, deadLetters, config, cameras, ingest, expected, prefilled);
+    }
+
+    /** Prepares and runs the load; returns what was measured. */
+    RunResult run(Load load) throws Exception {
+        return run(prepare(load));
+    }
+
+    /** Runs a prepared load (a backlog drain, or cameras sending in real time) and returns what was measured. */
+    RunResult run(Prepared prepared) throws Exception {
+        Load load = prepared.load();
+        long expected = prepared.expected();
+        try (EventReader reader = new EventReader(kafka.bootstrapServers(), prepared.events());
+             MemorySampler memory = new MemorySampler()) {
             reader.start();
             memory.start();
             try (BenchCluster flink = BenchCluster.start(Math.max(1, options.parallelism()))) {
-                JobID job = flink.run(job(config), JOB_START_TIMEOUT);
+                JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
+                Producer<String, Frame> producer = load.prefill() ? null
+                        : FrameProducers.create(FrameProducers.properties(kafka.bootstrapServers(), Map.of()));
                 ProcessUsage.Snapshot cpuStart = ProcessUsage.snapshot();
                 long started = System.currentTimeMillis();
-                IngestSummary sent = prefilled;
+                IngestSummary sent = prepared.prefilled();
                 IngestRunner runner = null;
-                if (!load.prefill()) {
-                    runner = new IngestRunner(ingest, cameras, producer);
+                if (producer != null) {
+                    runner = new IngestRunner(prepared.ingest(), prepared.cameras(), producer);
                     runner.start();
                 }
-                long sendSeconds = load.prefill() ? 0 : (long) Math.ceil(load.framesPerCamera() / load.fps());
-                Duration wait = Duration.ofSeconds(sendSeconds + options.drainTimeoutSeconds());
-                boolean complete = awaitEvents(reader, flink, expected, wait);
-                if (runner != null) {
-                    runner.stop();
-                    sent = runner.awaitSummary(Duration.ofSeconds(30));
+                try {
+                    long sendSeconds = load.prefill() ? 0 : (long) Math.ceil(load.framesPerCamera() / load.fps());
+                    Duration wait = Duration.ofSeconds(sendSeconds + options.drainTimeoutSeconds());
+                    boolean complete = awaitEvents(reader, flink, expected, wait);
+                    if (runner != null) {
+                        runner.stop();
+                        sent = runner.awaitSummary(Duration.ofSeconds(30));
+                    }
+                    ProcessUsage.Snapshot cpuEnd = ProcessUsage.snapshot();
+                    if (!complete) {
+                        LOG.warn("run {}: {} of {} events after {} s", prepared.run(), reader.count(), expected,
+                                wait.toSeconds());
+                    }
+                    FlinkMetrics metrics = new FlinkMetrics(flink.webUi(), job.toHexString());
+                    Map<String, Double> stages = new java.util.TreeMap<>(metrics.fresh(INFERENCE_VERTEX, STAGE_METRICS));
+                    stages.put(CHECKPOINT_STATE_BYTES, (double) metrics.latestCheckpointStateBytes());
+                    return RunResult.of(load, options, expected, reader.seen(), reader.duplicates(),
+                            sent == null ? 0 : sent.totalAcked(), droppedFrames(sent),
+                            deadLetterCount(prepared.deadLetters()), started, stages, cpuStart, cpuEnd,
+                            memory.cpuSamples(), memory.peakMiB());
+                } finally {
+                    if (producer != null) {
+                        producer.close();
+                    }
                 }
-                ProcessUsage.Snapshot cpuEnd = ProcessUsage.snapshot();
-                if (!complete) {
-                    LOG.warn("run {}: {} of {} events after {} s", run, reader.count(), expected, wait.toSeconds());
-                }
-                FlinkMetrics metrics = new FlinkMetrics(flink.webUi(), job.toHexString());
-                Map<String, Double> stages = new java.util.TreeMap<>(metrics.fresh(INFERENCE_VERTEX, STAGE_METRICS));
-                stages.put(CHECKPOINT_STATE_BYTES, (double) metrics.latestCheckpointStateBytes());
-                return RunResult.of(load, options, expected, reader.seen(), reader.duplicates(),
-                        sent == null ? 0 : sent.totalAcked(), droppedFrames(sent), deadLetterCount(deadLetters),
-                        started, stages, cpuStart, cpuEnd, memory.cpuSamples(), memory.peakMiB());
             }
         }
     }
