@@ -118,11 +118,13 @@ record RunResult(PipelineRun.Load load, long expectedClips, long events, long du
     }
 
     /**
-     * Share of the steady part of the run the model spent classifying: clips/s × median batch time ÷ mean batch size
-     * (the histograms hold the last 1024 batches).
+     * Share of the steady part of the run the model spent classifying: clips/s × mean batch time ÷ mean batch size
+     * (the histograms hold the last 1024 batches; the median batch time, used before, understated it: batch times
+     * are skewed right when other threads preempt the model).
      */
     double modelBusy() {
-        double batchMs = stage("inferenceLatencyMs_p50");
+        double batchMs = stage("inferenceLatencyMs_mean") > 0 ? stage("inferenceLatencyMs_mean")
+                : stage("inferenceLatencyMs_p50");
         double batch = stage("batchSize_mean");
         return batchMs <= 0 || batch <= 0 ? -1 : clipsPerSecond * batchMs / 1000 / batch;
     }
