@@ -44,6 +44,20 @@ public final class TopicReadiness {
      */
     public static State await(Admin admin, Collection<String> topics, Duration timeout)
             throws InterruptedException, TimeoutException {
+        return await(admin, topics, timeout, false);
+    }
+
+    /**
+     * Like {@link #await(Admin, Collection, Duration)}, for topics that were just created: a topic the cluster does
+     * not know yet (its creation not yet in the answering broker's metadata) is waited for too.
+     */
+    public static void awaitCreated(Admin admin, Collection<String> topics, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        await(admin, topics, timeout, true);
+    }
+
+    private static State await(Admin admin, Collection<String> topics, Duration timeout, boolean created)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer from the cluster";
         while (true) {
@@ -53,7 +67,7 @@ public final class TopicReadiness {
                     descriptions = admin.describeTopics(topics).allTopicNames()
                             .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException && !created) {
                         return State.MISSING;
                     }
                     throw e;

@@ -1,6 +1,7 @@
 package clipstream.ingest.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clipstream.ingest.cli.IngestCommandRunner;
 import clipstream.ingest.pacing.Backoff;
@@ -95,8 +96,12 @@ class KafkaIngestTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(10)))
                     .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.MISSING);
+            assertThatThrownBy(() -> clipstream.ingest.publish.TopicReadiness.awaitCreated(admin, List.of(topic),
+                    Duration.ofMillis(500))).as("a topic that was never created is waited for, then named")
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class).hasMessageContaining(topic);
 
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            clipstream.ingest.publish.TopicReadiness.awaitCreated(admin, List.of(topic), Duration.ofSeconds(30));
             assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(30)))
                     .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.READY);
             var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition,

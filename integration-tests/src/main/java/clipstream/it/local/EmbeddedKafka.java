@@ -100,10 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static void awaitWritable(Admin admin, java.util.Collection<String> topics, Duration timeout)
             throws InterruptedException, TimeoutException {
-        if (clipstream.ingest.publish.TopicReadiness.await(admin, topics, timeout)
-                == clipstream.ingest.publish.TopicReadiness.State.MISSING) {
-            throw new IllegalStateException("A topic of " + topics + " does not exist after its creation");
-        }
+        clipstream.ingest.publish.TopicReadiness.awaitCreated(admin, topics, timeout);
     }
 
     /** The storage folder, deleted by {@link #close()}. */
