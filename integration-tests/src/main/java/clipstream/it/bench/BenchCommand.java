@@ -170,10 +170,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "40", description = "Seconds each run sends (default: ${DEFAULT-VALUE}).")
         double seconds;
 
+        @Option(names = "--warm-up-seconds", defaultValue = "20",
+                description = "A run at the same load first, not counted (default: ${DEFAULT-VALUE}; 0: none).")
+        double warmUpSeconds;
+
         @Override
         public Integer call() throws Exception {
-            LatencyBenchmark.Sizes sizes = quick ? new LatencyBenchmark.Sizes(capacity > 0 ? capacity : 8, 0.5, 2, 4)
-                    : new LatencyBenchmark.Sizes(capacity, load, cameras, seconds);
+            LatencyBenchmark.Sizes sizes = quick ? new LatencyBenchmark.Sizes(capacity > 0 ? capacity : 8, 0.5, 2, 4, 0)
+                    : new LatencyBenchmark.Sizes(capacity, load, cameras, seconds, warmUpSeconds);
             BenchOptions options = job.options();
             if (quick && job.checkpointMs == 10000) {
                 options = job.withCheckpoint(1000);

@@ -23,8 +23,12 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  */
 final class LatencyBenchmark {
 
-    /** @param capacity clips/s the pipeline sustains; 0: read it from pipeline.json, else drain a short backlog */
-    record Sizes(double capacity, double loadShare, int cameras, double seconds) {
+    /**
+     * @param capacity clips/s the pipeline sustains; 0: read it from pipeline.json, else drain a short backlog
+     * @param warmUpSeconds a run at the same load first, not counted (JIT, class loading, TensorFlow's first
+     *                      runs: on a cold JVM the first measured run fell behind its cameras and built a backlog)
+     */
+    record Sizes(double capacity, double loadShare, int cameras, double seconds, double warmUpSeconds) {
     }
 
     private final BenchOptions options;
@@ -57,6 +61,13 @@ final class LatencyBenchmark {
             json.put("capacity_clips_per_s", capacity).put("offered_clips_per_s", target)
                     .put("cameras", sizes.cameras()).put("fps", fps);
             long frames = Math.max(manifest.frames(), Math.round(sizes.seconds() * fps));
+            if (sizes.warmUpSeconds() > 0) {
+                long warmUpFrames = Math.max(manifest.frames(), Math.round(sizes.warmUpSeconds() * fps));
+                RunResult warmUp = runs.run(new PipelineRun.Load(sizes.cameras(), fps, warmUpFrames, false,
+                        DeliveryGuarantee.AT_LEAST_ONCE));
+                out.printf(Locale.ROOT, "warm-up run: %.1f clips/s delivered (not counted)%n", warmUp.clipsPerSecond());
+                json.put("warm_up_clips_per_s", warmUp.clipsPerSecond());
+            }
             for (DeliveryGuarantee delivery : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
                 results.add(runs.run(new PipelineRun.Load(sizes.cameras(), fps, frames, false, delivery)));
             }
