@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
@@ -238,10 +239,10 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         }
         CompletableFuture<Classified> result = new CompletableFuture<>();
         inFlight.addLast(new InFlight(batch, result));
-        ProcessingTimeClock clock = getProcessingTimeService()::getCurrentProcessingTime;
+        LongSupplier clock = getProcessingTimeService()::getCurrentProcessingTime; // read on the model thread
         runModel.execute(() -> {
             try {
-                long startedAt = clock.now();
+                long startedAt = clock.getAsLong();
                 long started = System.nanoTime();
                 List<ClipScores> scores = model.classify(pixels, topK);
                 result.complete(new Classified(scores, System.nanoTime() - started, model.modelName(),
@@ -258,11 +259,6 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
             }
         });
         emitDone();
-    }
-
-    /** The processing-time clock, read on the model thread when it starts on a batch. */
-    private interface ProcessingTimeClock {
-        long now();
     }
 
     /** One step of waiting for the model: emits the oldest batch if done, else runs one mailbox action. */

@@ -65,6 +65,22 @@ class BatchingInferenceTest {
         return harness.extractOutputValues();
     }
 
+    /**
+     * Runs the mail the model thread posts (as the task thread would) until {@code count} events are out, for at
+     * most 10 s.
+     */
+    private void runMailUntilEvents(int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events().size() < count && System.nanoTime() < deadline) {
+            var mail = harness.getTaskMailbox().tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(5); // polling the mailbox towards a deadline; the assertions after it decide
+            }
+        }
+    }
+
     @Test
     void batchRunsAsSoonAsItIsFull(TestInfo test) throws Exception {
         start(test, 4);
@@ -209,15 +225,7 @@ class BatchingInferenceTest {
             assertThat(operator.clipsWaiting()).as("one batch forming").isLessThan(4);
             assertThat(operator.batchesHanded()).as("at most two handed to the model").isLessThanOrEqualTo(2);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (events().size() < 12 && System.nanoTime() < deadline) {
-            var mail = harness.getTaskMailbox().tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
-            if (mail.isPresent()) {
-                mail.get().run();
-            } else {
-                Thread.sleep(5);
-            }
-        }
+        runMailUntilEvents(12);
 
         assertThat(model.batches()).containsExactly(4, 4, 4);
         assertThat(events()).extracting(ClipEvent::getCameraId)
@@ -290,15 +298,7 @@ class BatchingInferenceTest {
         assertThat(events()).as("nothing emitted off the task thread").isEmpty();
 
         GatedClassifier.GATE.release();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (events().size() < 4 && System.nanoTime() < deadline) {
-            var mail = harness.getTaskMailbox().tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
-            if (mail.isPresent()) {
-                mail.get().run();
-            } else {
-                Thread.sleep(5);
-            }
-        }
+        runMailUntilEvents(4);
         assertThat(events()).extracting(ClipEvent::getCameraId).containsExactly("cam-0", "cam-1", "cam-2", "cam-3");
         assertThat(operator.batchesHanded()).isZero();
         assertThat(model.batches()).containsExactly(2, 2);

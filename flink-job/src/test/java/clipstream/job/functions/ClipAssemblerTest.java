@@ -39,6 +39,15 @@ class ClipAssemblerTest {
         harness.setProcessingTime(0);
     }
 
+    /** The assembler in the operator the job runs, which also acts at the end of its input. */
+    private void startOperator(int clipLength, int stride, int maxGap) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ClipAssemblerOperator(new ClipAssembler(clipLength, stride, maxGap, IDLE)), ValidatedFrame::cameraId,
+                Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
     private void send(String camera, long... seqs) throws Exception {
         for (long seq : seqs) {
             harness.processElement(new StreamRecord<>(frame(camera, seq), captureTime(seq)));
@@ -61,10 +70,7 @@ class ClipAssemblerTest {
     @Test
     void whenTheInputEndsWithoutAFinalWatermarkEveryWaitingFrameIsStillUsed() throws Exception {
         // a final watermark dropped as coming from an idle channel: the operator's end of input does its work
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new ClipAssemblerOperator(new ClipAssembler(4, 4, 0, IDLE)), ValidatedFrame::cameraId, Types.STRING);
-        harness.open();
-        harness.setProcessingTime(0);
+        startOperator(4, 4, 0);
         send("cam-1", range(0, 7));
         send("cam-2", range(0, 3));
         assertThat(clips()).as("the first frames wait for a watermark that will not come").isEmpty();
@@ -78,10 +84,7 @@ class ClipAssemblerTest {
 
     @Test
     void endOfInputAfterTheFinalWatermarkAddsNothing() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new ClipAssemblerOperator(new ClipAssembler(4, 4, 0, IDLE)), ValidatedFrame::cameraId, Types.STRING);
-        harness.open();
-        harness.setProcessingTime(0);
+        startOperator(4, 4, 0);
         send("cam-1", range(0, 7));
         harness.processWatermark(Long.MAX_VALUE);
         assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L, 4L);

@@ -47,9 +47,12 @@ final class PipelineBenchmark {
             return drain.clipsPerSecond() / bare();
         }
 
+        double bareCpuMsPerClip() {
+            return (bareBefore.cpuMsPerClip() + bareAfter.cpuMsPerClip()) / 2;
+        }
+
         double cpuEfficiency() {
-            double bareCpu = (bareBefore.cpuMsPerClip() + bareAfter.cpuMsPerClip()) / 2;
-            return drain.steadyCpuMsPerClip() > 0 ? bareCpu / drain.steadyCpuMsPerClip() : -1;
+            return drain.steadyCpuMsPerClip() > 0 ? bareCpuMsPerClip() / drain.steadyCpuMsPerClip() : -1;
         }
 
         ObjectNode json() {
@@ -58,7 +61,7 @@ final class PipelineBenchmark {
                     .put("drain_clips_per_s", drain.clipsPerSecond())
                     .put("bare_after_clips_per_s", bareAfter.clipsPerSecond())
                     .put("efficiency", efficiency())
-                    .put("bare_cpu_ms_per_clip", (bareBefore.cpuMsPerClip() + bareAfter.cpuMsPerClip()) / 2)
+                    .put("bare_cpu_ms_per_clip", bareCpuMsPerClip())
                     .put("drain_cpu_ms_per_clip", drain.steadyCpuMsPerClip())
                     .put("cpu_efficiency", cpuEfficiency())
                     .put("steal_share_bare_before", bareBefore.stealShare())
@@ -115,7 +118,7 @@ final class PipelineBenchmark {
                                 + " -> efficiency %.3f; CPU per clip bare %.1f ms, pipeline %.1f ms -> %.3f;"
                                 + " steal %.1f %%%n", r, drain.clipsPerSecond(), round.bare(),
                         before.clipsPerSecond(), after.clipsPerSecond(), round.efficiency(),
-                        (before.cpuMsPerClip() + after.cpuMsPerClip()) / 2, drain.steadyCpuMsPerClip(),
+                        round.bareCpuMsPerClip(), drain.steadyCpuMsPerClip(),
                         round.cpuEfficiency(), 100 * drainSteal);
                 before = after;
             }

@@ -132,17 +132,17 @@ final class PipelineRun {
             memory.start();
             try (BenchCluster flink = BenchCluster.start(Math.max(1, options.parallelism()))) {
                 JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
-                Producer<String, Frame> producer = load.prefill() ? null
-                        : FrameProducers.create(FrameProducers.properties(kafka.bootstrapServers(), Map.of()));
-                ProcessUsage.Snapshot cpuStart = ProcessUsage.snapshot();
-                long started = System.currentTimeMillis();
-                IngestSummary sent = prepared.prefilled();
-                IngestRunner runner = null;
-                if (producer != null) {
-                    runner = new IngestRunner(prepared.ingest(), prepared.cameras(), producer);
-                    runner.start();
-                }
-                try {
+                // a live run's cameras send while the job runs (null, and skipped by try, for a backlog drain)
+                try (Producer<String, Frame> producer = load.prefill() ? null
+                        : FrameProducers.create(FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
+                    ProcessUsage.Snapshot cpuStart = ProcessUsage.snapshot();
+                    long started = System.currentTimeMillis();
+                    IngestSummary sent = prepared.prefilled();
+                    IngestRunner runner = null;
+                    if (producer != null) {
+                        runner = new IngestRunner(prepared.ingest(), prepared.cameras(), producer);
+                        runner.start();
+                    }
                     long sendSeconds = load.prefill() ? 0 : (long) Math.ceil(load.framesPerCamera() / load.fps());
                     Duration wait = Duration.ofSeconds(sendSeconds + options.drainTimeoutSeconds());
                     boolean complete = awaitEvents(reader, flink, expected, wait);
@@ -162,10 +162,6 @@ final class PipelineRun {
                             sent == null ? 0 : sent.totalAcked(), droppedFrames(sent),
                             deadLetterCount(prepared.deadLetters()), started, stages, cpuStart, cpuEnd,
                             memory.cpuSamples(), memory.peakMiB());
-                } finally {
-                    if (producer != null) {
-                        producer.close();
-                    }
                 }
             }
         }
