@@ -7,10 +7,23 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The frames topic as a Flink source of raw records, and the event time the job reads from it. */
 public final class FrameSource {
+    /**
+     * Default {@code fetch.max.bytes} of the frames consumer (Kafka's is 50 MiB; a response holds up to
+     * {@code max.partition.fetch.bytes}, 1 MiB, per partition). The consumer reads a whole fetch response into
+     * one heap array; while the job catches up on a backlog of 8 partitions those were 8 MiB each, kept alive
+     * until every partition's part was polled: G1 allocates such arrays as humongous regions in the old
+     * generation, and they started a concurrent marking cycle every few seconds (≈ 3 % of the CPU in
+     * {@code bench pipeline}). With 1 MiB responses and the launchers' {@code -XX:G1HeapRegionSize=4m} (objects
+     * of 2 MiB and more are humongous) they are ordinary young objects. A {@code kafka.fetch.max.bytes}
+     * property overrides it.
+     */
+    public static final String DEFAULT_FETCH_MAX_BYTES = Integer.toString(1 << 20);
+
     private FrameSource() {
     }
 
@@ -30,13 +43,24 @@ public final class FrameSource {
     @SuppressWarnings("deprecation") // OffsetResetStrategy: the 5.0.0-2.2 connector has no other way to say it
     private static KafkaSourceBuilder<RawRecord> builder(KafkaSettings kafka) {
         return KafkaSource.<RawRecord>builder()
-                .setProperties(kafka.clientConfig())
-                .setProperty("isolation.level", kafka.clientProperties().getOrDefault("isolation.level", "read_committed"))
+                .setProperties(consumerProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.framesTopic())
                 .setGroupId(kafka.consumerGroup())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer());
+    }
+
+    /**
+     * The frames consumer's client properties: the job's {@code kafka.*} properties over its defaults
+     * ({@code isolation.level=read_committed}, {@link #DEFAULT_FETCH_MAX_BYTES}).
+     */
+    public static Properties consumerProperties(KafkaSettings kafka) {
+        Properties properties = new Properties();
+        properties.setProperty("isolation.level", "read_committed");
+        properties.setProperty("fetch.max.bytes", DEFAULT_FETCH_MAX_BYTES);
+        properties.putAll(kafka.clientConfig());
+        return properties;
     }
 
     /**

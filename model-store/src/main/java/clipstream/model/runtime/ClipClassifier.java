@@ -146,20 +146,40 @@ public final class ClipClassifier implements AutoCloseable {
                     + " clips of " + classes + " labels: the manifest's labels do not match the model");
         }
         List<ClipPrediction> predictions = new ArrayList<>(count);
+        int[] order = new int[k];
         for (int clip = 0; clip < count; clip++) {
             int offset = clip * classes;
-            Integer[] order = new Integer[classes];
-            for (int c = 0; c < classes; c++) {
-                order[c] = c;
-            }
-            java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[offset + b], probabilities[offset + a]));
-            List<ScoredLabel> best = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) {
+            int ranked = bestFirst(probabilities, offset, classes, order);
+            List<ScoredLabel> best = new ArrayList<>(ranked);
+            for (int i = 0; i < ranked; i++) {
                 best.add(new ScoredLabel(labels.get(order[i]), probabilities[offset + order[i]]));
             }
             predictions.add(new ClipPrediction(best));
         }
         return predictions;
+    }
+
+    /**
+     * Fills {@code order} with the classes of the highest scores among {@code scores[offset, offset + classes)},
+     * best first, the lower class first among equal scores; returns how many it filled. A partial insertion sort:
+     * k is a handful, so this is cheaper than sorting every class (and than the JIT compiling a boxed sort).
+     */
+    static int bestFirst(float[] scores, int offset, int classes, int[] order) {
+        int filled = 0;
+        for (int c = 0; c < classes; c++) {
+            float score = scores[offset + c];
+            if (filled == order.length && Float.compare(score, scores[offset + order[filled - 1]]) <= 0) {
+                continue;
+            }
+            int at = Math.min(filled, order.length - 1);
+            while (at > 0 && Float.compare(score, scores[offset + order[at - 1]]) > 0) {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = c;
+            filled = Math.min(filled + 1, order.length);
+        }
+        return filled;
     }
 
     @Override

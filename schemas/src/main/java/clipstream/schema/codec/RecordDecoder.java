@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.SchemaStore;
@@ -80,6 +83,64 @@ public final class RecordDecoder<T extends SpecificRecord> {
      * it is large enough) when it is not null.
      */
     public T decode(byte[] bytes, T reuse) throws RecordDecodeException {
+        SpecificDatumReader<T> reader = readerFor(fingerprint(bytes));
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+        T record = readBody(bytes, () -> reader.read(reuse, decoder));
+        requireEnd(decoder);
+        return record;
+    }
+
+    /**
+     * A reader of one {@code long} field of these records (a timestamp, a sequence number) that skips every other
+     * field instead of decoding it: a frame's pixels are neither copied nor allocated. It accepts the same writer
+     * schemas as this decoder and fails the same way on bad input.
+     *
+     * @throws IllegalArgumentException if the current schema has no such field of type long
+     */
+    public LongField longField(String name) {
+        Schema.Field field = readerSchema.getField(name);
+        if (field == null || field.schema().getType() != Schema.Type.LONG) {
+            throw new IllegalArgumentException(readerSchema.getFullName() + " has no long field '" + name + "'");
+        }
+        return new LongField(field);
+    }
+
+    /** One long field of the records, read without decoding the others. Thread-safe. */
+    public final class LongField {
+        private final Schema projection;
+        private final String name;
+        private final Map<Long, GenericDatumReader<GenericRecord>> projectors = new ConcurrentHashMap<>();
+
+        private LongField(Schema.Field field) {
+            this.name = field.name();
+            this.projection = Schema.createRecord(readerSchema.getName(), null, readerSchema.getNamespace(), false,
+                    List.of(new Schema.Field(field.name(), field.schema(), field.doc(), field.defaultVal())));
+        }
+
+        /** The field's value in {@code bytes}, a record in single-object encoding. */
+        public long read(byte[] bytes) throws RecordDecodeException {
+            long fingerprint = fingerprint(bytes);
+            GenericDatumReader<GenericRecord> reader = projectors.get(fingerprint);
+            if (reader == null) {
+                Schema writer = writerSchema(fingerprint);
+                reader = projectors.computeIfAbsent(fingerprint,
+                        f -> new GenericDatumReader<>(writer, projection, GenericData.get()));
+            }
+            GenericDatumReader<GenericRecord> projector = reader;
+            BinaryDecoder decoder = DecoderFactory.get()
+                    .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+            GenericRecord record = readBody(bytes, () -> projector.read(null, decoder));
+            requireEnd(decoder);
+            if (!(record.get(0) instanceof Long value)) {
+                throw new RecordDecodeException(DecodeFailure.MALFORMED, "Malformed " + type.getSimpleName() + ": "
+                        + name + " is not a long");
+            }
+            return value;
+        }
+    }
+
+    private long fingerprint(byte[] bytes) throws RecordDecodeException {
         if (bytes == null || bytes.length == 0) {
             throw new RecordDecodeException(DecodeFailure.EMPTY, "Empty value: expected a " + type.getSimpleName()
                     + " in Avro single-object encoding");
@@ -93,13 +154,13 @@ public final class RecordDecoder<T extends SpecificRecord> {
             throw new RecordDecodeException(DecodeFailure.TRUNCATED, "Truncated header: " + bytes.length
                     + " bytes, the single-object header alone has " + HEADER_LENGTH);
         }
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        SpecificDatumReader<T> reader = readerFor(fingerprint);
-        BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-        T record;
+        return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /** One Avro read: the only place its exceptions are turned into typed failures. */
+    private <R> R readBody(byte[] bytes, AvroRead<R> read) throws RecordDecodeException {
         try {
-            record = reader.read(reuse, decoder);
+            return read.read();
         } catch (EOFException e) {
             throw new RecordDecodeException(DecodeFailure.TRUNCATED, "Truncated " + type.getSimpleName()
                     + ": the body ended early (" + bytes.length + " bytes in all)", e);
@@ -108,6 +169,9 @@ public final class RecordDecoder<T extends SpecificRecord> {
             throw new RecordDecodeException(DecodeFailure.MALFORMED, "Malformed " + type.getSimpleName() + " body: "
                     + e.getMessage(), e);
         }
+    }
+
+    private void requireEnd(BinaryDecoder decoder) throws RecordDecodeException {
         try {
             if (!decoder.isEnd()) {
                 throw new RecordDecodeException(DecodeFailure.MALFORMED, "Malformed " + type.getSimpleName()
@@ -116,7 +180,6 @@ public final class RecordDecoder<T extends SpecificRecord> {
         } catch (IOException e) {
             throw new RecordDecodeException(DecodeFailure.MALFORMED, "Malformed " + type.getSimpleName(), e);
         }
-        return record;
     }
 
     private SpecificDatumReader<T> readerFor(long fingerprint) throws RecordDecodeException {
@@ -124,6 +187,11 @@ public final class RecordDecoder<T extends SpecificRecord> {
         if (reader != null) {
             return reader;
         }
+        Schema writer = writerSchema(fingerprint);
+        return readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, readerSchema, model));
+    }
+
+    private Schema writerSchema(long fingerprint) throws RecordDecodeException {
         Schema writer = knownSchemas.findByFingerprint(fingerprint);
         if (writer == null) {
             throw new RecordDecodeException(DecodeFailure.UNKNOWN_SCHEMA, String.format(
@@ -131,7 +199,12 @@ public final class RecordDecoder<T extends SpecificRecord> {
                             + " know (current: %016x). Deploy the newer schemas module or add the schema to the history.",
                     fingerprint, type.getSimpleName(), SchemaNormalization.parsingFingerprint64(readerSchema)));
         }
-        return readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, readerSchema, model));
+        return writer;
+    }
+
+    @FunctionalInterface
+    private interface AvroRead<R> {
+        R read() throws IOException;
     }
 
 }

@@ -179,6 +179,88 @@ class RecordCodecTest {
     }
 
     @Test
+    void aLongFieldIsReadAsTheFullDecodeReadsIt() throws Exception {
+        RecordDecoder<Frame> decoder = RecordDecoder.of(Frame.class);
+        RecordDecoder<Frame>.LongField captureTime = decoder.longField("capture_time");
+        RecordDecoder<Frame>.LongField seq = decoder.longField("seq");
+        for (long seed = 0; seed < 5; seed++) {
+            byte[] bytes = RecordEncoder.of(Frame.class).toBytes(Records.rgbFrame(64, 48, seed));
+            Frame full = decoder.decode(bytes);
+
+            assertThat(captureTime.read(bytes)).isEqualTo(full.getCaptureTime().toEpochMilli());
+            assertThat(seq.read(bytes)).isEqualTo(full.getSeq());
+        }
+    }
+
+    @Test
+    void aLongFieldIsReadFromOlderAndNewerWriterSchemas() throws Exception {
+        Schema older = schema("/evolution/Frame.older.avsc");
+        GenericRecord old = new GenericData.Record(older);
+        old.put("camera_id", "cam-old");
+        old.put("seq", 7L);
+        old.put("capture_time", 1_700_000_000_000L);
+        old.put("source_fps", 25.0f);
+        old.put("width", 2);
+        old.put("height", 1);
+        old.put("encoding", new GenericData.EnumSymbol(older.getField("encoding").schema(), "RGB24"));
+        old.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
+        Schema newer = schema("/evolution/Frame.newer.avsc");
+        GenericRecord recent = new GenericData.Record(newer);
+        recent.put("camera_id", "cam-new");
+        recent.put("seq", 9L);
+        recent.put("capture_time", 1_800_000_000_000L);
+        recent.put("width", 1);
+        recent.put("height", 1);
+        recent.put("encoding", new GenericData.EnumSymbol(newer.getField("encoding").schema(), "JPEG"));
+        recent.put("data", ByteBuffer.wrap(new byte[] {9, 9, 9}));
+        recent.put("exposure_us", 1234L);
+        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
+        byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(recent).array();
+
+        RecordDecoder<Frame>.LongField captureTime = RecordDecoder.of(Frame.class, List.of(older, newer))
+                .longField("capture_time");
+
+        assertThat(captureTime.read(oldBytes)).isEqualTo(1_700_000_000_000L);
+        assertThat(captureTime.read(newBytes)).isEqualTo(1_800_000_000_000L);
+        assertThatThrownBy(() -> RecordDecoder.of(Frame.class).longField("capture_time").read(newBytes))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(DecodeFailure.UNKNOWN_SCHEMA));
+    }
+
+    @Test
+    void aLongFieldFailsOnBadInputAsTheFullDecodeDoes() {
+        byte[] bytes = RecordEncoder.of(Frame.class).toBytes(Records.rgbFrame(16, 16, 2));
+        byte[] unknown = bytes.clone();
+        unknown[5] ^= 0x5A;
+        RecordDecoder<Frame>.LongField captureTime = RecordDecoder.of(Frame.class).longField("capture_time");
+
+        assertFieldFailure(captureTime, null, DecodeFailure.EMPTY);
+        assertFieldFailure(captureTime, "{}".getBytes(StandardCharsets.UTF_8), DecodeFailure.NOT_SINGLE_OBJECT);
+        assertFieldFailure(captureTime, Arrays.copyOf(bytes, 6), DecodeFailure.TRUNCATED);
+        assertFieldFailure(captureTime, Arrays.copyOf(bytes, bytes.length - 100), DecodeFailure.TRUNCATED);
+        assertFieldFailure(captureTime, unknown, DecodeFailure.UNKNOWN_SCHEMA);
+        assertFieldFailure(captureTime, Arrays.copyOf(bytes, bytes.length + 3), DecodeFailure.MALFORMED);
+        assertFieldFailure(captureTime, RecordEncoder.of(Alert.class).toBytes(Records.alert()), DecodeFailure.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void onlyExistingLongFieldsCanBeRead() {
+        RecordDecoder<Frame> decoder = RecordDecoder.of(Frame.class);
+
+        assertThatThrownBy(() -> decoder.longField("exposure_us")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exposure_us");
+        assertThatThrownBy(() -> decoder.longField("camera_id")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("camera_id");
+    }
+
+    private static void assertFieldFailure(RecordDecoder<Frame>.LongField field, byte[] bytes, DecodeFailure expected) {
+        assertThatThrownBy(() -> field.read(bytes))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(expected))
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void trustingOurClassesDoesNotTrustOthers() throws Exception {
         roundTrip(Alert.class, Records.alert());
 
