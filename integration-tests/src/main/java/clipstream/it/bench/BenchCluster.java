@@ -18,6 +18,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -30,7 +31,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
- * A Flink MiniCluster for one benchmark run of the clipstream job, set up like {@code LocalFlink} (one TaskManager,
+ * A Flink MiniCluster for the benchmark runs of the clipstream job, one job at a time, set up like {@code LocalFlink} (one TaskManager,
  * REST API on 127.0.0.1, restarts off) except for one thing: checkpoints go to files in a temporary folder. The
  * JobManager-memory checkpoint storage that {@code LocalFlink} leaves in place refuses state above 5 MiB, and the clip
  * assembler keeps up to one clip per camera (393 KiB at 32×64×64×3): 14 cameras or a drained backlog fail the first
@@ -62,6 +63,8 @@ final class BenchCluster implements AutoCloseable {
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("16m"));
         config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("32m"));
         config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("32m"));
+        // jobs follow each other on this cluster: the REST side must fetch the new job's metrics, not wait 10 s
+        config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(500));
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
@@ -136,13 +139,20 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** Cancels the current job if it still runs and waits until it has ended, so the next one gets its slots. */
+    void endJob() throws Exception {
+        if (result != null && !result.isDone()) {
+            cluster.cancelJob(jobId).get(30, TimeUnit.SECONDS);
+            result.get(30, TimeUnit.SECONDS);
+        }
+        result = null;
+        jobId = null;
+    }
+
     @Override
     public void close() throws Exception {
         try {
-            if (result != null && !result.isDone()) {
-                cluster.cancelJob(jobId).get(30, TimeUnit.SECONDS);
-                result.get(30, TimeUnit.SECONDS);
-            }
+            endJob();
         } finally {
             cluster.closeAsync().join();
             deleteRecursively(checkpoints);

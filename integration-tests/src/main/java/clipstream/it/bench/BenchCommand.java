@@ -95,7 +95,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"The whole chain vs the bare model: after a warm-up drain, rounds of the model alone then the"
+            description = {"The whole chain vs the bare model: after warm-up drains, rounds of the model alone then the"
                     + " job draining a backlog (capacity), the model alone once more at the end; then paced runs at"
                     + " increasing offered load. Writes pipeline.json (pipeline_efficiency = median over rounds of"
                     + " drain clips/s / mean of the bare-model clips/s around it) and pipeline.png."})
@@ -119,7 +119,11 @@ public final class BenchCommand implements Runnable {
                 description = "Paced offered loads as fractions of the drained capacity (default: ${DEFAULT-VALUE}).")
         List<Double> steps;
 
-        @Option(names = "--no-warm-up", description = "Measure the first drain (cold JVM) instead of a second one.")
+        @Option(names = "--warm-up-drains", defaultValue = "2",
+                description = "Drains before the measured rounds, not counted: class loading, the JIT (default: ${DEFAULT-VALUE}).")
+        int warmUpDrains;
+
+        @Option(names = "--no-warm-up", description = "Measure from the first drain (cold JVM): --warm-up-drains 0.")
         boolean noWarmUp;
 
         @Option(names = "--no-paced", description = "Only the bare model and the drain: no paced runs.")
@@ -138,9 +142,9 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PipelineBenchmark.Sizes sizes = quick
-                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1, false, 1)
+                    ? new PipelineBenchmark.Sizes(2, 3, fps, List.of(0.5), 3, 1, 0, 1)
                     : new PipelineBenchmark.Sizes(drainCameras, clipsPerCamera, fps, noPaced ? List.of() : steps,
-                            stepSeconds, bareSeconds, !noWarmUp, rounds);
+                            stepSeconds, bareSeconds, noWarmUp ? 0 : warmUpDrains, rounds);
             new PipelineBenchmark(job.options(), sizes, System.out).run();
             return 0;
         }

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * Reads a running job's operator metrics through Flink's REST API (what the web UI shows), e.g. the inference
- * operator's latency histograms as {@code batchWaitMs_p95}. The REST side refreshes metrics at most every 10 s
- * (metrics.fetcher.update-interval), so {@link #fresh} asks once, waits, and asks again.
+ * operator's latency histograms as {@code batchWaitMs_p95}. The REST side refreshes metrics at most every
+ * metrics.fetcher.update-interval (10 s by default, 500 ms on the bench's cluster), and only when asked, so
+ * {@link #fresh} asks once, waits, and asks again.
  */
 final class FlinkMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -45,8 +45,8 @@ final class LatencyBenchmark {
         ModelManifest manifest = new ModelStore(options.store()).describe(options.model(), null).manifest();
         ObjectNode json = Reports.header("latency", options, manifest);
         List<RunResult> results = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            PipelineRun runs = new PipelineRun(kafka, manifest, options);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             PipelineRun runs = new PipelineRun(kafka, manifest, options)) {
             double capacity = sizes.capacity() > 0 ? sizes.capacity() : measuredCapacity();
             if (capacity <= 0) {
                 long frames = (long) (10 - 1) * options.stride() + manifest.frames();

@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * {@code bench pipeline}: the whole chain against the bare model. After a warm-up drain, {@code rounds} times: the
+ * {@code bench pipeline}: the whole chain against the bare model. After warm-up drains, {@code rounds} times: the
  * model alone (same clips, batch size and TensorFlow threads), then the job draining a backlog of
  * {@code clipsPerCamera} clips from each of {@code drainCameras} cameras (its sustained capacity); the model alone
  * once more at the end. Each drain is compared with the mean of the bare-model measures just before and just after
@@ -27,11 +28,14 @@ final class PipelineBenchmark {
 
     /** Sizes of a pipeline run. */
     record Sizes(int drainCameras, int clipsPerCamera, double fps, List<Double> loadSteps, double stepSeconds,
-                 double bareSeconds, boolean warmUp, int rounds) {
+                 double bareSeconds, int warmUpDrains, int rounds) {
 
         Sizes {
             if (rounds < 1) {
                 throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+            }
+            if (warmUpDrains < 0) {
+                throw new IllegalArgumentException("--warm-up-drains must be 0 or more, got " + warmUpDrains);
             }
         }
     }
@@ -55,6 +59,14 @@ final class PipelineBenchmark {
             return drain.steadyCpuMsPerClip() > 0 ? bareCpuMsPerClip() / drain.steadyCpuMsPerClip() : -1;
         }
 
+        /** Share of the drain's steady CPU time the JIT compilers took (still warming up when it is large). */
+        double jitShare() {
+            double all = drain.steadyCpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
+            double jit = drain.steadyCpuByThread().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            return all > 0 ? jit / all : 0;
+        }
+
         ObjectNode json() {
             ObjectNode json = JsonNodeFactory.instance.objectNode();
             json.put("bare_before_clips_per_s", bareBefore.clipsPerSecond())
@@ -66,7 +78,8 @@ final class PipelineBenchmark {
                     .put("cpu_efficiency", cpuEfficiency())
                     .put("steal_share_bare_before", bareBefore.stealShare())
                     .put("steal_share_drain", drainStealShare)
-                    .put("steal_share_bare_after", bareAfter.stealShare());
+                    .put("steal_share_bare_after", bareAfter.stealShare())
+                    .put("jit_share_drain", jitShare());
             return json;
         }
     }
@@ -86,23 +99,25 @@ final class PipelineBenchmark {
         ObjectNode json = Reports.header("pipeline", options, manifest);
         List<RunResult> results = new ArrayList<>();
         List<Round> rounds = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            PipelineRun runs = new PipelineRun(kafka, manifest, options);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             PipelineRun runs = new PipelineRun(kafka, manifest, options)) {
             long frames = (long) (sizes.clipsPerCamera() - 1) * options.stride() + manifest.frames();
             PipelineRun.Load drainLoad = new PipelineRun.Load(sizes.drainCameras(), sizes.fps(), frames, true,
                     DeliveryGuarantee.AT_LEAST_ONCE);
             // every backlog is written before anything is measured: the producers, and the JIT compiling them,
             // stay out of the drains
             List<PipelineRun.Prepared> backlogs = new ArrayList<>();
-            for (int r = 0; r < sizes.rounds() + (sizes.warmUp() ? 1 : 0); r++) {
+            for (int r = 0; r < sizes.rounds() + sizes.warmUpDrains(); r++) {
                 backlogs.add(runs.prepare(drainLoad));
             }
             java.util.Iterator<PipelineRun.Prepared> next = backlogs.iterator();
-            if (sizes.warmUp()) {
-                // a drain first: class loading, JIT compilation and TensorFlow's first runs happen there, not in the
-                // measured drains (the JIT keeps a C2 thread busy for tens of seconds on a cold JVM)
+            // drains first: class loading, JIT compilation and TensorFlow's first runs happen there, not in the
+            // measured drains (after one drain the C2 compiler still took 5-10 % of the next ones' CPU, compiling
+            // broker, Kafka client and Flink paths for the first time)
+            json.put("warm_up_drains", sizes.warmUpDrains());
+            for (int w = 1; w <= sizes.warmUpDrains(); w++) {
                 RunResult warmUp = runs.run(next.next());
-                out.printf(Locale.ROOT, "warm-up drain: %.1f clips/s (not counted)%n", warmUp.clipsPerSecond());
+                out.printf(Locale.ROOT, "warm-up drain %d: %.1f clips/s (not counted)%n", w, warmUp.clipsPerSecond());
                 json.put("warm_up_clips_per_s", warmUp.clipsPerSecond());
             }
             BareModel.Speed before = bare(manifest);
@@ -116,10 +131,10 @@ final class PipelineBenchmark {
                 results.add(drain);
                 out.printf(Locale.ROOT, "round %d: drain %.1f clips/s vs bare model %.1f (%.1f before, %.1f after)"
                                 + " -> efficiency %.3f; CPU per clip bare %.1f ms, pipeline %.1f ms -> %.3f;"
-                                + " steal %.1f %%%n", r, drain.clipsPerSecond(), round.bare(),
+                                + " steal %.1f %%, JIT %.1f %% of the drain's CPU%n", r, drain.clipsPerSecond(), round.bare(),
                         before.clipsPerSecond(), after.clipsPerSecond(), round.efficiency(),
                         round.bareCpuMsPerClip(), drain.steadyCpuMsPerClip(),
-                        round.cpuEfficiency(), 100 * drainSteal);
+                        round.cpuEfficiency(), 100 * drainSteal, 100 * round.jitShare());
                 before = after;
             }
             double capacity = median(rounds.stream().mapToDouble(r -> r.drain().clipsPerSecond()));

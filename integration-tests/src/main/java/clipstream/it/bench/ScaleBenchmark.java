@@ -41,8 +41,8 @@ final class ScaleBenchmark {
         json.put("clip_bytes", clipBytes);
         List<RunResult> results = new ArrayList<>();
         long baselineRss = ProcessUsage.residentMiB();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            PipelineRun runs = new PipelineRun(kafka, manifest, options);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             PipelineRun runs = new PipelineRun(kafka, manifest, options)) {
             long frames = Math.max(manifest.frames(), Math.round(sizes.seconds() * sizes.fps()));
             for (int cameras : sizes.cameras()) {
                 results.add(runs.run(new PipelineRun.Load(cameras, sizes.fps(), frames, false,

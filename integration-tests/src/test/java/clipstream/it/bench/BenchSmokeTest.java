@@ -65,6 +65,9 @@ class BenchSmokeTest {
         assertThat(rounds.get(0).path("bare_before_clips_per_s").asDouble()).isPositive();
         assertThat(rounds.get(0).path("bare_after_clips_per_s").asDouble()).isPositive();
         assertThat(rounds.get(0).path("steal_share_drain").asDouble()).isBetween(0.0, 1.0);
+        assertThat(rounds.get(0).path("jit_share_drain").isNumber()).isTrue();
+        assertThat(rounds.get(0).path("jit_share_drain").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.path("warm_up_drains").asInt(-1)).isZero();
         assertThat(json.path("settings").path("thread_spinning").asBoolean(true)).isFalse();
         JsonNode runs = json.path("runs");
         assertThat(runs.size()).isEqualTo(2);
