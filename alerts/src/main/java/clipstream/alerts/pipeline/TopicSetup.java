@@ -1,5 +1,6 @@
 package clipstream.alerts.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,8 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -27,6 +31,17 @@ import org.slf4j.LoggerFactory;
 final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final long TIMEOUT_S = 30;
+
+    /**
+     * The state topic the consumer creates: compacted, with segments of 16 MiB or one hour, whichever comes first.
+     * Compaction never cleans the active segment, and Kafka's defaults (1 GiB, 7 days) let the snapshots written
+     * with every batch pile up there — gigabytes a restart would read back before the first alert. With these a
+     * restart reads at most one segment per partition more than the latest snapshot of each camera.
+     */
+    static final Map<String, String> STATE_TOPIC_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20),
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
 
     private TopicSetup() {
     }
@@ -47,7 +62,9 @@ final class TopicSetup {
             List<NewTopic> missing = new ArrayList<>();
             if (state.isEmpty()) {
                 missing.add(new NewTopic(config.stateTopic(), Optional.of(partitions), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                        .configs(STATE_TOPIC_CONFIGS));
+            } else {
+                warnUnlessCompacted(admin, config.stateTopic());
             }
             Set<String> outputs = new TreeSet<>(alertTopics);
             outputs.add(config.dlqTopic());
@@ -57,6 +74,26 @@ final class TopicSetup {
                 }
             }
             create(admin, missing);
+        }
+    }
+
+    /** A state topic made elsewhere without compaction would lose cameras' state to retention and grow meanwhile. */
+    private static void warnUnlessCompacted(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config configs = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_S, TimeUnit.SECONDS)
+                    .get(resource);
+            ConfigEntry policy = configs == null ? null : configs.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                LOG.warn("State topic {} has cleanup.policy={}, not compact: rule state older than its retention is"
+                        + " lost and a restart reads every snapshot kept. Set cleanup.policy=compact on it (this"
+                        + " consumer creates it with {})", topic, policy.value(), STATE_TOPIC_CONFIGS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not read the configuration of state topic {}: {}", topic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking topics", e);
         }
     }
 

@@ -10,7 +10,8 @@
  * {@link clipstream.alerts.engine.RuleEngine}) gets a tombstone — a null value under its key — in the transaction
  * of the batch whose events decided it, so compaction removes it from the topic and a restart restores exactly the
  * cameras that were held. The topic therefore holds about one record per camera seen within the expiry, plus
- * whatever compaction has not cleaned yet (the active segment; tombstones stay {@code delete.retention.ms}).
+ * whatever compaction has not cleaned yet (the active segment, 16 MiB or one hour when the consumer created the topic;
+ * tombstones stay {@code delete.retention.ms}).
  *
  * <p>State for the camera events of input partition {@code p} is written to partition {@code p} of the state topic
  * (it has at least as many partitions as the input), so the instance that is assigned {@code p} restores exactly

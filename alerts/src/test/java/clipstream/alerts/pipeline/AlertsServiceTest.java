@@ -35,8 +35,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +146,16 @@ class AlertsServiceTest {
         assertThat(terminal.toString(StandardCharsets.UTF_8).lines())
                 .containsExactly("2025-11-24 16:00:03.000 +00:00  cam-1  falling  0.90  rule=fall  (3 events)",
                         "2025-11-24 16:00:13.000 +00:00  cam-1  falling  0.95  rule=fall  (3 events)");
+        // the state topic the consumer created: compacted, small segments, as many partitions as the input
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+            ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, topic("state"));
+            Config configs = admin.describeConfigs(List.of(state)).all().get().get(state);
+            assertThat(configs.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(configs.get("segment.bytes").value()).isEqualTo(Integer.toString(16 << 20));
+            assertThat(configs.get("segment.ms").value()).isEqualTo("3600000");
+            assertThat(admin.describeTopics(List.of(topic("state"))).allTopicNames().get().get(topic("state"))
+                    .partitions()).hasSize(2);
+        }
     }
 
     @Test
