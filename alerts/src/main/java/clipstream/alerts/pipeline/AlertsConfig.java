@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * How the alerting consumer connects and which topics it uses. Validated on construction.
@@ -29,6 +30,18 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
     public static final String DEFAULT_GROUP = "clipstream-alerts";
     public static final String DEFAULT_INPUT_TOPIC = "clip-events";
     public static final String DEFAULT_STATE_TOPIC = "alerts-state";
+
+    /**
+     * Configs of the state topic when the consumer creates it (docker-compose's create-topics uses the same):
+     * compacted, with segments of 16 MiB or one hour, whichever comes first. Compaction never cleans the active
+     * segment, and Kafka's defaults (1 GiB, 7 days) let the snapshots written with every batch pile up there —
+     * gigabytes a restart would read back before the first alert. With these a restart reads at most about one
+     * segment per partition more than the latest snapshot of each camera.
+     */
+    public static final Map<String, String> STATE_TOPIC_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20),
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
     public static final String DEFAULT_DLQ_TOPIC = "alerts-dlq";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
 

@@ -1,6 +1,5 @@
 package clipstream.alerts.pipeline;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,16 +31,6 @@ final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final long TIMEOUT_S = 30;
 
-    /**
-     * The state topic the consumer creates: compacted, with segments of 16 MiB or one hour, whichever comes first.
-     * Compaction never cleans the active segment, and Kafka's defaults (1 GiB, 7 days) let the snapshots written
-     * with every batch pile up there — gigabytes a restart would read back before the first alert. With these a
-     * restart reads at most one segment per partition more than the latest snapshot of each camera.
-     */
-    static final Map<String, String> STATE_TOPIC_CONFIGS = Map.of(
-            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20),
-            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
 
     private TopicSetup() {
     }
@@ -62,7 +51,7 @@ final class TopicSetup {
             List<NewTopic> missing = new ArrayList<>();
             if (state.isEmpty()) {
                 missing.add(new NewTopic(config.stateTopic(), Optional.of(partitions), Optional.empty())
-                        .configs(STATE_TOPIC_CONFIGS));
+                        .configs(AlertsConfig.STATE_TOPIC_CONFIGS));
             } else {
                 warnUnlessCompacted(admin, config.stateTopic());
             }
@@ -87,7 +76,7 @@ final class TopicSetup {
             if (policy != null && !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 LOG.warn("State topic {} has cleanup.policy={}, not compact: rule state older than its retention is"
                         + " lost and a restart reads every snapshot kept. Set cleanup.policy=compact on it (this"
-                        + " consumer creates it with {})", topic, policy.value(), STATE_TOPIC_CONFIGS);
+                        + " consumer creates it with {})", topic, policy.value(), AlertsConfig.STATE_TOPIC_CONFIGS);
             }
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Could not read the configuration of state topic {}: {}", topic, e.toString());

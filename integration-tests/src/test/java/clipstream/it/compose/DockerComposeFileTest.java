@@ -3,6 +3,7 @@ package clipstream.it.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.it.compose.ComposeFile.Mount;
 import clipstream.it.compose.ComposeFile.PublishedPort;
 import clipstream.it.compose.ComposeFile.Service;
@@ -164,8 +165,9 @@ class DockerComposeFileTest {
 
         String stateTopic = defaults.get("AlertsConfig.DEFAULT_STATE_TOPIC");
         String eventsTopic = defaults.get("AlertsConfig.DEFAULT_INPUT_TOPIC");
-        assertThat(created.get(stateTopic).configs()).as("the alerts state topic is compacted")
-                .containsEntry("cleanup.policy", "compact");
+        assertThat(created.get(stateTopic).configs())
+                .as("the alerts state topic is compacted with small segments, as the consumer creates it")
+                .containsAllEntriesOf(AlertsConfig.STATE_TOPIC_CONFIGS);
         assertThat(created.get(stateTopic).partitions())
                 .as("alerts-state needs at least as many partitions as clip-events (alerts TopicSetup)")
                 .isGreaterThanOrEqualTo(created.get(eventsTopic).partitions());
