@@ -31,8 +31,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
- * A Flink MiniCluster for the benchmark runs of the clipstream job, one job at a time, set up like {@code LocalFlink} (one TaskManager,
- * REST API on 127.0.0.1, restarts off) except for one thing: checkpoints go to files in a temporary folder. The
+ * A Flink MiniCluster for the benchmark runs of the clipstream job, one job at a time, set up like
+ * {@code LocalFlink} (one TaskManager, REST API on 127.0.0.1, restarts off) except for one thing: checkpoints go to files in a temporary folder. The
  * JobManager-memory checkpoint storage that {@code LocalFlink} leaves in place refuses state above 5 MiB, and the clip
  * assembler keeps up to one clip per camera (393 KiB at 32×64×64×3): 14 cameras or a drained backlog fail the first
  * checkpoint.

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * Runs of the whole chain on the embedded stack: synthetic cameras through the real ingest code into a fresh
  * frames topic, a fresh clipstream job with the model from the store, its events read back read_committed. Every
  * run's job goes to the same Flink MiniCluster, started with the first run and closed with this, as a long-running
- * job keeps its cluster (the cluster's own start-up then stays out of the later runs). Either the frames are all written before the job starts ({@code prefill}: the job drains a
- * backlog, so what comes out is its capacity) or the cameras send in real time while the job runs (a paced run:
- * what comes out is the offered load, as long as the job keeps up).
+ * job keeps its cluster (the cluster's own start-up then stays out of the later runs). Either the frames are all
+ * written before the job starts ({@code prefill}: the job drains a backlog, so what comes out is its capacity) or
+ * the cameras send in real time while the job runs (a paced run: what comes out is the offered load, as long as
+ * the job keeps up).
  */
 final class PipelineRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
