@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -151,19 +152,13 @@ public final class IngestCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         MessageSizeLimit limit;
-        try {
-            limit = TopicLimits.forTopic(producerProps, topic, KAFKA_TIMEOUT);
-        } catch (IllegalStateException e) {
-            err.println("clipstream ingest: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        try {
-            if (TopicReadiness.await(producerProps, topic, KAFKA_TIMEOUT) == TopicReadiness.State.MISSING) {
+        try (Admin admin = TopicLimits.admin(producerProps, KAFKA_TIMEOUT)) {
+            limit = TopicLimits.forTopic(admin, producerProps, topic, KAFKA_TIMEOUT);
+            if (TopicReadiness.await(admin, List.of(topic), KAFKA_TIMEOUT) == TopicReadiness.State.MISSING) {
                 err.println("clipstream ingest: topic '" + topic + "' does not exist; it is created on the first"
                         + " write only where the brokers allow auto-creation (create it first: see README)");
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (IllegalStateException | java.util.concurrent.TimeoutException e) {
             err.println("clipstream ingest: " + e.getMessage());
             err.flush();
             return 1;

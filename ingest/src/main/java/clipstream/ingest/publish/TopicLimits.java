@@ -32,31 +32,38 @@ public final class TopicLimits {
      * @throws IllegalStateException when Kafka does not answer within {@code timeout}
      */
     public static MessageSizeLimit forTopic(Properties producerProperties, String topic, Duration timeout) {
+        try (Admin admin = admin(producerProperties, timeout)) {
+            return forTopic(admin, producerProperties, topic, timeout);
+        }
+    }
+
+    /** {@link #forTopic(Properties, String, Duration)} through an admin client the caller already has. */
+    public static MessageSizeLimit forTopic(Admin admin, Properties producerProperties, String topic,
+                                            Duration timeout) {
         MessageSizeLimit producer = MessageSizeLimit.producer(FrameProducers.maxRequestSize(producerProperties));
-        return topicMaxMessageBytes(producerProperties, topic, timeout)
+        return topicMaxMessageBytes(admin, producerProperties, topic, timeout)
                 .map(bytes -> producer.min(MessageSizeLimit.topic(topic, bytes)))
                 .orElse(producer);
     }
 
-    /** Admin client settings from the producer's (bootstrap, security, ...), with {@code timeout} on every call. */
-    static Properties adminProperties(Properties producerProperties, String clientId, Duration timeout) {
+    /** An admin client with the producer's settings (bootstrap, security, ...) and {@code timeout} on every call. */
+    public static Admin admin(Properties producerProperties, Duration timeout) {
         Properties adminProps = new Properties();
         for (String key : producerProperties.stringPropertyNames()) {
             if (AdminClientConfig.configNames().contains(key)) {
                 adminProps.put(key, producerProperties.getProperty(key));
             }
         }
-        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "clipstream-ingest-admin");
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        return adminProps;
+        return Admin.create(adminProps);
     }
 
-    private static Optional<Integer> topicMaxMessageBytes(Properties producerProperties, String topic,
+    private static Optional<Integer> topicMaxMessageBytes(Admin admin, Properties producerProperties, String topic,
                                                           Duration timeout) {
-        Properties adminProps = adminProperties(producerProperties, "clipstream-ingest-limits", timeout);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin admin = Admin.create(adminProps)) {
+        try {
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             ConfigEntry entry = configs.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

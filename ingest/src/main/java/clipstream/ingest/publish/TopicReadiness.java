@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,18 +97,6 @@ public final class TopicReadiness {
                         + " ms: " + last);
             }
             Thread.sleep(POLL.toMillis()); // polling the cluster's state towards a deadline, not waiting out a race
-        }
-    }
-
-    /**
-     * {@link #await(Admin, Collection, Duration)} for one topic through an admin client made from the producer's
-     * settings.
-     */
-    public static State await(Properties producerProperties, String topic, Duration timeout)
-            throws InterruptedException, TimeoutException {
-        try (Admin admin = Admin.create(TopicLimits.adminProperties(producerProperties, "clipstream-ingest-readiness",
-                timeout))) {
-            return await(admin, java.util.List.of(topic), timeout);
         }
     }
 

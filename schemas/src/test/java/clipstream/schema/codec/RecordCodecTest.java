@@ -57,16 +57,7 @@ class RecordCodecTest {
     @Test
     void aFrameWrittenByAnOlderCompatibleSchemaIsRead() throws Exception {
         Schema older = schema("/evolution/Frame.older.avsc");
-        GenericRecord record = new GenericData.Record(older);
-        record.put("camera_id", "cam-old");
-        record.put("seq", 7L);
-        record.put("capture_time", 1_700_000_000_000L);
-        record.put("source_fps", 25.0f);
-        record.put("width", 2);
-        record.put("height", 1);
-        record.put("encoding", new GenericData.EnumSymbol(older.getField("encoding").schema(), "RGB24"));
-        record.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record).array();
+        byte[] bytes = olderFrame(older);
 
         Frame frame = RecordDecoder.of(Frame.class, List.of(older)).decode(bytes);
 
@@ -80,16 +71,7 @@ class RecordCodecTest {
     @Test
     void aFrameWrittenByANewerCompatibleSchemaIsReadOnceItsSchemaIsKnown() throws Exception {
         Schema newer = schema("/evolution/Frame.newer.avsc");
-        GenericRecord record = new GenericData.Record(newer);
-        record.put("camera_id", "cam-new");
-        record.put("seq", 9L);
-        record.put("capture_time", 1_800_000_000_000L);
-        record.put("width", 1);
-        record.put("height", 1);
-        record.put("encoding", new GenericData.EnumSymbol(newer.getField("encoding").schema(), "JPEG"));
-        record.put("data", ByteBuffer.wrap(new byte[] {9, 9, 9}));
-        record.put("exposure_us", 1234L);
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
+        byte[] bytes = newerFrame(newer);
 
         assertThatThrownBy(() -> RecordDecoder.of(Frame.class).decode(bytes))
                 .isInstanceOf(RecordDecodeException.class)
@@ -195,27 +177,9 @@ class RecordCodecTest {
     @Test
     void aLongFieldIsReadFromOlderAndNewerWriterSchemas() throws Exception {
         Schema older = schema("/evolution/Frame.older.avsc");
-        GenericRecord old = new GenericData.Record(older);
-        old.put("camera_id", "cam-old");
-        old.put("seq", 7L);
-        old.put("capture_time", 1_700_000_000_000L);
-        old.put("source_fps", 25.0f);
-        old.put("width", 2);
-        old.put("height", 1);
-        old.put("encoding", new GenericData.EnumSymbol(older.getField("encoding").schema(), "RGB24"));
-        old.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
         Schema newer = schema("/evolution/Frame.newer.avsc");
-        GenericRecord recent = new GenericData.Record(newer);
-        recent.put("camera_id", "cam-new");
-        recent.put("seq", 9L);
-        recent.put("capture_time", 1_800_000_000_000L);
-        recent.put("width", 1);
-        recent.put("height", 1);
-        recent.put("encoding", new GenericData.EnumSymbol(newer.getField("encoding").schema(), "JPEG"));
-        recent.put("data", ByteBuffer.wrap(new byte[] {9, 9, 9}));
-        recent.put("exposure_us", 1234L);
-        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
-        byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(recent).array();
+        byte[] oldBytes = olderFrame(older);
+        byte[] newBytes = newerFrame(newer);
 
         RecordDecoder<Frame>.LongField captureTime = RecordDecoder.of(Frame.class, List.of(older, newer))
                 .longField("capture_time");
@@ -278,6 +242,34 @@ class RecordCodecTest {
                 .isInstanceOf(RecordDecodeException.class)
                 .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(expected))
                 .hasMessageNotContaining("null");
+    }
+
+    /** A frame written by the older schema: cam-old, seq 7, captured at 1_700_000_000_000, 2x1 RGB24 1..6. */
+    private static byte[] olderFrame(Schema older) throws IOException {
+        GenericRecord record = new GenericData.Record(older);
+        record.put("camera_id", "cam-old");
+        record.put("seq", 7L);
+        record.put("capture_time", 1_700_000_000_000L);
+        record.put("source_fps", 25.0f);
+        record.put("width", 2);
+        record.put("height", 1);
+        record.put("encoding", new GenericData.EnumSymbol(older.getField("encoding").schema(), "RGB24"));
+        record.put("data", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}));
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record).array();
+    }
+
+    /** A frame written by the newer schema: cam-new, seq 9, captured at 1_800_000_000_000, 1x1 JPEG 9,9,9. */
+    private static byte[] newerFrame(Schema newer) throws IOException {
+        GenericRecord record = new GenericData.Record(newer);
+        record.put("camera_id", "cam-new");
+        record.put("seq", 9L);
+        record.put("capture_time", 1_800_000_000_000L);
+        record.put("width", 1);
+        record.put("height", 1);
+        record.put("encoding", new GenericData.EnumSymbol(newer.getField("encoding").schema(), "JPEG"));
+        record.put("data", ByteBuffer.wrap(new byte[] {9, 9, 9}));
+        record.put("exposure_us", 1234L);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
     }
 
     private static Schema schema(String resource) throws IOException {
