@@ -64,7 +64,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import clipstream.job.inference.StoreClassifier;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import java.nio.file.Files;

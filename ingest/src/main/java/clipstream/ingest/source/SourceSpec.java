@@ -1,7 +1,7 @@
 package clipstream.ingest.source;
 
-import clipstream.model.data.MotionAction;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.MotionAction;
+import clipstream.media.synthetic.SyntheticCamera;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

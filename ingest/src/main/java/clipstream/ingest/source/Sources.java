@@ -1,7 +1,7 @@
 package clipstream.ingest.source;
 
 import clipstream.ingest.pacing.StopSignal;
-import clipstream.model.video.VideoSource;
+import clipstream.media.video.VideoSource;
 import java.io.IOException;
 import java.util.Map;
 import java.util.OptionalInt;

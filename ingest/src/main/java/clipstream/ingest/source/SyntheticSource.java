@@ -1,6 +1,6 @@
 package clipstream.ingest.source;
 
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 
 /**
  * An endless synthetic camera: model-store's motion-actions generator rendered at the output size and frame rate.

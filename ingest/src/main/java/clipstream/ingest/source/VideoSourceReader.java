@@ -1,9 +1,9 @@
 package clipstream.ingest.source;
 
-import clipstream.model.video.VideoDecoder;
-import clipstream.model.video.VideoFrame;
-import clipstream.model.video.VideoOpenException;
-import clipstream.model.video.VideoSource;
+import clipstream.media.video.VideoDecoder;
+import clipstream.media.video.VideoFrame;
+import clipstream.media.video.VideoOpenException;
+import clipstream.media.video.VideoSource;
 import java.io.IOException;
 
 /**

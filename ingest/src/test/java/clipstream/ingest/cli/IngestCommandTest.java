@@ -7,7 +7,7 @@ import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.schema.FrameEncoding;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package clipstream.ingest.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
 import clipstream.schema.codec.RecordDecoder;

@@ -3,7 +3,7 @@ package clipstream.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import clipstream.model.data.MotionAction;
+import clipstream.media.synthetic.MotionAction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

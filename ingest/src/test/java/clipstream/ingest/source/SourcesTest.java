@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clipstream.ingest.pacing.Backoff;
 import clipstream.ingest.pacing.StopSignal;
-import clipstream.model.data.MotionAction;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.MotionAction;
+import clipstream.media.synthetic.SyntheticCamera;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

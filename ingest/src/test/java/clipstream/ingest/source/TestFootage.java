@@ -1,7 +1,7 @@
 package clipstream.ingest.source;
 
-import clipstream.model.data.SyntheticCamera;
-import clipstream.model.video.VideoWriter;
+import clipstream.media.synthetic.SyntheticCamera;
+import clipstream.media.video.VideoWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package clipstream.it.bench;
 
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.store.ModelManifest;

@@ -2,7 +2,7 @@ package clipstream.it.demo;
 
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.source.SourceSpec;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

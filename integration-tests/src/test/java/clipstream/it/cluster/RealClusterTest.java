@@ -9,7 +9,7 @@ import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
 import clipstream.ingest.source.SourceSpec;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.schema.ClipEvent;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.source.SourceSpec;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

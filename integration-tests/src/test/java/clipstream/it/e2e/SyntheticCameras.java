@@ -7,7 +7,7 @@ import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
 import clipstream.ingest.source.SourceSpec;
-import clipstream.model.data.SyntheticCamera;
+import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.schema.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

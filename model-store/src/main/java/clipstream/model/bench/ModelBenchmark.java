@@ -11,10 +11,10 @@ import clipstream.model.train.TrainingListener;
 import clipstream.model.train.TrainingOptions;
 import clipstream.model.train.TrainingRun;
 import clipstream.model.train.WeightInit;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,7 +131,7 @@ public final class ModelBenchmark {
         if (store.current(architecture).isPresent()) {
             return;
         }
-        Evaluation none = Evaluation.of(clipstream.model.data.MotionAction.labels(), new int[0], new int[0]);
+        Evaluation none = Evaluation.of(clipstream.media.synthetic.MotionAction.labels(), new int[0], new int[0]);
         ModelStore.StoredModel stored = new TrainingRun(store, TrainingOptions.defaults(), TrainingListener.SILENT)
                 .publish(architecture, plan, normalization, weights, none, List.of(),
                         JsonNodeFactory.instance.objectNode().put("purpose", "benchmark (random weights)"), 0, 0);

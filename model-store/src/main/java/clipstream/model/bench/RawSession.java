@@ -1,10 +1,10 @@
 package clipstream.model.bench;
 
 import clipstream.model.train.Trainer;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;

@@ -1,6 +1,6 @@
 package clipstream.model.cli;
 
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
 import java.util.concurrent.Callable;

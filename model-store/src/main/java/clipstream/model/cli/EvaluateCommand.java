@@ -1,7 +1,7 @@
 package clipstream.model.cli;
 
 import clipstream.model.data.ClipDataset;
-import clipstream.model.data.MotionAction;
+import clipstream.media.synthetic.MotionAction;
 import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.eval.Evaluation;
 import clipstream.model.eval.Plots;

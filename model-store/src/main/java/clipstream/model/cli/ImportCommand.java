@@ -4,7 +4,7 @@ import clipstream.model.runtime.TensorFlowNatives;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelPublisher;
 import clipstream.model.store.ModelStore;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

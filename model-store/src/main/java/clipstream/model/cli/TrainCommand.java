@@ -1,13 +1,13 @@
 package clipstream.model.cli;
 
 import clipstream.model.data.ClipDataset;
-import clipstream.model.data.MotionAction;
+import clipstream.media.synthetic.MotionAction;
 import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.data.VideoFolderDataset;
 import clipstream.model.store.ModelStore;
 import clipstream.model.train.TrainingOptions;
 import clipstream.model.train.TrainingRun;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,5 +1,8 @@
 package clipstream.model.data;
 
+import clipstream.media.synthetic.MotionAction;
+import clipstream.media.synthetic.SceneRenderer;
+
 import java.util.SplittableRandom;
 
 /** Generates a balanced, seeded set of motion-actions clips for training and evaluation. */

@@ -1,8 +1,8 @@
 package clipstream.model.data;
 
-import clipstream.model.video.VideoDecoder;
-import clipstream.model.video.VideoFrame;
-import clipstream.model.video.VideoSource;
+import clipstream.media.video.VideoDecoder;
+import clipstream.media.video.VideoFrame;
+import clipstream.media.video.VideoSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package clipstream.model.train;
 import clipstream.model.runtime.TensorFlowNatives;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

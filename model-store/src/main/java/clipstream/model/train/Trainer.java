@@ -4,7 +4,7 @@ import clipstream.model.data.ClipDataset;
 import clipstream.model.runtime.TensorFlowNatives;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

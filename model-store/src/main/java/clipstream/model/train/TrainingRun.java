@@ -8,7 +8,7 @@ import clipstream.model.store.ModelPublisher;
 import clipstream.model.store.ModelStore;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package clipstream.model.zoo;
 
+import clipstream.model.store.InputShape;
 import java.util.List;
 
 /** A named network: an input shape, a number of classes and the layers in between. */

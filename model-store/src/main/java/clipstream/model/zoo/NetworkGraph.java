@@ -1,5 +1,8 @@
 package clipstream.model.zoo;
 
+import clipstream.model.store.Normalization;
+import clipstream.model.store.InputShape;
+
 import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;

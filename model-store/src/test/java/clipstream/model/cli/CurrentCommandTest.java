@@ -2,14 +2,14 @@ package clipstream.model.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.model.data.MotionAction;
+import clipstream.media.synthetic.MotionAction;
 import clipstream.model.store.ModelStore;
 import clipstream.model.train.SavedModelExporter;
 import clipstream.model.train.WeightInit;
-import clipstream.model.zoo.InputShape;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.Normalization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package clipstream.model.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import clipstream.model.video.VideoWriter;
+import clipstream.media.video.VideoWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

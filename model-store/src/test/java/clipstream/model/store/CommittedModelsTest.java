@@ -3,7 +3,7 @@ package clipstream.model.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.model.data.ClipDataset;
-import clipstream.model.data.MotionAction;
+import clipstream.media.synthetic.MotionAction;
 import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;

@@ -3,9 +3,9 @@ package clipstream.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.model.data.ClipDataset;
-import clipstream.model.data.MotionAction;
-import clipstream.model.data.SceneRenderer;
-import clipstream.model.zoo.InputShape;
+import clipstream.media.synthetic.MotionAction;
+import clipstream.media.synthetic.SceneRenderer;
+import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
 import clipstream.model.runtime.TensorFlowNatives;

@@ -1,5 +1,6 @@
 package clipstream.model.zoo;
 
+import clipstream.model.store.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

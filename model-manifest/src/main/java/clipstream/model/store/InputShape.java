@@ -1,4 +1,4 @@
-package clipstream.model.zoo;
+package clipstream.model.store;
 
 /** A clip's shape as the model takes it: frames × height × width × channels (NDHWC without the batch). */
 public record InputShape(int frames, int height, int width, int channels) {

@@ -1,2 +1,2 @@
 /** The one video decoder of clipstream (FFmpeg through JavaCV), shared by ingest and model-store, and a writer for test footage. */
-package clipstream.model.video;
+package clipstream.media.video;

@@ -1,7 +1,7 @@
 package clipstream.model.store;
 
-import clipstream.model.zoo.InputShape;
-import clipstream.model.zoo.Normalization;
+import clipstream.model.store.InputShape;
+import clipstream.model.store.Normalization;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

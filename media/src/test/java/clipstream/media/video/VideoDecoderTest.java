@@ -1,4 +1,4 @@
-package clipstream.model.video;
+package clipstream.media.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package clipstream.model.video;
+package clipstream.media.video;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

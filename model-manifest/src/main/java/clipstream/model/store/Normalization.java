@@ -1,4 +1,4 @@
-package clipstream.model.zoo;
+package clipstream.model.store;
 
 import java.util.Arrays;
 

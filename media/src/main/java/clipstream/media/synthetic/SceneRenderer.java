@@ -1,4 +1,4 @@
-package clipstream.model.data;
+package clipstream.media.synthetic;
 
 import java.util.SplittableRandom;
 

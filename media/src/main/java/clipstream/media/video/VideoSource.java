@@ -1,4 +1,4 @@
-package clipstream.model.video;
+package clipstream.media.video;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package clipstream.model.video;
+package clipstream.media.video;
 
 /**
  * One decoded picture: packed RGB24 pixels (row-major, {@code width * height * 3} bytes, no row padding) and
