@@ -12,9 +12,14 @@ import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.functions.BrightnessClassifier;
+import clipstream.job.inference.StoreClassifier;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.sink.TransactionTimeoutCheck;
 import clipstream.job.source.FrameSource;
+import clipstream.kafka.embedded.EmbeddedKafka;
+import clipstream.media.synthetic.SyntheticCamera;
+import clipstream.model.store.ModelManifest;
+import clipstream.model.store.ModelStore;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.DeadLetterReason;
@@ -28,6 +33,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +42,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -57,19 +65,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import clipstream.job.inference.StoreClassifier;
-import clipstream.media.synthetic.SyntheticCamera;
-import clipstream.model.store.ModelManifest;
-import clipstream.model.store.ModelStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The whole topology on a real in-JVM Kafka broker (KRaft) and a Flink MiniCluster, exactly-once, with a
@@ -87,20 +86,11 @@ class ClipstreamJobKafkaTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static KafkaClusterTestKit kafka;
+    private static EmbeddedKafka kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = EmbeddedKafka.start();
     }
 
     static String bootstrap() {

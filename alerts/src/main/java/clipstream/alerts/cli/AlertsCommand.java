@@ -7,6 +7,7 @@ import clipstream.alerts.pipeline.AlertsService;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.rules.RulesFileException;
 import clipstream.alerts.rules.RulesLoader;
+import clipstream.common.time.DurationConverter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,11 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Entry point of {@code ./clipstream alerts}: exit 0 when stopped normally, 2 for bad usage or rules, 1 on failure. */
 @Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -70,7 +71,7 @@ public final class AlertsCommand implements Callable<Integer> {
             description = {"Forget a camera (its dedup ids and streaks, in memory and on the state topic) after this"
                     + " much event time without an event from it; a running cooldown is kept until it ends. The clock"
                     + " is the latest event time on the camera's input partition. A repeat of an event older than"
-                    + " this is no longer recognised as a duplicate. 500ms, 30s, 5m, 24h or ISO-8601 such as P7D"
+                    + " this is no longer recognised as a duplicate. 500ms, 30s, 1.5m, 24h or ISO-8601 such as P7D"
                     + " (default: ${DEFAULT-VALUE})."})
     private Duration cameraExpiry;
 
@@ -173,15 +174,6 @@ public final class AlertsCommand implements Callable<Integer> {
             }
         }
         return message.toString();
-    }
-
-    /** Reads durations as the rules file writes them (24h, 30s, PT1M); positivity is checked by AlertsConfig. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return RulesLoader.parseDuration(value).orElseThrow(() -> new CommandLine.TypeConversionException(
-                    "must be a " + RulesLoader.DURATION_SYNTAX + " (not negative), got '" + value + "'"));
-        }
     }
 
     private static String hostName() {

@@ -1,5 +1,6 @@
 package clipstream.alerts.rules;
 
+import clipstream.common.time.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -10,15 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,15 +36,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * not silently switch a rule off).
  */
 public final class RulesLoader {
-    /** What {@link #parseDuration} reads, for messages. */
-    public static final String DURATION_SYNTAX = "duration such as 500ms, 30s, 5m, 1h or PT1M";
-
     private static final Set<String> TOP_KEYS = Set.of("rules");
     private static final Set<String> RULE_KEYS =
             Set.of("name", "labels", "min-score", "cameras", "min-consecutive", "cooldown", "outputs");
     private static final Set<String> OUTPUT_KEYS = Set.of("topic", "stdout", "webhook");
     private static final Set<String> WEBHOOK_KEYS = Set.of("url", "timeout", "attempts", "backoff", "max-backoff");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final String source;
@@ -318,40 +312,8 @@ public final class RulesLoader {
 
     private Duration duration(Node node, String what) throws RulesFileException {
         String text = scalar(node, what).trim();
-        return parseDuration(text).orElseThrow(() -> new RulesFileException(at(node) + what + " must be a "
-                + DURATION_SYNTAX + ", got '" + text + "'"));
-    }
-
-    /**
-     * A duration in the rules file's syntax, which the command line uses too: {@code 0}, a whole number of
-     * {@code ms}, {@code s}, {@code m} or {@code h}, or ISO-8601 ({@code PT1M}, {@code P1D}); empty if {@code text} is
-     * none of these or negative.
-     */
-    public static Optional<Duration> parseDuration(String text) {
-        String trimmed = text.trim();
-        if (trimmed.equals("0")) {
-            return Optional.of(Duration.ZERO);
-        }
-        Matcher m = DURATION.matcher(trimmed);
-        if (m.matches()) {
-            try {
-                long amount = Long.parseLong(m.group(1));
-                return Optional.of(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                });
-            } catch (NumberFormatException | ArithmeticException tooLarge) {
-                return Optional.empty();
-            }
-        }
-        try {
-            Duration duration = Duration.parse(trimmed);
-            return duration.isNegative() ? Optional.empty() : Optional.of(duration);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return Durations.tryParse(text).orElseThrow(() -> new RulesFileException(at(node) + what + " must be a "
+                + Durations.SYNTAX + ", got '" + text + "'"));
     }
 
     private String at(Node node) {

@@ -1,5 +1,6 @@
 package clipstream.alerts.rules;
 
+import clipstream.common.retry.Backoff;
 import java.net.URI;
 import java.time.Duration;
 
@@ -16,11 +17,12 @@ public record WebhookTarget(URI url, Duration timeout, int attempts, Duration ba
 
     /** How long to wait before attempt {@code attempt + 1}, after {@code attempt} (1-based) failed. */
     public Duration backoffAfter(int attempt) {
-        Duration wait = backoff;
-        for (int i = 1; i < attempt && wait.compareTo(maxBackoff) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        return retry().delay(attempt);
+    }
+
+    /** The retry schedule: {@code backoff} doubling up to {@code maxBackoff}, giving up after {@code attempts}. */
+    public Backoff retry() {
+        return new Backoff(backoff, maxBackoff, attempts);
     }
 
     /** The longest one alert can take before it is delivered or dead-lettered. */

@@ -165,8 +165,6 @@ class RulesLoaderTest {
 
     @Test
     void aDurationTooLargeToHoldIsAClearErrorNotACrash() {
-        assertThat(RulesLoader.parseDuration("99999999999999999999h")).isEmpty();
-        assertThat(RulesLoader.parseDuration("9223372036854775807h")).isEmpty();
         assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: a\n    labels: x\n    cooldown: 99999999999999999999h\n",
                 "f")).hasMessageContaining("'cooldown' must be a duration");
     }

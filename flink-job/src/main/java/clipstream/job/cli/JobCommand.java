@@ -1,5 +1,6 @@
 package clipstream.job.cli;
 
+import clipstream.common.time.DurationConverter;
 import clipstream.job.ClipstreamJob;
 import clipstream.job.config.BatchSettings;
 import clipstream.job.config.ClipSettings;
@@ -30,10 +31,10 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code clipstream job}: runs the streaming job. Started with plain {@code java} (or {@code ./clipstream job})

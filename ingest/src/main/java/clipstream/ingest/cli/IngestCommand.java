@@ -1,11 +1,12 @@
 package clipstream.ingest.cli;
 
-import clipstream.ingest.pacing.Backoff;
+import clipstream.common.kafka.TopicReadiness;
+import clipstream.common.retry.Backoff;
+import clipstream.common.time.Durations;
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.publish.MessageSizeLimit;
 import clipstream.ingest.publish.TopicLimits;
-import clipstream.ingest.publish.TopicReadiness;
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
@@ -28,12 +29,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code ./clipstream ingest}: cameras (files, streams, image folders, synthetic) to Avro frames on Kafka. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -107,7 +108,7 @@ public final class IngestCommand implements Callable<Integer> {
     Long maxFrames;
 
     @Option(names = "--duration", paramLabel = "DURATION",
-            description = "Stop each camera after this much capture time (e.g. 30s, 5m, 1h, PT90S).")
+            description = "Stop each camera after this much capture time (e.g. 30s, 1.5m, 1h, PT90S).")
     String duration;
 
     @Option(names = "--start-seq", defaultValue = "auto", paramLabel = "N|auto",
@@ -245,7 +246,7 @@ public final class IngestCommand implements Callable<Integer> {
             settings = settings.withMaxFrames(maxFrames);
         }
         if (duration != null) {
-            settings = settings.withDuration(parseDuration(duration));
+            settings = settings.withDuration(Durations.parse(duration, "--duration"));
         }
         return settings;
     }
@@ -284,33 +285,6 @@ public final class IngestCommand implements Callable<Integer> {
             return FrameEncoding.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--encoding must be RGB24 or JPEG, got '" + text + "'", e);
-        }
-    }
-
-    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 250ms}, a plain number of seconds, or ISO-8601 ({@code PT90S}). */
-    static Duration parseDuration(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            }
-            double amount = Double.parseDouble(t.substring(0, t.length() - 1));
-            return switch (unit) {
-                case 's' -> Duration.ofMillis(Math.round(amount * 1_000));
-                case 'm' -> Duration.ofMillis(Math.round(amount * 60_000));
-                case 'h' -> Duration.ofMillis(Math.round(amount * 3_600_000));
-                default -> throw new IllegalArgumentException("unit");
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--duration must look like 30s, 5m, 1h, 250ms or PT90S; got '" + text
-                    + "'", e);
         }
     }
 }

@@ -1,6 +1,6 @@
 package clipstream.ingest.run;
 
-import clipstream.ingest.pacing.Backoff;
+import clipstream.common.retry.Backoff;
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.MessageSizeLimit;
 import clipstream.schema.FrameEncoding;

@@ -1,6 +1,6 @@
 package clipstream.ingest.source;
 
-import clipstream.ingest.pacing.Backoff;
+import clipstream.common.retry.Backoff;
 import clipstream.ingest.pacing.StopSignal;
 import java.io.IOException;
 import java.io.InterruptedIOException;

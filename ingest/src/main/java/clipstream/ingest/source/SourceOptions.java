@@ -1,6 +1,6 @@
 package clipstream.ingest.source;
 
-import clipstream.ingest.pacing.Backoff;
+import clipstream.common.retry.Backoff;
 import java.time.Duration;
 
 /**

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.run.IngestSettings;
+import clipstream.model.store.InputShape;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
-import clipstream.model.store.InputShape;
 import clipstream.schema.FrameEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,14 +121,13 @@ class IngestCommandTest {
     }
 
     @Test
-    void durationsReadAsUsersWriteThem() {
-        assertThat(IngestCommand.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(IngestCommand.parseDuration("1.5m")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(IngestCommand.parseDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(IngestCommand.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(IngestCommand.parseDuration("PT10S")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(IngestCommand.parseDuration("12")).isEqualTo(Duration.ofSeconds(12));
-        assertThatThrownBy(() -> IngestCommand.parseDuration("soon")).hasMessageContaining("--duration");
+    void theDurationFlagTakesTheCommonGrammarAndRefusesBareOrNegativeValues() {
+        assertThat(parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--duration", "1.5m")
+                .settings().duration()).contains(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--duration", "12")
+                .settings()).hasMessageContaining("--duration must be a duration");
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--duration", "-5s")
+                .settings()).hasMessageContaining("--duration must be a duration");
     }
 
     private IngestCommand parse(String... args) {

@@ -2,7 +2,6 @@ package clipstream.ingest.pacing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class FrameRateSamplerTest {
@@ -36,17 +35,5 @@ class FrameRateSamplerTest {
         for (int i = 0; i < 50; i++) {
             assertThat(sampler.keep(i * 100_000L)).isTrue(); // 10 fps
         }
-    }
-
-    @Test
-    void backoffDoublesUpToItsMaximumAndGivesUpWhenAsked() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(500), 3);
-        assertThat(backoff.delay(1)).isEqualTo(Duration.ofMillis(100));
-        assertThat(backoff.delay(2)).isEqualTo(Duration.ofMillis(200));
-        assertThat(backoff.delay(3)).isEqualTo(Duration.ofMillis(400));
-        assertThat(backoff.delay(10)).isEqualTo(Duration.ofMillis(500));
-        assertThat(backoff.givesUpAfter(2)).isFalse();
-        assertThat(backoff.givesUpAfter(3)).isTrue();
-        assertThat(Backoff.DEFAULT.givesUpAfter(1_000_000)).isFalse();
     }
 }

@@ -3,14 +3,16 @@ package clipstream.ingest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.common.kafka.TopicReadiness;
+import clipstream.common.retry.Backoff;
 import clipstream.ingest.cli.IngestCommandRunner;
-import clipstream.ingest.pacing.Backoff;
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.publish.MessageSizeLimit;
 import clipstream.ingest.publish.TopicLimits;
 import clipstream.ingest.source.SourceSpec;
 import clipstream.ingest.source.TestFootage;
+import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.media.synthetic.MotionAction;
 import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.schema.Frame;
@@ -22,13 +24,13 @@ import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,8 +41,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Ingest into a real single-node KRaft broker in this JVM, read back with the schemas module's deserializer. */
 class KafkaIngestTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static KafkaClusterTestKit cluster;
+    private static EmbeddedKafka cluster;
 
     private KafkaProducer<String, Frame> producer;
     private String topic;
@@ -61,16 +61,7 @@ class KafkaIngestTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = EmbeddedKafka.start();
     }
 
     @AfterAll
@@ -94,16 +85,16 @@ class KafkaIngestTest {
     @Test
     void readinessSaysMissingForAnUnknownTopicAndReadyOnceEveryPartitionAnswers() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(10)))
-                    .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.MISSING);
-            assertThatThrownBy(() -> clipstream.ingest.publish.TopicReadiness.awaitCreated(admin, List.of(topic),
+            assertThat(TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(10)))
+                    .isEqualTo(TopicReadiness.State.MISSING);
+            assertThatThrownBy(() -> TopicReadiness.awaitCreated(admin, List.of(topic),
                     Duration.ofMillis(500))).as("a topic that was never created is waited for, then named")
                     .isInstanceOf(java.util.concurrent.TimeoutException.class).hasMessageContaining(topic);
 
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            clipstream.ingest.publish.TopicReadiness.awaitCreated(admin, List.of(topic), Duration.ofSeconds(30));
-            assertThat(clipstream.ingest.publish.TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(30)))
-                    .isEqualTo(clipstream.ingest.publish.TopicReadiness.State.READY);
+            TopicReadiness.awaitCreated(admin, List.of(topic), Duration.ofSeconds(30));
+            assertThat(TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(30)))
+                    .isEqualTo(TopicReadiness.State.READY);
             var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition,
                     org.apache.kafka.clients.admin.OffsetSpec>();
             for (int p = 0; p < 6; p++) {

@@ -3,7 +3,7 @@ package clipstream.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import clipstream.ingest.pacing.Backoff;
+import clipstream.common.retry.Backoff;
 import clipstream.ingest.pacing.StopSignal;
 import clipstream.media.synthetic.MotionAction;
 import clipstream.media.synthetic.SyntheticCamera;

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Flink's {@code lib/} (JobManager, TaskManagers, client): Flink, logging, and DJL/TensorFlow with its CPU
  *       natives, loaded parent-first so TensorFlow loads once per TaskManager; no clipstream code, no Kafka;</li>
- *   <li>the job jar: the job's modules (flink-job, model-store, schemas) at its root, and what the cluster jar
+ *   <li>the job jar: the job's modules (flink-job, model-store, model-manifest, media, schemas, common) at its root, and what the cluster jar
  *       bundles besides (Avro, kafka-clients, the Kafka connector, picocli, Jackson) as jars under {@code lib/},
  *       which {@code flink run} ships with the job;</li>
  *   <li>the brokers: the whole test class path (the Kafka server jars are only there).</li>
@@ -31,8 +31,10 @@ import java.util.stream.Stream;
  */
 final class ClusterClasspath {
     static final String JOB_MAIN_CLASS = "clipstream.job.cli.JobCommand";
-    private static final Set<String> JOB_MODULES = Set.of("flink-job", "model-store", "schemas");
-    private static final Set<String> OTHER_MODULES = Set.of("ingest", "alerts", "integration-tests");
+    private static final Set<String> JOB_MODULES = Set.of("flink-job", "model-store", "model-manifest", "media", "schemas",
+            "common");
+    private static final Set<String> OTHER_MODULES = Set.of("ingest", "alerts", "embedded-kafka", "local-stack", "bench",
+            "integration-tests");
     private static final Set<String> JOB_LIBRARIES = Set.of("avro", "kafka-clients", "flink-connector-kafka", "picocli");
     /** Group folders of what is neither Flink's lib/ nor the job: the brokers' server jars, Scala, test libraries. */
     private static final List<String> NOT_IN_FLINK_LIB = List.of("/org/apache/kafka/", "/org/scala-lang/",

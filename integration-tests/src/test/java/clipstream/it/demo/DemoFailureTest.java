@@ -3,6 +3,8 @@ package clipstream.it.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.local.demo.Demo;
+import clipstream.local.demo.DemoSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,9 @@ package clipstream.it.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import clipstream.local.demo.Demo;
+import clipstream.local.demo.DemoSettings;
+import clipstream.local.demo.DemoSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

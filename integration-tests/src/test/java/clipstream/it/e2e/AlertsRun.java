@@ -4,7 +4,7 @@ import clipstream.alerts.engine.RuleEngine;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.alerts.pipeline.AlertsService;
-import clipstream.it.local.EmbeddedKafka;
+import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package clipstream.it.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.it.demo.ThreadsLeft;
-import clipstream.it.local.EmbeddedKafka;
+import clipstream.kafka.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;

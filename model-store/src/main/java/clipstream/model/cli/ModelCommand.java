@@ -1,15 +1,15 @@
 package clipstream.model.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./clipstream model ...}: describe, train, evaluate, list, verify, switch (current), import and benchmark models. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
-            VerifyCommand.class, CurrentCommand.class, ImportCommand.class, BenchCommand.class})
+            VerifyCommand.class, CurrentCommand.class, ImportCommand.class, ModelBenchCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

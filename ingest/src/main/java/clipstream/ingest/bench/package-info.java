@@ -1,2 +1,0 @@
-/** On-demand ingest throughput benchmark (frames/s into Kafka). */
-package clipstream.ingest.bench;

@@ -1,0 +1,50 @@
+package clipstream.model.cli;
+
+import clipstream.model.bench.ModelBenchmark;
+import clipstream.model.zoo.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code model bench}: throughput of each architecture, serving path vs bare session, vs the MatMul peak. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Clips/s and GFLOP/s per architecture and batch size (serving path and raw TF session), "
+                + "vs a MatMul peak; resident memory over many batches. Writes target/bench/model.json.")
+final class ModelBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--architectures", split = ",", description = "Default: seed-conv3d,c3d-small,frame2d,c3d")
+    List<String> architectures = List.of(ModelZoo.SEED_CONV3D, ModelZoo.C3D_SMALL, ModelZoo.FRAME2D, ModelZoo.C3D);
+
+    @Option(names = "--batches", split = ",", description = "Batch sizes. Default: 1,4,8,16")
+    List<Integer> batches = List.of(1, 4, 8, 16);
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Seconds per measurement. Default: ${DEFAULT-VALUE}")
+    double seconds;
+
+    @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--memory-batches", defaultValue = "2000",
+            description = "Serving batches for the resident-memory check (0: skip). Default: ${DEFAULT-VALUE}")
+    int memoryBatches;
+
+    @Option(names = "--out", defaultValue = "target/bench/model.json", description = "Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String a : architectures) {
+            if (!ModelZoo.names().contains(a)) {
+                throw new IllegalArgumentException("Unknown architecture '" + a + "'; known: " + ModelZoo.names());
+            }
+        }
+        Path work = Files.createTempDirectory("clipstream-model-bench");
+        new ModelBenchmark(new ModelBenchmark.Settings(architectures, batches, seconds,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), memoryBatches, work, out),
+                System.out).run();
+        return 0;
+    }
+}
