@@ -17,7 +17,7 @@ import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
+import clipstream.job.source.FramesTopicSource;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.model.store.ModelManifest;
 import clipstream.schema.Frame;
@@ -259,7 +259,7 @@ final class PipelineRun implements AutoCloseable {
     private ClipstreamJob job(JobConfig config) {
         KafkaSettings kafkaSettings = config.kafka();
         return new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
-                FrameSource.kafka(kafkaSettings), new StoreClassifier(config.model()), KafkaSinks.events(kafkaSettings),
+                FramesTopicSource.kafka(kafkaSettings), new StoreClassifier(config.model()), KafkaSinks.events(kafkaSettings),
                 KafkaSinks.deadLetters(kafkaSettings));
     }
 

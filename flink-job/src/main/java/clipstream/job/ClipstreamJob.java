@@ -2,18 +2,18 @@ package clipstream.job;
 
 import clipstream.job.config.JobConfig;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.functions.BatchingInference;
 import clipstream.job.functions.ClipAssembler;
-import clipstream.job.functions.ClipAssemblerOperator;
 import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
+import clipstream.job.operators.BatchingInference;
+import clipstream.job.operators.ClipAssemblerOperator;
 import clipstream.job.records.Clip;
-import clipstream.job.records.DeadLetters;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
+import clipstream.job.source.FramesTopicSource;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.flink.AvroRecordTypeInfo;
@@ -69,7 +69,7 @@ public final class ClipstreamJob {
      */
     public static ClipstreamJob onKafka(JobConfig config, FrameSize frameSize) {
         var kafka = config.kafka();
-        return new ClipstreamJob(config, frameSize, FrameSource.kafka(kafka), new StoreClassifier(config.model()),
+        return new ClipstreamJob(config, frameSize, FramesTopicSource.kafka(kafka), new StoreClassifier(config.model()),
                 KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
     }
 
@@ -79,7 +79,7 @@ public final class ClipstreamJob {
         var batching = config.batching();
 
         DataStream<RawRecord> records = env
-                .fromSource(frames, FrameSource.captureTime(clipSettings), "frames")
+                .fromSource(frames, FramesTopicSource.captureTime(clipSettings), "frames")
                 .uid("frames-source");
 
         SingleOutputStreamOperator<ValidatedFrame> validFrames = records
@@ -100,8 +100,8 @@ public final class ClipstreamJob {
 
         labelled.sinkTo(events).name("clip events").uid("clip-events-sink");
 
-        validFrames.getSideOutput(DeadLetters.OUTPUT)
-                .union(clips.getSideOutput(DeadLetters.OUTPUT))
+        validFrames.getSideOutput(FrameDeadLetters.OUTPUT)
+                .union(clips.getSideOutput(FrameDeadLetters.OUTPUT))
                 .sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
     }
 

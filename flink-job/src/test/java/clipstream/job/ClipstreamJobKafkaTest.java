@@ -11,11 +11,11 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.functions.BrightnessClassifier;
 import clipstream.job.inference.StoreClassifier;
+import clipstream.job.operators.BrightnessClassifier;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.sink.TransactionTimeoutCheck;
-import clipstream.job.source.FrameSource;
+import clipstream.job.source.FramesTopicSource;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.model.store.ModelManifest;
@@ -157,7 +157,7 @@ class ClipstreamJobKafkaTest {
 
         BrightnessClassifier model = new BrightnessClassifier("kafka-e2e-" + run);
         ClipstreamJob job = new ClipstreamJob(config(settings), MODEL_SIZE,
-                FrameSource.kafkaUntil(settings, OffsetsInitializer.latest()), model,
+                FramesTopicSource.kafkaUntil(settings, OffsetsInitializer.latest()), model,
                 KafkaSinks.events(settings), KafkaSinks.deadLetters(settings));
         runToCompletion(job);
 
@@ -250,7 +250,7 @@ class ClipstreamJobKafkaTest {
                         Duration.ofMinutes(5), 1 << 22),
                 model, new BatchSettings(4, Duration.ofMillis(100)), new RuntimeSettings(2, Duration.ofMillis(500), null));
         ClipstreamJob job = new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
-                FrameSource.kafkaUntil(kafka, OffsetsInitializer.latest()), new StoreClassifier(model),
+                FramesTopicSource.kafkaUntil(kafka, OffsetsInitializer.latest()), new StoreClassifier(model),
                 KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
         runToCompletion(job);
 

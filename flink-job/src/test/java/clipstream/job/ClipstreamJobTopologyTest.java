@@ -9,13 +9,13 @@ import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
-import clipstream.job.functions.BrightnessClassifier;
+import clipstream.job.operators.BrightnessClassifier;
 import clipstream.job.records.Clip;
 import clipstream.job.records.ClipFrame;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
+import clipstream.job.source.FramesTopicSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +24,9 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ClipstreamJobTopologyTest {
 
@@ -41,7 +41,7 @@ class ClipstreamJobTopologyTest {
                 new ClipSettings(32, 16, 4, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 1 << 20),
                 new ModelSettings("model-store", "c3d-small", "1", "cpu", 0, 0, 3),
                 new BatchSettings(8, Duration.ofMillis(100)), new RuntimeSettings(2, Duration.ofSeconds(10), checkpointDir));
-        return new ClipstreamJob(config, new FrameSize(64, 64), FrameSource.kafka(kafka),
+        return new ClipstreamJob(config, new FrameSize(64, 64), FramesTopicSource.kafka(kafka),
                 new BrightnessClassifier("topology"), KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
     }
 

@@ -55,7 +55,7 @@ public final class RuleEngine {
 
     private final int dedupWindow;
     private final long expiryMillis;
-    private final Map<String, CameraState> cameras = new HashMap<>();
+    private final Map<String, CameraRuleState> cameras = new HashMap<>();
     private final Map<Integer, PartitionClock> clocks = new HashMap<>();
     /** Where the stored state is out of date, in the order it changed; emptied by {@link #takeChanges()}. */
     private final Set<StateKey> changed = new LinkedHashSet<>();
@@ -96,7 +96,7 @@ public final class RuleEngine {
         dateUndated(partition, clock);
         forgetDue(partition, clock);
 
-        CameraState state = held(partition, camera, time);
+        CameraRuleState state = held(partition, camera, time);
         if (!state.recent().add(event.getEventId())) {
             return List.of();
         }
@@ -150,7 +150,7 @@ public final class RuleEngine {
 
     /** The state of {@code camera}, if the engine holds it. */
     public Optional<CameraSnapshot> snapshot(String camera) {
-        return Optional.ofNullable(cameras.get(camera)).map(CameraState::snapshot);
+        return Optional.ofNullable(cameras.get(camera)).map(CameraRuleState::snapshot);
     }
 
     /**
@@ -167,9 +167,9 @@ public final class RuleEngine {
     public int restore(int partition, Map<String, CameraSnapshot> snapshots) {
         PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
         snapshots.forEach((camera, snapshot) -> {
-            CameraState state = CameraState.restore(snapshot, partition, dedupWindow);
+            CameraRuleState state = CameraRuleState.restore(snapshot, partition, dedupWindow);
             dropStaleTracks(state);
-            CameraState previous = cameras.put(camera, state);
+            CameraRuleState previous = cameras.put(camera, state);
             if (previous != null) {
                 unschedule(camera, previous);
             }
@@ -207,7 +207,7 @@ public final class RuleEngine {
     public List<StateChange> takeChanges() {
         List<StateChange> changes = new ArrayList<>(changed.size());
         for (StateKey key : changed) {
-            CameraState state = cameras.get(key.camera());
+            CameraRuleState state = cameras.get(key.camera());
             boolean held = state != null && state.partition() == key.partition();
             changes.add(new StateChange(key.partition(), key.camera(), held ? state.snapshot() : null));
         }
@@ -225,10 +225,10 @@ public final class RuleEngine {
     }
 
     /** The state of {@code camera}, created if new; a camera whose events moved to another partition moves along. */
-    private CameraState held(int partition, String camera, long time) {
-        CameraState state = cameras.get(camera);
+    private CameraRuleState held(int partition, String camera, long time) {
+        CameraRuleState state = cameras.get(camera);
         if (state == null) {
-            state = new CameraState(partition, dedupWindow, time);
+            state = new CameraRuleState(partition, dedupWindow, time);
             cameras.put(camera, state);
         } else if (state.partition() != partition) {
             // only after partitions were added to the input topic: store it under the new partition only
@@ -250,7 +250,7 @@ public final class RuleEngine {
             return;
         }
         for (String camera : clock.takeUndated()) {
-            CameraState state = cameras.get(camera);
+            CameraRuleState state = cameras.get(camera);
             state.seen(clock.now());
             schedule(camera, state);
             changed.add(new StateKey(partition, camera));
@@ -267,14 +267,14 @@ public final class RuleEngine {
         return due.size();
     }
 
-    private void schedule(String camera, CameraState state) {
+    private void schedule(String camera, CameraRuleState state) {
         unschedule(camera, state);
         long due = due(state);
         clocks.computeIfAbsent(state.partition(), p -> new PartitionClock()).schedule(camera, due);
         state.due(due);
     }
 
-    private void unschedule(String camera, CameraState state) {
+    private void unschedule(String camera, CameraRuleState state) {
         PartitionClock clock = clocks.get(state.partition());
         if (clock == null) {
             return;
@@ -288,7 +288,7 @@ public final class RuleEngine {
     }
 
     /** When {@code state} may be forgotten: {@code cameraExpiry} after its last event, not before a cooldown ends. */
-    private long due(CameraState state) {
+    private long due(CameraRuleState state) {
         long due = plus(state.lastEventTime(), expiryMillis);
         for (Map.Entry<String, RuleTrack> entry : state.tracks().entrySet()) {
             Long alerted = entry.getValue().lastAlertTime();
@@ -305,7 +305,7 @@ public final class RuleEngine {
         return ((time ^ sum) & (millis ^ sum)) < 0 ? Long.MAX_VALUE : sum; // saturate instead of overflowing
     }
 
-    private void dropStaleTracks(CameraState state) {
+    private void dropStaleTracks(CameraRuleState state) {
         state.tracks().entrySet().removeIf(entry -> rules.rule(entry.getKey())
                 .map(rule -> !rule.trigger().equals(entry.getValue().trigger()))
                 .orElse(true));

@@ -47,7 +47,7 @@ public final class WebhookDispatcher implements Runnable {
     private final Properties consumerProperties;
     private final Properties producerProperties;
     private final Supplier<RuleSet> rules;
-    private final DeadLetters deadLetters;
+    private final AlertDeadLetters deadLetters;
     private final WebhookClient client;
     private final RecordDecoder<Alert> decoder = RecordDecoder.of(Alert.class);
     private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
@@ -64,7 +64,7 @@ public final class WebhookDispatcher implements Runnable {
      * @param rules            the rules in force, read for every batch (reloads apply at once)
      */
     public WebhookDispatcher(Properties clientProperties, String group, Supplier<RuleSet> rules,
-                             DeadLetters deadLetters, WebhookClient client) {
+                             AlertDeadLetters deadLetters, WebhookClient client) {
         this.consumerProperties = new Properties();
         consumerProperties.putAll(clientProperties);
         consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -166,8 +166,7 @@ public final class WebhookDispatcher implements Runnable {
                     WebhookOutcome outcome = client.deliver(entry.getKey(), alert);
                     if (outcome instanceof WebhookOutcome.GaveUp gaveUp) {
                         LOG.error("Dead-lettering alert {} for webhook: {}", alert.getAlertId(), gaveUp.reason());
-                        dlq.send(deadLetters.of(record, DeadLetterReason.OTHER,
-                                "WEBHOOK_FAILED " + gaveUp.reason())).get();
+                        dlq.send(deadLetters.of(record, DeadLetterReason.WEBHOOK_FAILED, gaveUp.reason())).get();
                     }
                 }
                 return null;

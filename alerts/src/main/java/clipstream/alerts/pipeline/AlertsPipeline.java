@@ -4,7 +4,7 @@ import clipstream.alerts.engine.CameraSnapshot;
 import clipstream.alerts.engine.RaisedAlert;
 import clipstream.alerts.engine.RuleEngine;
 import clipstream.alerts.engine.StateChange;
-import clipstream.alerts.outputs.DeadLetters;
+import clipstream.alerts.outputs.AlertDeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.state.StateTopic;
@@ -64,7 +64,7 @@ public final class AlertsPipeline implements Runnable {
     private final AlertsConfig config;
     private final RuleEngine engine;
     private final StateTopic stateTopic;
-    private final DeadLetters deadLetters;
+    private final AlertDeadLetters deadLetters;
     private final TerminalOutput terminal;
     private final RecordDecoder<ClipEvent> decoder = RecordDecoder.of(ClipEvent.class);
     private final RecordEncoder<Alert> encoder = RecordEncoder.of(Alert.class);
@@ -77,7 +77,7 @@ public final class AlertsPipeline implements Runnable {
         this.config = config;
         this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry());
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
-        this.deadLetters = new DeadLetters(config.dlqTopic());
+        this.deadLetters = new AlertDeadLetters(config.dlqTopic());
         this.terminal = terminal;
     }
 

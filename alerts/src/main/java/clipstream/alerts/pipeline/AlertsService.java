@@ -1,6 +1,6 @@
 package clipstream.alerts.pipeline;
 
-import clipstream.alerts.outputs.DeadLetters;
+import clipstream.alerts.outputs.AlertDeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.outputs.WebhookClient;
 import clipstream.alerts.outputs.WebhookDispatcher;
@@ -45,7 +45,7 @@ public final class AlertsService implements AutoCloseable {
         this.rules = new AtomicReference<>(RulesLoader.load(rulesFile));
         this.pipeline = new AlertsPipeline(config, rules.get(), terminal);
         this.dispatcher = new WebhookDispatcher(config.clientProperties(), config.webhookGroup(), rules::get,
-                new DeadLetters(config.dlqTopic()), new WebhookClient());
+                new AlertDeadLetters(config.dlqTopic()), new WebhookClient());
     }
 
     /** Checks and creates topics, then starts the event loop, the webhook dispatcher and the rules watcher. */

@@ -248,8 +248,8 @@ class AlertsServiceTest {
             List<String> deadIds = new ArrayList<>();
             for (DeadLetter letter : deadLetters()) {
                 assertThat(letter.getSourceTopic()).isEqualTo(topic("alerts"));
-                assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OTHER);
-                assertThat(letter.getMessage()).startsWith("WEBHOOK_FAILED " + webhook.url())
+                assertThat(letter.getReason()).isEqualTo(DeadLetterReason.WEBHOOK_FAILED);
+                assertThat(letter.getMessage()).startsWith(webhook.url().toString())
                         .contains("failed 2 attempt(s)").contains("HTTP 503");
                 deadIds.add(decoder.decode(letter.getValue().array()).getAlertId());
             }

@@ -2,7 +2,7 @@ package clipstream.job.functions;
 
 import clipstream.job.records.Clip;
 import clipstream.job.records.ClipFrame;
-import clipstream.job.records.DeadLetters;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.schema.DeadLetterReason;
 import java.time.Duration;
@@ -281,7 +281,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
 
     private void refuseLate(Context ctx, ValidatedFrame frame, String why) {
         framesLate.inc();
-        ctx.output(DeadLetters.OUTPUT, DeadLetters.of(frame, DeadLetterReason.LATE,
+        ctx.output(FrameDeadLetters.OUTPUT, FrameDeadLetters.of(frame, DeadLetterReason.LATE,
                 "frame " + frame.seq() + " of camera " + frame.cameraId() + " is late: " + why,
                 ctx.timerService().currentProcessingTime()));
     }

@@ -3,7 +3,7 @@ package clipstream.job.functions;
 import clipstream.job.frames.FrameImages;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.frames.UnreadableImageException;
-import clipstream.job.records.DeadLetters;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.schema.DeadLetterReason;
@@ -21,7 +21,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Decodes raw frame records and lets through only frames the pipeline can use, decoded and resized to the
- * model's input size. Everything else goes to {@link DeadLetters#OUTPUT} with its original bytes and a reason:
+ * model's input size. Everything else goes to {@link FrameDeadLetters#OUTPUT} with its original bytes and a reason:
  * undecodable bytes, unknown schema, bad camera id, oversize, inconsistent size or corrupt JPEG. Lateness is
  * not judged here: the clip assembler judges it per camera, by seq. Never throws on bad input.
  */
@@ -137,7 +137,7 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
 
     private void refuse(Context ctx, RawRecord record, DeadLetterReason reason, String message) {
         deadLettered.get(reason).inc();
-        ctx.output(DeadLetters.OUTPUT, DeadLetters.of(record, reason, message + " [" + record.origin() + "]",
+        ctx.output(FrameDeadLetters.OUTPUT, FrameDeadLetters.of(record, reason, message + " [" + record.origin() + "]",
                 ctx.timerService().currentProcessingTime()));
     }
 

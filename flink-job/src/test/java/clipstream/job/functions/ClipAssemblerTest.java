@@ -6,8 +6,9 @@ import static clipstream.job.functions.TestFrames.range;
 import static clipstream.job.functions.TestFrames.seqsShown;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.job.operators.ClipAssemblerOperator;
 import clipstream.job.records.Clip;
-import clipstream.job.records.DeadLetters;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.DeadLetterReason;
@@ -63,7 +64,7 @@ class ClipAssemblerTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        var side = harness.getSideOutput(DeadLetters.OUTPUT);
+        var side = harness.getSideOutput(FrameDeadLetters.OUTPUT);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 

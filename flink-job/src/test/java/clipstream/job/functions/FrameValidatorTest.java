@@ -3,7 +3,7 @@ package clipstream.job.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.job.frames.FrameSize;
-import clipstream.job.records.DeadLetters;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.schema.DeadLetter;
@@ -84,7 +84,7 @@ class FrameValidatorTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        var side = harness.getSideOutput(DeadLetters.OUTPUT);
+        var side = harness.getSideOutput(FrameDeadLetters.OUTPUT);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 

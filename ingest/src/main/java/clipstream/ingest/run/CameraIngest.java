@@ -10,8 +10,8 @@ import clipstream.ingest.publish.FrameBuffer;
 import clipstream.ingest.publish.FramePublisher;
 import clipstream.ingest.publish.FrameSizeGuard;
 import clipstream.ingest.publish.OverflowPolicy;
+import clipstream.ingest.source.CameraSource;
 import clipstream.ingest.source.CapturedFrame;
-import clipstream.ingest.source.FrameSource;
 import clipstream.ingest.source.SourceOptions;
 import clipstream.ingest.source.SourceSpec;
 import clipstream.ingest.source.Sources;
@@ -101,7 +101,7 @@ public final class CameraIngest {
         SourceOptions options = new SourceOptions(settings.width(), settings.height(), settings.generatedFps(),
                 settings.loop(), settings.startSeq(), overflowPolicy(camera.source(), settings) == OverflowPolicy.DROP_OLDEST,
                 settings.reconnect(), settings.readTimeout());
-        try (FrameSource source = Sources.open(camera.source(), options, stop);
+        try (CameraSource source = Sources.open(camera.source(), options, stop);
              PixelEncoder encoder = new PixelEncoder(settings.encoding(), settings.width(), settings.height(),
                      settings.jpegQuality())) {
             log.info("Camera {} reading {}", camera.id(), camera.source().describe());
@@ -120,7 +120,7 @@ public final class CameraIngest {
         }
     }
 
-    private void pump(FrameSource source, PixelEncoder encoder) throws IOException, InterruptedException {
+    private void pump(CameraSource source, PixelEncoder encoder) throws IOException, InterruptedException {
         // synthetic cameras and image folders are generated at the target rate already; resampling them would
         // break the seq = generator index correspondence that gives synthetic frames their ground truth
         boolean generated = camera.source() instanceof SourceSpec.Synthetic

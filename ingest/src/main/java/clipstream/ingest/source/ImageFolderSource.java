@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * A folder of still images (any format javax.imageio reads: JPEG, PNG, BMP, GIF ...) played as a video in
  * file-name order at a given frame rate, each image scaled (bilinear) to the camera's output size.
  */
-final class ImageFolderSource implements FrameSource {
+final class ImageFolderSource implements CameraSource {
     private final Path folder;
     private final List<Path> images;
     private final int width;

@@ -6,11 +6,11 @@ import java.io.IOException;
  * Plays a recording again from the start when it ends, shifting media times so that they keep increasing by
  * about one frame interval across the seam. Stops if a pass yields no frame at all.
  */
-final class LoopingSource implements FrameSource {
+final class LoopingSource implements CameraSource {
     private static final long FALLBACK_INTERVAL_MICROS = 40_000;
 
     private final SourceOpener opener;
-    private FrameSource current;
+    private CameraSource current;
     private long offsetMicros;
     private long lastMicros = Long.MIN_VALUE;
     private long intervalMicros = FALLBACK_INTERVAL_MICROS;

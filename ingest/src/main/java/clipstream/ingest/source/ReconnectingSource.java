@@ -12,14 +12,14 @@ import org.slf4j.LoggerFactory;
  * until it comes back, the backoff gives up, or the camera is stopped. The first open is not retried: a source
  * that cannot be opened at all is a configuration error and fails the camera at once.
  */
-final class ReconnectingSource implements FrameSource {
+final class ReconnectingSource implements CameraSource {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingSource.class);
 
     private final String name;
     private final SourceOpener opener;
     private final Backoff backoff;
     private final StopSignal stop;
-    private FrameSource current;
+    private CameraSource current;
     private volatile long reconnects;
 
     ReconnectingSource(String name, SourceOpener opener, Backoff backoff, StopSignal stop) throws IOException {
@@ -52,7 +52,7 @@ final class ReconnectingSource implements FrameSource {
     }
 
     /** Reopens with backoff; null when stopped meanwhile. */
-    private FrameSource reopen() throws IOException {
+    private CameraSource reopen() throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (stop.await(backoff.delay(attempt))) {
@@ -63,7 +63,7 @@ final class ReconnectingSource implements FrameSource {
                 throw new InterruptedIOException("Interrupted while reconnecting to " + name);
             }
             try {
-                FrameSource reopened = opener.open();
+                CameraSource reopened = opener.open();
                 reconnects++;
                 log.info("Live source {} reconnected after {} attempt(s)", name, attempt);
                 return reopened;

@@ -5,5 +5,5 @@ import java.io.IOException;
 /** Opens (or re-opens) one source: how looping and reconnecting start over. */
 @FunctionalInterface
 public interface SourceOpener {
-    FrameSource open() throws IOException;
+    CameraSource open() throws IOException;
 }

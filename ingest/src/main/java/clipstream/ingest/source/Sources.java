@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** Opens the {@link FrameSource} a {@link SourceSpec} names. */
+/** Opens the {@link CameraSource} a {@link SourceSpec} names. */
 public final class Sources {
     private Sources() {
     }
@@ -16,7 +16,7 @@ public final class Sources {
      *
      * @throws SourceException naming the source when it cannot be opened
      */
-    public static FrameSource open(SourceSpec spec, SourceOptions options, StopSignal stop) throws IOException {
+    public static CameraSource open(SourceSpec spec, SourceOptions options, StopSignal stop) throws IOException {
         if (spec instanceof SourceSpec.Synthetic synthetic) {
             return new SyntheticSource(synthetic, options.width(), options.height(), options.generatedFps(),
                     options.firstSyntheticIndex(), options.syntheticIsLive());
@@ -37,7 +37,7 @@ public final class Sources {
                 options.reconnect(), stop);
     }
 
-    private static FrameSource recording(SourceOptions options, SourceOpener opener) throws IOException {
+    private static CameraSource recording(SourceOptions options, SourceOpener opener) throws IOException {
         return options.loop() ? new LoopingSource(opener) : opener.open();
     }
 

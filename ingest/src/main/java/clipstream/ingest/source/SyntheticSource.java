@@ -7,7 +7,7 @@ import clipstream.media.synthetic.SyntheticCamera;
  * It starts at frame {@code firstIndex} (the camera's start seq), so frame {@code seq} on the wire is
  * {@code SyntheticCamera#frame(seq)} and its ground truth is {@code actionAt(seq)}.
  */
-final class SyntheticSource implements FrameSource {
+final class SyntheticSource implements CameraSource {
     private final SyntheticCamera camera;
     private final double fps;
     private final long firstIndex;

@@ -10,7 +10,7 @@ import java.io.IOException;
  * A video file, lavfi graph or network stream read through model-store's {@link VideoDecoder}, scaled by FFmpeg
  * to the camera's output size. Media times for recordings; wall-clock times for live streams.
  */
-final class VideoSourceReader implements FrameSource {
+final class VideoSourceReader implements CameraSource {
     private final VideoDecoder decoder;
     private final boolean live;
 

@@ -46,7 +46,7 @@ class SourcesTest {
         Path file = TestFootage.video(dir.resolve("short.mkv"), 64, 64, 10);
         SourceOptions looping = options(64, 64, true);
         List<CapturedFrame> frames = new ArrayList<>();
-        try (FrameSource source = Sources.open(SourceSpec.parse(file.toString(), "cam"), looping, stop)) {
+        try (CameraSource source = Sources.open(SourceSpec.parse(file.toString(), "cam"), looping, stop)) {
             for (int i = 0; i < 35; i++) {
                 frames.add(source.next());
             }
@@ -84,7 +84,7 @@ class SourcesTest {
         SourceOptions options = new SourceOptions(48, 48, 10, false, 100, false, Backoff.DEFAULT,
                 Duration.ofSeconds(1));
         SyntheticCamera reference = new SyntheticCamera(48, 48, Optional.of(MotionAction.UP), 32, 5);
-        try (FrameSource source = Sources.open(spec, options, stop)) {
+        try (CameraSource source = Sources.open(spec, options, stop)) {
             for (long seq = 100; seq < 140; seq++) {
                 CapturedFrame frame = source.next();
                 assertThat(frame.rgb()).as("frame %d", seq).isEqualTo(reference.frame(seq));
@@ -124,7 +124,7 @@ class SourcesTest {
 
     private List<CapturedFrame> readAll(SourceSpec spec, SourceOptions options) throws IOException {
         List<CapturedFrame> frames = new ArrayList<>();
-        try (FrameSource source = Sources.open(spec, options, stop)) {
+        try (CameraSource source = Sources.open(spec, options, stop)) {
             for (CapturedFrame frame = source.next(); frame != null; frame = source.next()) {
                 frames.add(frame);
             }

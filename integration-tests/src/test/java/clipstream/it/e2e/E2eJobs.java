@@ -10,7 +10,7 @@ import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.sink.KafkaSinks;
-import clipstream.job.source.FrameSource;
+import clipstream.job.source.FramesTopicSource;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ final class E2eJobs {
         JobConfig config = new JobConfig(kafka, clips, modelSettings, new BatchSettings(BATCH_SIZE, Duration.ofMillis(100)),
                 new RuntimeSettings(1, checkpoint, null));
         return new ClipstreamJob(config, new FrameSize(model.width(), model.height()),
-                bounded ? FrameSource.kafkaUntil(kafka, OffsetsInitializer.latest()) : FrameSource.kafka(kafka),
+                bounded ? FramesTopicSource.kafkaUntil(kafka, OffsetsInitializer.latest()) : FramesTopicSource.kafka(kafka),
                 new StoreClassifier(modelSettings), KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
     }
 }

@@ -5,16 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /** Guards the wire contract: a schema change must be deliberate and keep old records readable. */
@@ -53,6 +63,25 @@ class SchemaContractTest {
             assertThat(schema.getDoc()).as(schema.getName()).isNotBlank();
             schema.getFields().forEach(f -> assertThat(f.doc()).as(schema.getName() + "." + f.name()).isNotBlank());
         }
+    }
+
+    @Test
+    void aReaderOfTheFirstDeadLetterSchemaReadsAWebhookFailureAsOther() throws IOException {
+        Schema first = SchemaHistory.load().stream().filter(s -> s.getName().equals("DeadLetter")).findFirst()
+                .orElseThrow();
+        DeadLetter letter = DeadLetter.newBuilder().setSourceTopic("alerts").setSourcePartition(0).setSourceOffset(7)
+                .setKey(null).setValue(ByteBuffer.wrap(new byte[] {1, 2})).setReason(DeadLetterReason.WEBHOOK_FAILED)
+                .setMessage("http://127.0.0.1:1/ failed 5 attempt(s)").setTime(Instant.ofEpochMilli(1_000)).build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new SpecificDatumWriter<>(DeadLetter.class).write(letter, encoder);
+        encoder.flush();
+
+        GenericRecord read = new GenericDatumReader<GenericRecord>(DeadLetter.getClassSchema(), first)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+        assertThat(read.get("reason")).hasToString("OTHER");
+        assertThat(read.get("message")).hasToString("http://127.0.0.1:1/ failed 5 attempt(s)");
     }
 
     private static Map<String, String> releasedFingerprints() throws IOException {

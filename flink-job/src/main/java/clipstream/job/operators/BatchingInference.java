@@ -1,4 +1,4 @@
-package clipstream.job.functions;
+package clipstream.job.operators;
 
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.ClipEvents;

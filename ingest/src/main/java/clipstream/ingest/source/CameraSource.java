@@ -3,7 +3,7 @@ package clipstream.ingest.source;
 import java.io.IOException;
 
 /** Where a camera's frames come from: a video file, a live stream, a folder of images or a generator. */
-public interface FrameSource extends AutoCloseable {
+public interface CameraSource extends AutoCloseable {
 
     /** The next frame, or null when the source has ended (a file's end; a live source that cannot continue). */
     CapturedFrame next() throws IOException;

@@ -3,15 +3,15 @@ package clipstream.job.source;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.records.RawRecord;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The frames topic as a Flink source of raw records, and the event time the job reads from it. */
-public final class FrameSource {
+public final class FramesTopicSource {
     /**
      * Default {@code fetch.max.bytes} of the frames consumer (Kafka's is 50 MiB; a response holds up to
      * {@code max.partition.fetch.bytes}, 1 MiB, per partition). The consumer reads a whole fetch response into
@@ -24,7 +24,7 @@ public final class FrameSource {
      */
     public static final String DEFAULT_FETCH_MAX_BYTES = Integer.toString(1 << 20);
 
-    private FrameSource() {
+    private FramesTopicSource() {
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 
-class FrameSourceTest {
+class FramesTopicSourceTest {
 
     private static KafkaSettings settings(Map<String, String> clientProperties) {
         return new KafkaSettings("127.0.0.1:9092", "frames", "clip-events", "frames-dlq", "group",
@@ -18,7 +18,7 @@ class FrameSourceTest {
 
     @Test
     void theConsumerReadsCommittedDataInBoundedFetches() {
-        Properties properties = FrameSource.consumerProperties(settings(Map.of("security.protocol", "PLAINTEXT")));
+        Properties properties = FramesTopicSource.consumerProperties(settings(Map.of("security.protocol", "PLAINTEXT")));
 
         assertThat(properties.getProperty("isolation.level")).isEqualTo("read_committed");
         assertThat(properties.getProperty("fetch.max.bytes")).isEqualTo(Integer.toString(1 << 20));
@@ -28,7 +28,7 @@ class FrameSourceTest {
 
     @Test
     void kafkaPropertiesOverrideTheDefaults() {
-        Properties properties = FrameSource.consumerProperties(
+        Properties properties = FramesTopicSource.consumerProperties(
                 settings(Map.of("fetch.max.bytes", "4194304", "isolation.level", "read_uncommitted")));
 
         assertThat(properties.getProperty("fetch.max.bytes")).isEqualTo("4194304");

@@ -1,4 +1,4 @@
-package clipstream.job.functions;
+package clipstream.job.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

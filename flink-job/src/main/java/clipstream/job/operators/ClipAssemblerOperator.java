@@ -1,5 +1,6 @@
-package clipstream.job.functions;
+package clipstream.job.operators;
 
+import clipstream.job.functions.ClipAssembler;
 import clipstream.job.records.Clip;
 import clipstream.job.records.ValidatedFrame;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;

@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.util.OutputTag;
 
 /** Builds the {@link DeadLetter} records that operators send to the dead-letter side output. */
-public final class DeadLetters {
+public final class FrameDeadLetters {
     /** The side output every operator that refuses input writes to; the topology sends it to the DLQ topic. */
     public static final OutputTag<DeadLetter> OUTPUT =
             new OutputTag<>("dead-letters", new AvroRecordTypeInfo<>(DeadLetter.class));
 
-    private DeadLetters() {
+    private FrameDeadLetters() {
     }
 
     /** A dead letter carrying the record's original key and value bytes. */

@@ -9,12 +9,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Builds the dead-letter records (schema {@link DeadLetter}) for the alerting consumer's dead-letter topic. */
-public final class DeadLetters {
+public final class AlertDeadLetters {
     private static final RecordEncoder<DeadLetter> ENCODER = RecordEncoder.of(DeadLetter.class);
 
     private final String topic;
 
-    public DeadLetters(String topic) {
+    public AlertDeadLetters(String topic) {
         this.topic = topic;
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
  * The engine's state for one camera: the input partition its events arrive on, recent event ids, one
  * {@link RuleTrack} per rule that has something to remember, and the latest event time, which decides its expiry.
  */
-final class CameraState {
+final class CameraRuleState {
     private final RecentEventIds recent;
     private final Map<String, RuleTrack> tracks = new LinkedHashMap<>();
     private int partition;
@@ -17,7 +17,7 @@ final class CameraState {
     /** When it may be forgotten, as scheduled on its partition's clock; null while not scheduled. */
     private Long due;
 
-    CameraState(int partition, int dedupWindow, Long lastEventTime) {
+    CameraRuleState(int partition, int dedupWindow, Long lastEventTime) {
         this.partition = partition;
         this.recent = new RecentEventIds(dedupWindow);
         this.lastEventTime = lastEventTime;
@@ -66,8 +66,8 @@ final class CameraState {
         return new CameraSnapshot(recent.oldestFirst(), rules, lastEventTime);
     }
 
-    static CameraState restore(CameraSnapshot snapshot, int partition, int dedupWindow) {
-        CameraState state = new CameraState(partition, dedupWindow, snapshot.lastEventTime());
+    static CameraRuleState restore(CameraSnapshot snapshot, int partition, int dedupWindow) {
+        CameraRuleState state = new CameraRuleState(partition, dedupWindow, snapshot.lastEventTime());
         snapshot.recentEventIds().forEach(state.recent::add);
         snapshot.rules().forEach((rule, track) -> state.tracks.put(rule, RuleTrack.restore(track)));
         return state;
