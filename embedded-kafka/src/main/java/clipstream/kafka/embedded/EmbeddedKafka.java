@@ -54,12 +54,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats fresh storage, starts the node and returns once it answers as a broker. */
     public static EmbeddedKafka start() throws IOException {
+        return start(Map.of());
+    }
+
+    /**
+     * As {@link #start()}, with broker settings that replace the defaults, e.g. {@code auto.create.topics.enable}
+     * for a test of a client that relies on it.
+     */
+    public static EmbeddedKafka start(Map<String, String> brokerOverrides) throws IOException {
         Path dataDir = Files.createTempDirectory("clipstream-kafka-");
         KafkaRaftServer server = null;
         try {
             int brokerPort = freeLoopbackPort();
             int controllerPort = freeLoopbackPort();
             Properties properties = serverProperties(dataDir, brokerPort, controllerPort);
+            properties.putAll(brokerOverrides);
             format(dataDir);
             server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
             server.startup();

@@ -61,7 +61,8 @@ class KafkaIngestTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = EmbeddedKafka.start();
+        // most cases write to a topic nobody created: ingest must work where the cluster creates it on first write
+        cluster = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "true"));
     }
 
     @AfterAll
