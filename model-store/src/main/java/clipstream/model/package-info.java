@@ -1,2 +1,2 @@
-/** The model zoo, training and evaluation, the versioned model store and the ClipClassifier runtime on DJL TensorFlow. */
+/** The model zoo, training and evaluation, TF.js import and the ClipClassifier runtime on DJL TensorFlow; the store itself is read through model-manifest. */
 package clipstream.model;

@@ -1,2 +1,2 @@
-/** When frames go out: frame-rate resampling, real-time pacing, reconnect backoff and the stop signal that cuts waits short. */
+/** When frames go out: frame-rate resampling, real-time pacing and the stop signal that cuts waits short. */
 package clipstream.ingest.pacing;
