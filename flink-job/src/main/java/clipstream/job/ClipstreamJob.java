@@ -111,10 +111,11 @@ public final class ClipstreamJob {
      */
     public void configure(StreamExecutionEnvironment env) {
         // Chained operators hand records on by reference instead of through a serializer copy (without this, every
-        // 384 KiB clip and every frame was deep-copied between chained operators: a quarter of the job's
-        // allocation). Safe for this topology: no operator changes a record it received or emitted, the source's
-        // deserializer and every operator build a new record per output, and records an operator keeps (clips
-        // waiting for their batch, frames in clip state) are never touched again by the operator that made them.
+        // 384 KiB clip and every frame is deep-copied between chained operators: a quarter of the job's allocation,
+        // docs/benchmarks.md). Safe for this topology: no operator changes a record it received or emitted, the
+        // source's deserializer and every operator build a new record per output, and records an operator keeps
+        // (clips waiting for their batch, frames in clip state) are never touched again by the operator that made
+        // them.
         env.getConfig().enableObjectReuse();
         var runtime = config.runtime();
         if (runtime.parallelism() > 0) {

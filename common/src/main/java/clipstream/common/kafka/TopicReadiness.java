@@ -19,9 +19,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>A topic that was just created is in the cluster's metadata before its partitions are loaded on their
  * brokers. An idempotent producer that sends in between gets NOT_LEADER_OR_FOLLOWER; on Kafka 4.2 its retried
- * first batch was then refused with OutOfOrderSequenceException once later batches had been appended (seen in the
- * pipeline benchmark: one camera's ingest failed). Whoever creates a topic and then writes to it right away waits
- * here first.
+ * first batch can then be refused with OutOfOrderSequenceException once later batches are appended, and the
+ * producer fails (docs/benchmarks.md, "Found while benchmarking"). Whoever creates a topic and then writes to it
+ * right away waits here first.
  */
 public final class TopicReadiness {
     private static final Duration POLL = Duration.ofMillis(50);

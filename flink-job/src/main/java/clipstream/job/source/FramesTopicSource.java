@@ -13,14 +13,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /** The frames topic as a Flink source of raw records, and the event time the job reads from it. */
 public final class FramesTopicSource {
     /**
-     * Default {@code fetch.max.bytes} of the frames consumer (Kafka's is 50 MiB; a response holds up to
+     * Default {@code fetch.max.bytes} of the frames consumer: 1 MiB (Kafka's is 50 MiB; a response holds up to
      * {@code max.partition.fetch.bytes}, 1 MiB, per partition). The consumer reads a whole fetch response into
-     * one heap array; while the job catches up on a backlog of 8 partitions those were 8 MiB each, kept alive
-     * until every partition's part was polled: G1 allocates such arrays as humongous regions in the old
-     * generation, and they started a concurrent marking cycle every few seconds (≈ 3 % of the CPU in
-     * {@code bench pipeline}). With 1 MiB responses and the launchers' {@code -XX:G1HeapRegionSize=4m} (objects
-     * of 2 MiB and more are humongous) they are ordinary young objects. A {@code kafka.fetch.max.bytes}
-     * property overrides it.
+     * one heap array, kept alive until every partition's part is polled. Catching up on a backlog of 8 partitions
+     * with a larger limit, each response is 8 MiB: G1 allocates it as humongous regions in the old generation,
+     * and each one starts a concurrent marking cycle. With 1 MiB responses and the launchers'
+     * {@code -XX:G1HeapRegionSize=4m} (objects of 2 MiB and more are humongous) they are ordinary young objects
+     * (docs/benchmarks.md, "Humongous fetch buffers"). A {@code kafka.fetch.max.bytes} property overrides it.
      */
     public static final String DEFAULT_FETCH_MAX_BYTES = Integer.toString(1 << 20);
 

@@ -163,7 +163,7 @@ public final class Trainer {
      * {@link TrainingOptions#bnBatches()} random training batches, one layer after the other in the inference
      * graph: each layer's input is measured with the layers before it already normalised by their new statistics,
      * exactly as the stored model will see it. The moving averages (momentum 0.99) lag behind weights that still
-     * move at the end of an epoch, which made held-out accuracy swing between epochs; these statistics belong to
+     * move at the end of an epoch, which makes held-out accuracy swing between epochs; these statistics belong to
      * the weights being evaluated and stored. Per channel: mean = the average of batch means; variance = the
      * average of (batch variance + batch mean²) minus mean², each batch weighted by its size.
      */

@@ -71,7 +71,7 @@ public final class ModelZoo {
     /**
      * The C3D family sized for a CPU (16-32-64-64 channels at 32×64×64): the default served model. Batch
      * normalisation and a global average pool before the classifier let it train from scratch in minutes (with a
-     * flattened 4096-wide input to a ReLU layer, training sat at chance for hundreds of steps or died).
+     * flattened 4096-wide input to a ReLU layer, training sits at chance for hundreds of steps or dies).
      */
     static Architecture c3dSmall(InputShape input, int classes) {
         return new Architecture(C3D_SMALL, "C3D family for CPUs: 16-32-64-64 channels, 3x3x3 same convolutions with batch normalisation, global average pooling",

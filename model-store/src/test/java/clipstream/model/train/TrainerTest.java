@@ -54,7 +54,7 @@ class TrainerTest {
         assertThat(epochs).hasSize(8);
         assertThat(epochs.get(7).loss()).isLessThan(epochs.get(0).loss());
         // patience 8 = all 8 epochs, keeping the best; one thread keeps TF's reductions in a fixed order
-        // (with two, batch-norm's moving statistics made the last epoch's held-out accuracy swing 0.7-1.0)
+        // (with two, batch-norm's moving statistics make the last epoch's held-out accuracy swing 0.7-1.0)
         assertThat(Trainer.accuracy(result.heldOutPredictions(), data.test().labels()))
                 .as("held-out accuracy of left vs right (chance: 0.5)").isGreaterThan(0.75);
         assertThat(result.weights()).containsKeys("conv1/kernel", "conv1/gamma", "logits/bias");
