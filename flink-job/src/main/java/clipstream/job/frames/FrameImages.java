@@ -12,6 +12,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns a frame's pixels (RGB24 or JPEG) into RGB24 at the model's input size: JPEG decoded with
@@ -54,17 +55,16 @@ public final class FrameImages {
         return toTargetRgb(image);
     }
 
-    /** Decodes a JPEG that must be {@code width}×{@code height} and returns it as RGB24 at the target size. */
+    /**
+     * Decodes a JPEG that must be {@code width}×{@code height} and returns it as RGB24 at the target size. The size
+     * in the JPEG's header is compared before any pixel is decoded: a header may claim any size up to 65535×65535,
+     * and decoding that would take gigabytes.
+     */
     public byte[] fromJpeg(byte[] jpeg, int width, int height) throws UnreadableImageException {
-        BufferedImage image = decodeJpeg(jpeg);
-        if (image.getWidth() != width || image.getHeight() != height) {
-            throw new UnreadableImageException("JPEG is " + image.getWidth() + "x" + image.getHeight()
-                    + " but the frame says " + width + "x" + height, true);
-        }
-        return toTargetRgb(image);
+        return toTargetRgb(decodeJpeg(jpeg, width, height));
     }
 
-    private static BufferedImage decodeJpeg(byte[] jpeg) throws UnreadableImageException {
+    private static BufferedImage decodeJpeg(byte[] jpeg, int width, int height) throws UnreadableImageException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
         if (!readers.hasNext()) {
             throw new IllegalStateException("this JVM has no JPEG reader (javax.imageio)");
@@ -72,8 +72,15 @@ public final class FrameImages {
         ImageReader reader = readers.next();
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+        // an in-memory stream: ImageIO.createImageInputStream would buffer every frame through a temporary file
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
             reader.setInput(in, true, true);
+            int headerWidth = reader.getWidth(0);
+            int headerHeight = reader.getHeight(0);
+            if (headerWidth != width || headerHeight != height) {
+                throw new UnreadableImageException("JPEG is " + headerWidth + "x" + headerHeight
+                        + " but the frame says " + width + "x" + height, true);
+            }
             BufferedImage image = reader.read(0);
             // libjpeg reports a truncated or damaged stream as a warning and returns a grey-padded image
             if (!warnings.isEmpty()) {
@@ -81,6 +88,11 @@ public final class FrameImages {
             }
             return image;
         } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException("JPEG does not decode: " + e, false);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            // the native decoder's own failures (e.g. a LinkageError on a damaged stream) are the record's fault
             throw new UnreadableImageException("JPEG does not decode: " + e, false);
         } finally {
             reader.dispose();

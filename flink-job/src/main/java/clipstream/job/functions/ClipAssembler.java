@@ -179,11 +179,23 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         }
     }
 
+    /**
+     * How many seqs lie strictly between {@code previous} and {@code next} (> previous), saturating at
+     * {@link Long#MAX_VALUE}: a camera may send any long, and an overflowed difference would look like a small gap.
+     */
+    static long missingBetween(long previous, long next) {
+        try {
+            return Math.subtractExact(next, previous) - 1;
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Puts a frame in order after the last one: fills a small gap before it, restarts on a big one. */
     private void place(String camera, ValidatedFrame frame, Collector<Clip> out) throws Exception {
         ClipFrame previous = last.value();
         if (previous != null) {
-            long missing = frame.seq() - previous.seq() - 1;
+            long missing = missingBetween(previous.seq(), frame.seq());
             if (missing > maxGap) {
                 clipsRestarted.inc();
                 window.clear();

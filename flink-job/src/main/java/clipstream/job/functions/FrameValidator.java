@@ -72,6 +72,9 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
         if (!CameraIds.isValid(frame.getCameraId())) {
             reason = DeadLetterReason.INVALID_CAMERA_ID;
             problem = "camera id " + CameraIds.quoted(frame.getCameraId()) + " is not 1-128 characters of [A-Za-z0-9._:-]";
+        } else if (frame.getSeq() < 0) {
+            reason = DeadLetterReason.INVALID_FRAME;
+            problem = "seq " + frame.getSeq() + " is negative (a camera counts its frames from 0 up)";
         } else if (width <= 0 || height <= 0) {
             reason = DeadLetterReason.INVALID_FRAME;
             problem = "frame size " + width + "x" + height + " is not positive";

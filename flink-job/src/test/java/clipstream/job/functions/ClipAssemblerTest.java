@@ -21,6 +21,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ClipAssemblerTest {
     private static final Duration IDLE = Duration.ofSeconds(30);
@@ -189,6 +190,30 @@ class ClipAssemblerTest {
         assertThat(clips()).extracting(Clip::firstSeq).containsExactly(8L);
         assertThat(seqsShown(clips().get(0))).containsExactly(range(8, 15));
         assertThat(clips().get(0).framesFilled()).isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void aSeqJumpTooLargeToSubtractRestartsTheClipInsteadOfFillingForever() throws Exception {
+        start(4, 4, 2);
+        long t = captureTime(0);
+        harness.processElement(new StreamRecord<>(withSeq(frame("cam-1", 0), -10, t), t));
+        harness.processElement(new StreamRecord<>(withSeq(frame("cam-1", 1), Long.MAX_VALUE - 5, t + 40), t + 40));
+        for (long i = 1; i <= 3; i++) {
+            long seq = Long.MAX_VALUE - 5 + i;
+            harness.processElement(new StreamRecord<>(withSeq(frame("cam-1", i + 1), seq, t + 40 * (i + 1)),
+                    t + 40 * (i + 1)));
+        }
+        harness.processWatermark(t + 1_000);
+
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(Long.MAX_VALUE - 5);
+        assertThat(clips().get(0).framesFilled()).isZero();
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    private static ValidatedFrame withSeq(ValidatedFrame frame, long seq, long captureTime) {
+        return new ValidatedFrame(frame.cameraId(), seq, captureTime, frame.pixels(), frame.sourceTopic(),
+                frame.sourcePartition(), frame.sourceOffset());
     }
 
     @Test

@@ -62,6 +62,21 @@ class FrameValidatorTest {
         return data;
     }
 
+    /** {@code jpeg} with the size in its baseline frame header (SOF0) replaced: the pixels stay as they are. */
+    private static byte[] withHeaderSize(byte[] jpeg, int width, int height) {
+        byte[] patched = jpeg.clone();
+        for (int i = 0; i + 8 < patched.length; i++) {
+            if ((patched[i] & 0xff) == 0xff && (patched[i + 1] & 0xff) == 0xc0) {
+                patched[i + 5] = (byte) (height >> 8);
+                patched[i + 6] = (byte) height;
+                patched[i + 7] = (byte) (width >> 8);
+                patched[i + 8] = (byte) width;
+                return patched;
+            }
+        }
+        throw new AssertionError("no SOF0 marker in the test JPEG");
+    }
+
     private static byte[] jpeg(int width, int height, Color color) throws Exception {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = image.createGraphics();
@@ -171,6 +186,15 @@ class FrameValidatorTest {
     }
 
     @Test
+    void aNegativeSeqIsAnInvalidFrame() throws Exception {
+        Frame frame = frame("cam-1", 4, 4, FrameEncoding.RGB24, new byte[48]);
+        frame.setSeq(-10);
+        send(frame);
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+        assertThat(deadLetters().get(0).getMessage()).contains("seq -10 is negative");
+    }
+
+    @Test
     void nonPositiveSizeIsAnInvalidFrame() throws Exception {
         send(frame("cam-1", 0, 4, FrameEncoding.RGB24, new byte[0]));
         assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
@@ -180,6 +204,14 @@ class FrameValidatorTest {
     void jpegOfAnotherSizeThanDeclaredIsAnInvalidFrame() throws Exception {
         send(frame("cam-1", 8, 8, FrameEncoding.JPEG, jpeg(16, 16, Color.BLUE)));
         assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+    }
+
+    @Test
+    void jpegWhoseHeaderClaimsAHugeSizeIsRefusedBeforeDecoding() throws Exception {
+        byte[] lying = withHeaderSize(jpeg(8, 8, Color.RED), 20_000, 20_000);
+        send(frame("cam-1", 8, 8, FrameEncoding.JPEG, lying));
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+        assertThat(deadLetters().get(0).getMessage()).contains("JPEG is 20000x20000 but the frame says 8x8");
     }
 
     @Test
