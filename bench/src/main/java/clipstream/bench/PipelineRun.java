@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import clipstream.local.LocalFlink;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class PipelineRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
     private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
+    /** How long cancelling one measurement's job may take before the next one starts. */
+    private static final Duration JOB_END_TIMEOUT = Duration.ofSeconds(30);
     /** Where the latest checkpoint's state size goes among the stage metrics of a result. */
     static final String CHECKPOINT_STATE_BYTES = "checkpointStateBytes";
     /** Frames topic partitions at most: one per camera up to this. */
@@ -57,7 +60,7 @@ final class PipelineRun implements AutoCloseable {
     private static final List<String> STAGE_METRICS = List.of("clipCompleteLatencyMs", "batchWaitMs",
             "inferenceLatencyMs", "endToEndLatencyMs", "batchSize", "clipsClassified", "inferenceMicros");
     private int runs;
-    private BenchCluster flink;
+    private LocalFlink flink;
 
     private final EmbeddedKafka kafka;
     private final ModelManifest manifest;
@@ -134,7 +137,7 @@ final class PipelineRun implements AutoCloseable {
             reader.start();
             memory.start();
             if (flink == null) {
-                flink = BenchCluster.start(Math.max(1, options.parallelism()));
+                flink = LocalFlink.start(Math.max(1, options.parallelism()), 0);
             }
             try {
                 JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
@@ -170,7 +173,7 @@ final class PipelineRun implements AutoCloseable {
                             memory.cpuSamples(), memory.peakMiB());
                 }
             } finally {
-                flink.endJob();
+                flink.cancel(JOB_END_TIMEOUT);
             }
         }
     }
@@ -212,7 +215,7 @@ final class PipelineRun implements AutoCloseable {
         return summary == null ? 0 : summary.cameras().stream().mapToLong(IngestSummary.CameraResult::dropped).sum();
     }
 
-    private static boolean awaitEvents(EventReader reader, BenchCluster flink, long expected, Duration timeout)
+    private static boolean awaitEvents(EventReader reader, LocalFlink flink, long expected, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

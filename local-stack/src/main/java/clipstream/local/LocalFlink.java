@@ -18,6 +18,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -33,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Flink MiniCluster in this JVM (one TaskManager) with its REST API and web UI bound to 127.0.0.1, running one
- * {@link ClipstreamJob}. Restarts are off: a failing job fails at once and {@link #failure()} says why.
+ * A Flink MiniCluster in this JVM (one TaskManager) with its REST API and web UI bound to 127.0.0.1, running a
+ * {@link ClipstreamJob} at a time (the demo's one, or the benchmarks' one per measurement). Restarts are off: a
+ * failing job fails at once and {@link #failure()} says why. Checkpoints go to a temporary folder removed on close.
  */
 public final class LocalFlink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlink.class);
@@ -56,12 +58,23 @@ public final class LocalFlink implements AutoCloseable {
         this.checkpoints = checkpoints;
     }
 
-    /** Starts the cluster with {@code slots} task slots and its web UI on localhost. */
+    /** Starts the cluster with {@code slots} task slots and its web UI on localhost, port 8081 when free. */
     public static LocalFlink start(int slots) throws Exception {
+        return start(slots, restPort());
+    }
+
+    /**
+     * Starts the cluster with {@code slots} task slots and its REST API on {@code restPort} (0: any free port).
+     * Jobs may follow each other on it (the benchmarks run one per measurement, as a deployment keeps its cluster).
+     */
+    public static LocalFlink start(int slots, int restPort) throws Exception {
         Configuration config = new Configuration();
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         config.set(RestOptions.ADDRESS, "127.0.0.1");
-        config.set(RestOptions.PORT, restPort());
+        config.set(RestOptions.PORT, restPort);
+        // the REST side refreshes its metric store every 10 s by default: a job that follows another would read the
+        // previous job's metrics, or none, for that long
+        config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(500));
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         config.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         // the job keeps no large state and no batch operator uses managed memory: small fixed pools
@@ -108,8 +121,8 @@ public final class LocalFlink implements AutoCloseable {
      * the job's own exception if it fails first.
      */
     public JobID run(ClipstreamJob job, Duration timeout) throws Exception {
-        if (jobId != null) {
-            throw new IllegalStateException("A job was already submitted: " + jobId);
+        if (result != null && !result.isDone()) {
+            throw new IllegalStateException("Job " + jobId + " still runs: cancel it first");
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         job.configure(env);
