@@ -31,10 +31,43 @@ public record ModelManifest(
         @JsonProperty("created") String created,
         @JsonProperty("training") JsonNode training,
         @JsonProperty("metrics") JsonNode metrics,
-        @JsonProperty("files") SortedMap<String, String> files) {
+        @JsonProperty("files") SortedMap<String, String> files,
+        @JsonProperty("kind") String kind,
+        @JsonProperty("pose") PoseSpec pose,
+        @JsonProperty("source") JsonNode source) {
 
     public static final int FORMAT = 1;
     public static final String FILE_NAME = "manifest.json";
+    /** A clip classifier (absent {@code kind} means this too). */
+    public static final String KIND_ACTION = "action";
+    /** A pose estimator: frames in, people with keypoints out ({@link #pose()} says how to read its output). */
+    public static final String KIND_POSE = "pose";
+
+    /** An action model's manifest (no {@code kind}, {@code pose} or {@code source}). */
+    public ModelManifest(int format, String name, String version, String architecture, String description, Input input,
+                         List<String> labels, NormalizationSpec normalization, SignatureSpec signature,
+                         long parameters, long multiplyAdds, String created, JsonNode training, JsonNode metrics,
+                         SortedMap<String, String> files) {
+        this(format, name, version, architecture, description, input, labels, normalization, signature, parameters,
+                multiplyAdds, created, training, metrics, files, null, null, null);
+    }
+
+    /** Whether this is a pose model rather than a clip classifier. */
+    public boolean isPose() {
+        return KIND_POSE.equals(kind);
+    }
+
+    /**
+     * How a pose model's output reads: the keypoints in order, the skeleton's edges (pairs of keypoint indexes), how
+     * many people one frame's output holds, the layout of the output tensor and what the scores mean.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PoseSpec(@JsonProperty("keypoints") List<String> keypoints,
+                           @JsonProperty("skeleton") List<List<Integer>> skeleton,
+                           @JsonProperty("max_people") int maxPeople,
+                           @JsonProperty("output_layout") String outputLayout,
+                           @JsonProperty("scores") String scores) {
+    }
 
     /** The input tensor: frames × height × width × channels, its layout and element type. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -73,12 +106,12 @@ public record ModelManifest(
 
     public ModelManifest withFiles(SortedMap<String, String> newFiles) {
         return new ModelManifest(format, name, version, architecture, description, input, labels, normalization,
-                signature, parameters, multiplyAdds, created, training, metrics, newFiles);
+                signature, parameters, multiplyAdds, created, training, metrics, newFiles, kind, pose, source);
     }
 
     public ModelManifest withVersion(String newName, String newVersion) {
         return new ModelManifest(format, newName, newVersion, architecture, description, input, labels, normalization,
-                signature, parameters, multiplyAdds, created, training, metrics, files);
+                signature, parameters, multiplyAdds, created, training, metrics, files, kind, pose, source);
     }
 
     /** Held-out accuracy ({@code metrics.accuracy}), or NaN when not evaluated. */

@@ -56,6 +56,35 @@ class ModelStoreTest {
     }
 
     @Test
+    void anActionManifestHasNoKindAndAPoseManifestKeepsItsSpecAndSource() throws IOException {
+        ModelStore store = new ModelStore(root);
+        ModelStore.StoredModel action = publish(store, "c3d-small");
+        assertThat(action.manifest().isPose()).isFalse();
+        assertThat(Files.readString(action.directory().resolve(ModelManifest.FILE_NAME))).doesNotContain("\"kind\"");
+
+        ModelManifest pose = new ModelManifest(ModelManifest.FORMAT, "pose", "0", "movenet-multipose", "test",
+                new ModelManifest.Input(1, 256, 256, 3, "NHWC", "int32"), List.of(),
+                new ModelManifest.NormalizationSpec(new float[] {0, 0, 0}, new float[] {1, 1, 1}, true),
+                new ModelManifest.SignatureSpec("serving_default", "input", "output_0", false), 4, 0,
+                "2026-12-04T00:00:00Z", null, null, null, ModelManifest.KIND_POSE,
+                new ModelManifest.PoseSpec(List.of("nose", "left_eye"), List.of(List.of(0, 1)), 6, "movenet-multipose",
+                        "0-1"),
+                JsonNodeFactory.instance.objectNode().put("package", "p@1"));
+        ModelStore.StoredModel stored = new ModelPublisher(store).publish(pose, dir -> {
+            try {
+                Files.writeString(dir.resolve("saved_model.pb"), "graph", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        ModelManifest read = store.describe("pose", stored.manifest().version()).manifest();
+        assertThat(read.isPose()).isTrue();
+        assertThat(read.pose()).isEqualTo(pose.pose());
+        assertThat(read.source().path("package").asText()).isEqualTo("p@1");
+    }
+
+    @Test
     void currentNamesTheServedVersion() {
         ModelStore store = new ModelStore(root);
         publish(store, "m");

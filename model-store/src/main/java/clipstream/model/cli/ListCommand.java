@@ -22,18 +22,18 @@ final class ListCommand implements Callable<Integer> {
             System.out.println("No models in " + models.root());
             return 0;
         }
-        System.out.printf("%-3s %-16s %-8s %-12s %-12s %9s %10s  %s%n", "", "name", "version", "architecture", "input",
+        System.out.printf("%-3s %-18s %-8s %-18s %-12s %9s %10s  %s%n", "", "name", "version", "architecture", "input",
                 "accuracy", "params", "created");
         for (String name : models.names()) {
             String current = models.current(name).orElse("");
             for (String version : models.versions(name)) {
                 try {
                     ModelManifest m = models.describe(name, version).manifest();
-                    System.out.printf(Locale.ROOT, "%-3s %-16s %-8s %-12s %-12s %9.4f %,10d  %s%n",
+                    System.out.printf(Locale.ROOT, "%-3s %-18s %-8s %-18s %-12s %9.4f %,10d  %s%n",
                             version.equals(current) ? "*" : "", name, version, m.architecture(), m.input().shape(),
                             m.accuracy(), m.parameters(), m.created());
                 } catch (ModelStoreException e) {
-                    System.out.printf("%-3s %-16s %-8s unreadable: %s%n", "", name, version, e.getMessage());
+                    System.out.printf("%-3s %-18s %-8s unreadable: %s%n", "", name, version, e.getMessage());
                 }
             }
         }

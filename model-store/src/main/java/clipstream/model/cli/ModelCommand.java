@@ -9,7 +9,8 @@ import picocli.CommandLine;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
-            VerifyCommand.class, CurrentCommand.class, ImportCommand.class, ModelBenchCommand.class})
+            VerifyCommand.class, CurrentCommand.class, ImportCommand.class, ImportTfjsCommand.class,
+            ModelBenchCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

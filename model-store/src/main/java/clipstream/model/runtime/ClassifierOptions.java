@@ -2,6 +2,7 @@ package clipstream.model.runtime;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.tensorflow.proto.ConfigProto;
 
 /**
  * Which model to serve and how: the store folder, model name, version (null: the store's CURRENT), device
@@ -35,5 +36,15 @@ public record ClassifierOptions(Path storeRoot, String modelName, String version
     /** CPU defaults: every core for intra-op work, one inter-op thread (the networks are chains). */
     public static ClassifierOptions cpu(Path storeRoot, String modelName) {
         return new ClassifierOptions(storeRoot, modelName, null, "cpu", Runtime.getRuntime().availableProcessors(), 1);
+    }
+
+    /** TensorFlow's session settings: thread pools, spinning, strict device placement (no silent CPU fallback). */
+    public ConfigProto sessionConfig() {
+        return ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(intraOpThreads)
+                .setInterOpParallelismThreads(interOpThreads)
+                .setAllowSoftPlacement(false)
+                .setExperimental(ConfigProto.Experimental.newBuilder().setDisableThreadSpinning(!threadSpinning))
+                .build();
     }
 }

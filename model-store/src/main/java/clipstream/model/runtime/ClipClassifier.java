@@ -56,6 +56,11 @@ public final class ClipClassifier implements AutoCloseable {
         ModelStore store = new ModelStore(options.storeRoot());
         ModelStore.StoredModel stored = store.load(options.modelName(), options.version());
         ModelManifest manifest = stored.manifest();
+        if (manifest.isPose()) {
+            throw new ModelStoreException(manifest.name() + " version " + manifest.version()
+                    + " is a pose model; the clip classifier serves action models (kind " + ModelManifest.KIND_ACTION
+                    + ")");
+        }
         ConfigProto config = sessionConfig(options);
         Criteria<ClipBatchTranslator.Batch, float[]> criteria = Criteria.builder()
                 .setTypes(ClipBatchTranslator.Batch.class, float[].class)
@@ -80,13 +85,7 @@ public final class ClipClassifier implements AutoCloseable {
 
     /** TensorFlow's session settings for {@code options}: thread pools, spinning, strict device placement. */
     static ConfigProto sessionConfig(ClassifierOptions options) {
-        return ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(options.intraOpThreads())
-                .setInterOpParallelismThreads(options.interOpThreads())
-                .setAllowSoftPlacement(false)
-                .setExperimental(ConfigProto.Experimental.newBuilder()
-                        .setDisableThreadSpinning(!options.threadSpinning()))
-                .build();
+        return options.sessionConfig();
     }
 
     public ModelManifest manifest() {

