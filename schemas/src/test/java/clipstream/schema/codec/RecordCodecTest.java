@@ -8,6 +8,7 @@ import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.PersonPoses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,7 @@ class RecordCodecTest {
         assertThat(roundTrip(ClipEvent.class, event)).isEqualTo(event);
         assertThat(roundTrip(DeadLetter.class, deadLetter)).isEqualTo(deadLetter);
         assertThat(roundTrip(Alert.class, alert)).isEqualTo(alert);
+        assertThat(roundTrip(PersonPoses.class, Records.personPoses())).isEqualTo(Records.personPoses());
     }
 
     @Test

@@ -6,7 +6,10 @@ import clipstream.schema.DeadLetter;
 import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.Keypoint;
 import clipstream.schema.LabelScore;
+import clipstream.schema.Person;
+import clipstream.schema.PersonPoses;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +76,19 @@ final class Records {
                 .setLastEventTime(Instant.ofEpochMilli(1_764_000_003_000L))
                 .setEventCount(2)
                 .setEventIds(List.of("cam-7:144:c3d-small@3", "cam-7:160:c3d-small@3"))
+                .build();
+    }
+
+    /** Two people in a 640x480 frame, the second not tracked yet. */
+    static PersonPoses personPoses() {
+        List<Keypoint> keypoints = java.util.stream.IntStream.range(0, 17)
+                .mapToObj(k -> new Keypoint(100f + k, 50f + 10 * k, k / 17f)).toList();
+        return PersonPoses.newBuilder()
+                .setCameraId("cam-7").setSeq(160).setCaptureTime(Instant.ofEpochMilli(1_764_000_003_000L))
+                .setWidth(640).setHeight(480).setModelName("movenet-multipose").setModelVersion("1")
+                .setPeople(List.of(
+                        new Person(3L, 0.46f, 80f, 40f, 200f, 470f, keypoints),
+                        new Person(-1L, 0.27f, 400f, 100f, 460f, 300f, keypoints)))
                 .build();
     }
 }

@@ -7,6 +7,7 @@ import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
+import clipstream.schema.PersonPoses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /** Guards the wire contract: a schema change must be deliberate and keep old records readable. */
 class SchemaContractTest {
     private static final List<Schema> CURRENT = List.of(
-            Frame.getClassSchema(), ClipEvent.getClassSchema(), DeadLetter.getClassSchema(), Alert.getClassSchema());
+            Frame.getClassSchema(), ClipEvent.getClassSchema(), DeadLetter.getClassSchema(), Alert.getClassSchema(),
+            PersonPoses.getClassSchema());
 
     @Test
     void everyCurrentSchemaIsAReleasedVersion() throws IOException {
