@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code ./clipstream bench pipeline|latency|ingest|scale}: the end-to-end benchmarks on the embedded stack (a real
- * Kafka broker, a Flink MiniCluster, the job, the model from the store, cameras through the ingest code). Each prints
- * a table and writes JSON and a PNG under {@code target/bench/}.
+ * {@code ./clipstream bench pipeline|latency|ingest|scale|pose}: the end-to-end benchmarks on the embedded stack (a
+ * real Kafka broker, a Flink MiniCluster, the job, the model from the store, cameras through the ingest code), and the
+ * pose model alone. Each prints a table and writes JSON and a PNG under {@code target/bench/}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "End-to-end benchmarks on the embedded stack; each writes target/bench/<suite>.json (+ .png).",
         subcommands = {BenchCommand.Pipeline.class, BenchCommand.Latency.class, BenchCommand.Scale.class,
-            BenchCommand.Ingest.class})
+            BenchCommand.Ingest.class, BenchCommand.Pose.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale or ingest");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale, ingest or pose");
     }
 
     public static void main(String[] args) {
@@ -250,6 +250,43 @@ public final class BenchCommand implements Runnable {
             }
             new IngestSuite(new IngestSuite.Sizes(quick ? 100 : frames, sizes, java.util.Optional.ofNullable(video)),
                     out, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "pose", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The pose model alone on a 640x480 frame at each input size: ms per frame, and the share"
+                    + " of a core one camera takes at 5, 10 and 15 pose frames/s. Writes pose.json and pose.png."})
+    static final class Pose implements Callable<Integer> {
+        @Option(names = "--quick", description = "Tiny sizes: a check that the suite works, not a measurement.")
+        boolean quick;
+
+        @Option(names = "--store", defaultValue = "model-store", paramLabel = "DIR", description = "Model store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Option(names = "--model", defaultValue = "movenet-multipose", description = "Pose model, its CURRENT version (default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--sizes", split = ",", defaultValue = "192,256,384,512", description = "Square input sizes, multiples of 32 (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--frames", defaultValue = "100", description = "Measured frames per size (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(names = "--threads", description = "TensorFlow intra-op threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (frames < 1) {
+                throw new IllegalArgumentException("--frames must be at least 1, got " + frames);
+            }
+            new PoseSuite(new PoseSuite.Settings(store, model, PoseSuite.validSizes(quick ? List.of(192, 256) : sizes),
+                    quick ? 2 : 10, quick ? 3 : frames, threads != null ? threads : BenchOptions.cores()), out,
+                    System.out).run();
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package clipstream.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import clipstream.bench.BenchCommand;
@@ -128,5 +129,20 @@ class BenchSmokeTest {
             assertThat(result.path("frames_per_s").asDouble()).isPositive();
             assertThat(result.path("bytes_per_frame").asDouble()).isPositive();
         }
+    }
+
+    @Test
+    void poseSuiteMeasuresEachInputSizeAndWhatACameraCosts(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "pose");
+
+        JsonNode results = json.path("results");
+        assertThat(results).extracting(r -> r.path("input").asInt()).containsExactly(192, 256);
+        for (JsonNode result : results) {
+            assertThat(result.path("ms_per_frame").asDouble()).isPositive();
+            assertThat(result.path("core_share_at_10_fps").asDouble())
+                    .isCloseTo(result.path("cpu_ms_per_frame").asDouble() * 10 / 1000, within(1e-9));
+            assertThat(result.path("cameras_at_5_fps").asInt()).isNotNegative();
+        }
+        assertPlot(out.resolve("pose.png"));
     }
 }
