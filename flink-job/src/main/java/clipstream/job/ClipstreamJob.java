@@ -83,14 +83,15 @@ public final class ClipstreamJob {
                 .uid("frames-source");
 
         SingleOutputStreamOperator<ValidatedFrame> validFrames = records
-                .process(new FrameValidator(frameSize, clipSettings.maxFrameBytes()))
+                .process(new FrameValidator(frameSize, clipSettings.maxFrameBytes(), clipSettings.captureTimes()))
                 .name("validate frames").uid("validate-frames");
 
         SingleOutputStreamOperator<Clip> clips = validFrames
                 .keyBy(ValidatedFrame::cameraId)
                 .transform("assemble clips per camera", TypeInformation.of(Clip.class), new ClipAssemblerOperator(
                         new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
-                                clipSettings.idleTimeout())))
+                                clipSettings.idleTimeout(), clipSettings.maxCameras(),
+                                clipSettings.maxPendingFrames())))
                 .uid("assemble-clips");
 
         SingleOutputStreamOperator<ClipEvent> labelled = clips

@@ -13,6 +13,7 @@ import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BrightnessClassifier;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.sink.TransactionTimeoutCheck;
 import clipstream.job.source.FramesTopicSource;
@@ -75,7 +76,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * simple brightness model standing in for the Conv3D network so that the expected labels are known exactly.
  */
 class ClipstreamJobKafkaTest {
-    private static final long T0 = 1_700_000_000_000L;
+    /** Frames are captured a minute before the test: the job refuses capture times far from its clock. */
+    private static final long T0 = System.currentTimeMillis() - 60_000;
     private static final int CLIP = 8;
     private static final int STRIDE = 4;
     private static final int FRAMES_PER_CAMERA = 40;
@@ -120,7 +122,9 @@ class ClipstreamJobKafkaTest {
 
     static void createTopicsFor(KafkaSettings settings) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(settings.framesTopic(), 2, (short) 1),
+            // frames up to the size a camera may send; the dead-letter topic keeps the broker's default (1 MiB)
+            admin.createTopics(List.of(new NewTopic(settings.framesTopic(), 2, (short) 1)
+                            .configs(Map.of("max.message.bytes", Integer.toString(4 << 20))),
                     new NewTopic(settings.eventsTopic(), 2, (short) 1),
                     new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -153,6 +157,17 @@ class ClipstreamJobKafkaTest {
         Frame wrongSize = rgbFrame("cam-3", 1001, 16, 16, 0);
         wrongSize.setData(ByteBuffer.wrap(new byte[100]));
         records.add(record(settings.framesTopic(), "cam-3", FRAMES.toBytes(wrongSize)));
+        // a 2 MiB frame (above --max-frame-bytes), and a record whose key alone is 700 KiB: whole, either letter
+        // would be above the dead-letter producer's max.request.size (1 MiB) and fail the job
+        records.add(record(settings.framesTopic(), "cam-0", FRAMES.toBytes(rgbFrame("cam-0", 1002, 1024, 683, 9))));
+        byte[] hugeKey = new byte[700 * 1024];
+        Arrays.fill(hugeKey, (byte) 'k');
+        records.add(new ProducerRecord<>(settings.framesTopic(), hugeKey,
+                "not a frame".getBytes(StandardCharsets.UTF_8)));
+        // a camera clock in the year 3000: refused, and its time is never a Kafka timestamp (brokers refuse those)
+        Frame future = rgbFrame("cam-1", 1003, 16, 16, 30);
+        future.setCaptureTime(Instant.parse("3000-01-01T00:00:00Z"));
+        records.add(record(settings.framesTopic(), "cam-1", FRAMES.toBytes(future)));
         produce(records);
 
         BrightnessClassifier model = new BrightnessClassifier("kafka-e2e-" + run);
@@ -189,11 +204,21 @@ class ClipstreamJobKafkaTest {
         List<DeadLetter> letters = readCommitted(settings.deadLetterTopic(), RecordDecoder.of(DeadLetter.class));
         assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(
                 DeadLetterReason.UNDECODABLE, DeadLetterReason.CORRUPT_IMAGE, DeadLetterReason.INVALID_CAMERA_ID,
+                DeadLetterReason.INVALID_FRAME, DeadLetterReason.OVERSIZE, DeadLetterReason.UNDECODABLE,
                 DeadLetterReason.INVALID_FRAME);
         assertThat(letters).allSatisfy(letter -> {
             assertThat(letter.getSourceTopic()).isEqualTo(settings.framesTopic());
             assertThat(letter.getValue()).isNotNull();
+            assertThat(letter.getValue().remaining()).isLessThanOrEqualTo(FrameDeadLetters.MAX_BYTES_KEPT);
+            assertThat(letter.getKey().remaining()).isLessThanOrEqualTo(FrameDeadLetters.MAX_BYTES_KEPT);
         });
+        assertThat(letters).filteredOn(letter -> letter.getReason() == DeadLetterReason.OVERSIZE).singleElement()
+                .satisfies(letter -> assertThat(letter.getMessage()).containsPattern(
+                        "\\[value truncated: \\d+ bytes, sha256 [0-9a-f]{64}; value holds the first 65536]"));
+        assertThat(letters).filteredOn(letter -> letter.getMessage().contains("[key truncated: " + hugeKey.length))
+                .hasSize(1);
+        assertThat(letters).filteredOn(letter -> letter.getMessage().contains("3000-01-01T00:00:00Z")).singleElement()
+                .satisfies(letter -> assertThat(letter.getReason()).isEqualTo(DeadLetterReason.INVALID_FRAME));
     }
 
     @Test
@@ -236,7 +261,7 @@ class ClipstreamJobKafkaTest {
         for (long seq = 0; seq < (long) SEGMENTS_PER_CAMERA * length; seq++) {
             for (int c = 0; c < CAMERAS; c++) {
                 Frame frame = Frame.newBuilder().setCameraId("cam-" + c).setSeq(seq)
-                        .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L + seq * 40))
+                        .setCaptureTime(Instant.ofEpochMilli(T0 + seq * 40))
                         .setWidth(manifest.width()).setHeight(manifest.height()).setEncoding(FrameEncoding.RGB24)
                         .setData(ByteBuffer.wrap(cameras.get(c).frame(seq))).build();
                 records.add(record(kafka.framesTopic(), "cam-" + c, encoder.toBytes(frame)));

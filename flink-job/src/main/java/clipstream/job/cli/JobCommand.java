@@ -3,6 +3,7 @@ package clipstream.job.cli;
 import clipstream.common.time.DurationConverter;
 import clipstream.job.ClipstreamJob;
 import clipstream.job.config.BatchSettings;
+import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
@@ -95,6 +96,22 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--max-frame-bytes", defaultValue = "8388608",
             description = "Largest frame accepted, encoded or decoded (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes;
+    @Option(names = "--max-frame-age", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Frames captured longer ago than this (by the job's clock) are dead-lettered and never"
+                    + " move event time; raise it to replay older recordings (default: ${DEFAULT-VALUE}).")
+    Duration maxFrameAge;
+    @Option(names = "--max-clock-skew", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Frames captured further ahead of the job's clock than this are dead-lettered and never"
+                    + " move event time (default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+    @Option(names = "--max-cameras", defaultValue = "1024",
+            description = "Cameras one clip-assembler subtask holds state for; frames of a further camera are"
+                    + " dead-lettered until one goes idle (default: ${DEFAULT-VALUE}).")
+    int maxCameras;
+    @Option(names = "--max-pending-frames", defaultValue = "64",
+            description = "Frames one camera keeps waiting for the watermark; beyond it the lowest seqs are used at"
+                    + " once (default: ${DEFAULT-VALUE}).")
+    int maxPendingFrames;
 
     @Option(names = "--model-store", defaultValue = "model-store", description = "Model store folder (default: ${DEFAULT-VALUE}).")
     String modelStore;
@@ -290,7 +307,7 @@ public final class JobCommand implements Callable<Integer> {
         KafkaSettings kafka = new KafkaSettings(bootstrap, framesTopic, eventsTopic, dlqTopic, group,
                 deliveryGuarantee(delivery), transactionalIdPrefix, transactionTimeout, kafkaProperties);
         ClipSettings clips = new ClipSettings(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout,
-                maxFrameBytes);
+                maxFrameBytes, new CaptureTimeWindow(maxFrameAge, maxClockSkew), maxCameras, maxPendingFrames);
         if (modelVersion != null && modelWatch != null && !modelWatch.isZero()) {
             throw new ConfigException("--model-watch follows the store's CURRENT; it cannot be used with a pinned"
                     + " --model-version " + modelVersion);

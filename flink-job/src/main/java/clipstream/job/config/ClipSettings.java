@@ -7,8 +7,13 @@ import java.time.Duration;
 
 /**
  * How frames become clips: clip length and stride (in frames), the largest gap filled by repeating a frame,
- * how long out-of-order frames are waited for, when a silent camera's state is dropped, and the largest
- * frame accepted. {@code clipLength} 0 means "the model's clip length" (from its manifest).
+ * how long out-of-order frames are waited for, when a silent camera's state is dropped, and the bounds on what
+ * input may cost: the largest frame accepted, the capture times believed, the cameras one clip-assembler subtask
+ * holds and the frames a camera keeps waiting for the watermark. {@code clipLength} 0 means "the model's clip
+ * length" (from its manifest).
+ *
+ * <p>State per assembler subtask is at most {@code maxCameras} × ({@code clipLength} + {@code maxPendingFrames}
+ * + 1) frames at the model's input size: whatever ids and seqs the cameras send.
  */
 public record ClipSettings(
         int clipLength,
@@ -17,7 +22,18 @@ public record ClipSettings(
         Duration outOfOrderness,
         Duration sourceIdleness,
         Duration idleTimeout,
-        int maxFrameBytes) implements Serializable {
+        int maxFrameBytes,
+        CaptureTimeWindow captureTimes,
+        int maxCameras,
+        int maxPendingFrames) implements Serializable {
+
+    /** Cameras one assembler subtask holds state for: far more than one subtask can classify in real time. */
+    public static final int DEFAULT_MAX_CAMERAS = 1024;
+    /**
+     * Frames one camera keeps waiting for the watermark: at 30 fps more than the default 2 s out-of-orderness
+     * bound holds, two clips of the default model.
+     */
+    public static final int DEFAULT_MAX_PENDING_FRAMES = 64;
 
     public ClipSettings {
         require(clipLength >= 0, "--clip-length must be positive (or 0 for the model's), got " + clipLength);
@@ -32,6 +48,16 @@ public record ClipSettings(
         require(idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero(),
                 "--idle-timeout must be positive, got " + idleTimeout);
         require(maxFrameBytes > 0, "--max-frame-bytes must be positive, got " + maxFrameBytes);
+        require(captureTimes != null, "--max-frame-age and --max-clock-skew must be set");
+        require(maxCameras >= 1, "--max-cameras must be at least 1, got " + maxCameras);
+        require(maxPendingFrames >= 1, "--max-pending-frames must be at least 1, got " + maxPendingFrames);
+    }
+
+    /** Settings with the default capture-time window, camera limit and pending-frame limit. */
+    public ClipSettings(int clipLength, int stride, int maxGap, Duration outOfOrderness, Duration sourceIdleness,
+                        Duration idleTimeout, int maxFrameBytes) {
+        this(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes,
+                CaptureTimeWindow.DEFAULT, DEFAULT_MAX_CAMERAS, DEFAULT_MAX_PENDING_FRAMES);
     }
 
     /** These settings with the clip length fixed to the model's; a different explicit length is an error. */
@@ -41,6 +67,7 @@ public record ClipSettings(
                 + " frames; drop --clip-length or choose another --model");
         require(stride <= modelFrames,
                 "--stride (" + stride + ") must not exceed the clip length (" + modelFrames + ")");
-        return new ClipSettings(modelFrames, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes);
+        return new ClipSettings(modelFrames, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes,
+                captureTimes, maxCameras, maxPendingFrames);
     }
 }

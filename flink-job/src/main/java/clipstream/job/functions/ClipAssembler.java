@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -37,14 +38,27 @@ import org.apache.flink.util.Collector;
  * lagging camera, an idle reader next to a finished one in a bounded run) resumes without losing frames.
  * A camera with no frame for {@code idleTimeout} (processing time) loses its partial clip, all its state and
  * its timers. State per camera: one clip's frames plus the frames waiting inside the out-of-orderness bound.
+ *
+ * <p>What hostile or broken cameras can make this hold is bounded. At most {@code maxPendingFrames} frames of a
+ * camera wait: beyond that the lowest seqs are used at once, as if the watermark had passed them (a flood of
+ * far-ahead seqs, or a gap while another partition holds the watermark back, costs reordering, not memory; a
+ * frame that then arrives for a seq passed is LATE, as always). At most {@code maxCameras} cameras have state in
+ * one subtask: a frame of a further camera is dead-lettered (OTHER, naming {@code --max-cameras}) until an idle
+ * camera expires. The count of live cameras is the number of cameras with state;
+ * {@link clipstream.job.operators.ClipAssemblerOperator} counts them again on restore ({@link #LIVE_CAMERA_STATE}),
+ * so it survives checkpoints and rescaling.
  */
 public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, Clip> {
     private static final long serialVersionUID = 1L;
+    /** The keyed state (in the void namespace) that every live camera has and no other: its idle timer. */
+    public static final String LIVE_CAMERA_STATE = "idle-timer";
 
     private final int clipLength;
     private final int stride;
     private final int maxGap;
     private final long idleTimeoutMs;
+    private final int maxCameras;
+    private final int maxPendingFrames;
 
     /** Frames received but not yet in order, by seq. */
     private transient MapState<Long, ValidatedFrame> pending;
@@ -55,11 +69,13 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     private transient ValueState<ClipFrame> last;
     /** The event-time timer armed for the earliest pending frame, if any. */
     private transient ValueState<Long> releaseTimer;
-    /** The processing-time timer that expires the camera, if any. */
+    /** The processing-time timer that expires the camera: set exactly while the camera has state. */
     private transient ValueState<Long> idleTimer;
 
     /** Processing time of the element or timer being handled: when a clip completed now was assembled. */
     private transient long handlingSince;
+    /** Cameras with state in this subtask: those whose idle timer is armed. */
+    private transient int liveCameras;
 
     private transient Counter clipsEmitted;
     private transient Counter framesFilled;
@@ -67,16 +83,23 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     private transient Counter framesLate;
     private transient Counter clipsRestarted;
     private transient Counter camerasExpired;
+    private transient Counter framesReleasedEarly;
+    private transient Counter framesOverCameraLimit;
 
-    public ClipAssembler(int clipLength, int stride, int maxGap, Duration idleTimeout) {
-        if (clipLength < 1 || stride < 1 || stride > clipLength || maxGap < 0) {
-            throw new IllegalArgumentException("need 1 <= stride <= clipLength and maxGap >= 0, got clipLength "
-                    + clipLength + ", stride " + stride + ", maxGap " + maxGap);
+    public ClipAssembler(int clipLength, int stride, int maxGap, Duration idleTimeout, int maxCameras,
+                         int maxPendingFrames) {
+        if (clipLength < 1 || stride < 1 || stride > clipLength || maxGap < 0 || maxCameras < 1
+                || maxPendingFrames < 1) {
+            throw new IllegalArgumentException("need 1 <= stride <= clipLength, maxGap >= 0, maxCameras >= 1 and"
+                    + " maxPendingFrames >= 1, got clipLength " + clipLength + ", stride " + stride + ", maxGap "
+                    + maxGap + ", maxCameras " + maxCameras + ", maxPendingFrames " + maxPendingFrames);
         }
         this.clipLength = clipLength;
         this.stride = stride;
         this.maxGap = maxGap;
         this.idleTimeoutMs = idleTimeout.toMillis();
+        this.maxCameras = maxCameras;
+        this.maxPendingFrames = maxPendingFrames;
     }
 
     @Override
@@ -87,7 +110,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         windowStart = state.getState(new ValueStateDescriptor<>("window-start", Types.LONG));
         last = state.getState(new ValueStateDescriptor<>("last", TypeInformation.of(ClipFrame.class)));
         releaseTimer = state.getState(new ValueStateDescriptor<>("release-timer", Types.LONG));
-        idleTimer = state.getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
+        idleTimer = state.getState(new ValueStateDescriptor<>(LIVE_CAMERA_STATE, Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         clipsEmitted = metrics.counter("clipsEmitted");
         framesFilled = metrics.counter("framesFilled");
@@ -95,11 +118,35 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         framesLate = metrics.counter("framesLate");
         clipsRestarted = metrics.counter("clipsRestarted");
         camerasExpired = metrics.counter("camerasExpired");
+        framesReleasedEarly = metrics.counter("framesReleasedEarly");
+        framesOverCameraLimit = metrics.counter("framesOverCameraLimit");
+        metrics.gauge("liveCameras", () -> liveCameras);
+    }
+
+    /**
+     * Sets the count of cameras with state, as found in restored state; called by
+     * {@link clipstream.job.operators.ClipAssemblerOperator} before the first element.
+     */
+    public void restoreLiveCameras(int cameras) {
+        liveCameras = cameras;
+    }
+
+    /** Cameras with state in this subtask. */
+    @VisibleForTesting
+    public int liveCameras() {
+        return liveCameras;
     }
 
     @Override
     public void processElement(ValidatedFrame frame, Context ctx, Collector<Clip> out) throws Exception {
         handlingSince = ctx.timerService().currentProcessingTime();
+        if (idleTimer.value() == null) {
+            if (liveCameras >= maxCameras) {
+                refuseOverCameraLimit(ctx, frame);
+                return;
+            }
+            liveCameras++;
+        }
         touchIdleTimer(ctx);
         long seq = frame.seq();
         if (pending.contains(seq) || isPlacedFrame(seq)) {
@@ -119,6 +166,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
                 // bounded input), so no timer would fire for it
                 usePendingUpTo(ctx.getCurrentKey(), watermark, out);
             }
+            useLowestPendingBeyondLimit(ctx.getCurrentKey(), out);
             useConsecutivePending(ctx.getCurrentKey(), out);
             armReleaseTimer(ctx);
         }
@@ -162,6 +210,26 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
             }
             pending.remove(frame.seq());
             place(camera, frame, out);
+        }
+    }
+
+    /**
+     * Uses the lowest-seq pending frames, in seq order, while more than {@code maxPendingFrames} wait: what the
+     * watermark would do once it passed them, done early so a camera's waiting frames stay bounded.
+     */
+    private void useLowestPendingBeyondLimit(String camera, Collector<Clip> out) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        pending.keys().forEach(seqs::add);
+        int excess = seqs.size() - maxPendingFrames;
+        if (excess <= 0) {
+            return;
+        }
+        seqs.sort(null);
+        for (Long seq : seqs.subList(0, excess)) {
+            ValidatedFrame frame = pending.get(seq);
+            pending.remove(seq);
+            place(camera, frame, out);
+            framesReleasedEarly.inc();
         }
     }
 
@@ -288,7 +356,18 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         last.clear();
         releaseTimer.clear();
         idleTimer.clear();
+        liveCameras = Math.max(0, liveCameras - 1);
         camerasExpired.inc();
+    }
+
+    private void refuseOverCameraLimit(Context ctx, ValidatedFrame frame) {
+        framesOverCameraLimit.inc();
+        ctx.output(FrameDeadLetters.OUTPUT, FrameDeadLetters.of(frame, DeadLetterReason.OTHER,
+                "frame " + frame.seq() + " of camera " + frame.cameraId() + " refused: this clip-assembler subtask"
+                        + " already holds state for " + liveCameras + " cameras, the limit (--max-cameras " + maxCameras
+                        + "); a place frees when one of them sends nothing for --idle-timeout ("
+                        + Duration.ofMillis(idleTimeoutMs) + ")",
+                ctx.timerService().currentProcessingTime()));
     }
 
     private void refuseLate(Context ctx, ValidatedFrame frame, String why) {

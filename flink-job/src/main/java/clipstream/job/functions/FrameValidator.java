@@ -1,5 +1,6 @@
 package clipstream.job.functions;
 
+import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.frames.FrameImages;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.frames.UnreadableImageException;
@@ -21,24 +22,28 @@ import org.apache.flink.util.Collector;
 
 /**
  * Decodes raw frame records and lets through only frames the pipeline can use, decoded and resized to the
- * model's input size. Everything else goes to {@link FrameDeadLetters#OUTPUT} with its original bytes and a reason:
- * undecodable bytes, unknown schema, bad camera id, oversize, inconsistent size or corrupt JPEG. Lateness is
- * not judged here: the clip assembler judges it per camera, by seq. Never throws on bad input.
+ * model's input size. Everything else goes to {@link FrameDeadLetters#OUTPUT} with its original bytes (a bounded
+ * prefix of them, see {@link FrameDeadLetters}) and a reason: undecodable bytes, unknown schema, bad camera id, a
+ * capture time outside the {@link CaptureTimeWindow} around processing time (the rule the source applies to event
+ * time), oversize, inconsistent size or corrupt JPEG. Lateness is not judged here: the clip assembler judges it
+ * per camera, by seq. Never throws on bad input.
  */
 public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
     private static final long serialVersionUID = 1L;
 
     private final FrameSize target;
     private final int maxFrameBytes;
+    private final CaptureTimeWindow captureTimes;
 
     private transient RecordDecoder<Frame> decoder;
     private transient FrameImages images;
     private transient Counter framesIn;
     private transient Map<DeadLetterReason, Counter> deadLettered;
 
-    public FrameValidator(FrameSize target, int maxFrameBytes) {
+    public FrameValidator(FrameSize target, int maxFrameBytes, CaptureTimeWindow captureTimes) {
         this.target = target;
         this.maxFrameBytes = maxFrameBytes;
+        this.captureTimes = captureTimes;
     }
 
     @Override
@@ -69,12 +74,17 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
         DeadLetterReason reason;
         long width = frame.getWidth();
         long height = frame.getHeight();
+        String untimely = captureTimes.refusal(frame.getCaptureTime().toEpochMilli(),
+                ctx.timerService().currentProcessingTime());
         if (!CameraIds.isValid(frame.getCameraId())) {
             reason = DeadLetterReason.INVALID_CAMERA_ID;
             problem = "camera id " + CameraIds.quoted(frame.getCameraId()) + " is not 1-128 characters of [A-Za-z0-9._:-]";
         } else if (frame.getSeq() < 0) {
             reason = DeadLetterReason.INVALID_FRAME;
             problem = "seq " + frame.getSeq() + " is negative (a camera counts its frames from 0 up)";
+        } else if (untimely != null) {
+            reason = DeadLetterReason.INVALID_FRAME;
+            problem = untimely;
         } else if (width <= 0 || height <= 0) {
             reason = DeadLetterReason.INVALID_FRAME;
             problem = "frame size " + width + "x" + height + " is not positive";

@@ -6,6 +6,7 @@ import clipstream.schema.DeadLetter;
 import clipstream.schema.flink.AvroSerializationSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -16,6 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Exactly-once by default, through Kafka transactions committed on checkpoints; each sink has its own
  * transactional id prefix ({@code PREFIX-events}, {@code PREFIX-dlq}) so two jobs or two sinks never fence
  * each other.
+ *
+ * <p>Record timestamps never come from a camera unchecked: brokers refuse a timestamp more than
+ * {@code log.message.timestamp.after.max.ms} ahead of their clock (1 h by default, less where a cluster says so)
+ * and the producer throws on a negative one, and either would fail the job. An event is stamped with its
+ * {@code end_time} when that is not ahead of the time it is written, a dead letter with the time it was
+ * dead-lettered; anything else gets the time of writing ({@link #writableTimestamp}).
  */
 public final class KafkaSinks {
     private KafkaSinks() {
@@ -27,11 +34,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-events")
-                .setRecordSerializer(KafkaRecordSerializationSchema.<ClipEvent>builder()
-                        .setTopic(kafka.eventsTopic())
-                        .setKeySerializationSchema(new CameraIdKey())
-                        .setValueSerializationSchema(new AvroSerializationSchema<>(ClipEvent.class))
-                        .build())
+                .setRecordSerializer(new ClipEventRecords(kafka.eventsTopic(), Clock.systemUTC()))
                 .build();
     }
 
@@ -41,7 +44,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dlq")
-                .setRecordSerializer(new DeadLetterRecords(kafka.deadLetterTopic()))
+                .setRecordSerializer(new DeadLetterRecords(kafka.deadLetterTopic(), Clock.systemUTC()))
                 .build();
     }
 
@@ -51,25 +54,26 @@ public final class KafkaSinks {
         return config;
     }
 
-    /** The event's camera id as its Kafka key, so a camera's events stay in order in one partition. */
-    static final class CameraIdKey implements SerializationSchema<ClipEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(ClipEvent event) {
-            return event.getCameraId().getBytes(StandardCharsets.UTF_8);
-        }
+    /**
+     * The Kafka timestamp for a record whose own time is {@code time}, written at {@code now}: {@code time} when it
+     * is neither negative nor ahead of {@code now}, else {@code now}. Every broker takes it, whatever its
+     * {@code log.message.timestamp.after.max.ms}.
+     */
+    static long writableTimestamp(long time, long now) {
+        return time >= 0 && time <= now ? time : now;
     }
 
-    /** Dead letters keyed like the record they stand for. */
-    static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
+    /** Events keyed by camera id, so a camera's events stay in order in one partition; stamped with their end time. */
+    static final class ClipEventRecords implements KafkaRecordSerializationSchema<ClipEvent> {
         private static final long serialVersionUID = 1L;
 
         private final String topic;
-        private final AvroSerializationSchema<DeadLetter> values = new AvroSerializationSchema<>(DeadLetter.class);
+        private final Clock clock;
+        private final AvroSerializationSchema<ClipEvent> values = new AvroSerializationSchema<>(ClipEvent.class);
 
-        DeadLetterRecords(String topic) {
+        ClipEventRecords(String topic, Clock clock) {
             this.topic = topic;
+            this.clock = clock;
         }
 
         @Override
@@ -78,8 +82,36 @@ public final class KafkaSinks {
         }
 
         @Override
+        public ProducerRecord<byte[], byte[]> serialize(ClipEvent event, KafkaSinkContext context, Long timestamp) {
+            long time = writableTimestamp(event.getEndTime().toEpochMilli(), clock.millis());
+            return new ProducerRecord<>(topic, null, time, event.getCameraId().getBytes(StandardCharsets.UTF_8),
+                    values.serialize(event));
+        }
+    }
+
+    /** Dead letters keyed like the record they stand for, stamped with the time they were dead-lettered. */
+    static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+        private final Clock clock;
+        private final AvroSerializationSchema<DeadLetter> values = new AvroSerializationSchema<>(DeadLetter.class);
+
+        DeadLetterRecords(String topic, Clock clock) {
+            this.topic = topic;
+            this.clock = clock;
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            values.open(context);
+        }
+
+        /** {@code timestamp}, the stream record's, is ignored: it may be a refused frame's capture time. */
+        @Override
         public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, timestamp, bytes(letter.getKey()), values.serialize(letter));
+            long time = writableTimestamp(letter.getTime().toEpochMilli(), clock.millis());
+            return new ProducerRecord<>(topic, null, time, bytes(letter.getKey()), values.serialize(letter));
         }
 
         private static byte[] bytes(ByteBuffer buffer) {

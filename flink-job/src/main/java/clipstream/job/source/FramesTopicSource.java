@@ -3,6 +3,7 @@ package clipstream.job.source;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.records.RawRecord;
+import java.time.Clock;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -64,11 +65,12 @@ public final class FramesTopicSource {
 
     /**
      * Event time from {@code capture_time}, allowing frames up to the out-of-orderness bound out of order; a
-     * partition silent for the idleness period stops holding the watermark back.
+     * partition silent for the idleness period stops holding the watermark back. A capture time outside the
+     * settings' window around the wall clock does not count (see {@link CaptureTimeAssigner}).
      */
     public static WatermarkStrategy<RawRecord> captureTime(ClipSettings clips) {
         return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(clips.outOfOrderness())
-                .withTimestampAssigner(new CaptureTimeAssigner())
+                .withTimestampAssigner(new CaptureTimeAssigner(clips.captureTimes(), Clock.systemUTC()))
                 .withIdleness(clips.sourceIdleness());
     }
 }

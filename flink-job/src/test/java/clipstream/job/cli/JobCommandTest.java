@@ -3,6 +3,8 @@ package clipstream.job.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.job.config.CaptureTimeWindow;
+import clipstream.job.config.ClipSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
 import java.io.PrintWriter;
@@ -80,6 +82,44 @@ class JobCommandTest {
         assertThat(config.batching().size()).isEqualTo(16);
         assertThat(config.clips().stride()).isEqualTo(4);
         assertThat(config.kafka().clientProperties()).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void hostileInputBoundsHaveTheirDefaultsAndAreReadFromFlagsAndTheFile(@TempDir Path dir) throws Exception {
+        ClipSettings defaults = parse("--bootstrap", "b:9092").clips();
+        assertThat(defaults.captureTimes()).isEqualTo(CaptureTimeWindow.DEFAULT);
+        assertThat(defaults.captureTimes().maxAge()).isEqualTo(Duration.ofHours(24));
+        assertThat(defaults.captureTimes().maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.maxCameras()).isEqualTo(ClipSettings.DEFAULT_MAX_CAMERAS).isEqualTo(1024);
+        assertThat(defaults.maxPendingFrames()).isEqualTo(ClipSettings.DEFAULT_MAX_PENDING_FRAMES).isEqualTo(64);
+
+        ClipSettings flagged = parse("--bootstrap", "b:9092", "--max-frame-age", "PT72H", "--max-clock-skew", "30s",
+                "--max-cameras", "16", "--max-pending-frames", "200").clips();
+        assertThat(flagged.captureTimes())
+                .isEqualTo(new CaptureTimeWindow(Duration.ofHours(72), Duration.ofSeconds(30)));
+        assertThat(flagged.maxCameras()).isEqualTo(16);
+        assertThat(flagged.maxPendingFrames()).isEqualTo(200);
+
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "bootstrap=file:9092\nmax-frame-age=2h\nmax-cameras=8\n");
+        ClipSettings fromFile = parse("--config", file.toString()).clips();
+        assertThat(fromFile.captureTimes().maxAge()).isEqualTo(Duration.ofHours(2));
+        assertThat(fromFile.maxCameras()).isEqualTo(8);
+        assertThat(fromFile.forModelClipLength(32)).as("kept when the clip length comes from the model")
+                .extracting(ClipSettings::captureTimes, ClipSettings::maxCameras)
+                .containsExactly(fromFile.captureTimes(), 8);
+    }
+
+    @Test
+    void hostileInputBoundsThatCannotWorkAreRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--max-frame-age", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-frame-age");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--max-cameras", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-cameras");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--max-pending-frames", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-pending-frames");
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--max-clock-skew", "1d"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("not a duration");
     }
 
     @Test

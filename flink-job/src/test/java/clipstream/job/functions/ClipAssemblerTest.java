@@ -15,7 +15,13 @@ import clipstream.schema.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -25,6 +31,8 @@ import org.junit.jupiter.api.Timeout;
 
 class ClipAssemblerTest {
     private static final Duration IDLE = Duration.ofSeconds(30);
+    /** A limit no test reaches unless it means to. */
+    private static final int UNLIMITED = Integer.MAX_VALUE;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ValidatedFrame, Clip> harness;
 
@@ -36,18 +44,31 @@ class ClipAssemblerTest {
     }
 
     private void start(int clipLength, int stride, int maxGap) throws Exception {
+        start(clipLength, stride, maxGap, UNLIMITED, UNLIMITED);
+    }
+
+    private void start(int clipLength, int stride, int maxGap, int maxCameras, int maxPendingFrames) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ClipAssembler(clipLength, stride, maxGap, IDLE), ValidatedFrame::cameraId, Types.STRING);
+                new ClipAssembler(clipLength, stride, maxGap, IDLE, maxCameras, maxPendingFrames),
+                ValidatedFrame::cameraId, Types.STRING);
         harness.setProcessingTime(0);
     }
 
     /** The assembler in the operator the job runs, which also acts at the end of its input. */
     private void startOperator(int clipLength, int stride, int maxGap) throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new ClipAssemblerOperator(new ClipAssembler(clipLength, stride, maxGap, IDLE)), ValidatedFrame::cameraId,
-                Types.STRING);
+        startOperator(new ClipAssembler(clipLength, stride, maxGap, IDLE, UNLIMITED, UNLIMITED), null);
+    }
+
+    /** The operator the job runs, from {@code restored} state when it is not null. */
+    private ClipAssembler startOperator(ClipAssembler assembler, OperatorSubtaskState restored) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new ClipAssemblerOperator(assembler),
+                ValidatedFrame::cameraId, Types.STRING);
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
         harness.open();
         harness.setProcessingTime(0);
+        return assembler;
     }
 
     private void send(String camera, long... seqs) throws Exception {
@@ -289,5 +310,139 @@ class ClipAssemblerTest {
             assertThat(clip.framesFilled()).isEqualTo(1);
             assertThat(seqsShown(clip)).containsExactly(0, 1, 1, 3, 4, 5, 6, 7);
         });
+    }
+
+    /** How many frames of {@code camera} wait in the assembler's pending state. */
+    private int pendingFrames(String camera) throws Exception {
+        var backend = harness.getOperator().<String>getKeyedStateBackend();
+        String previousKey = backend.getCurrentKey();
+        backend.setCurrentKey(camera);
+        try {
+            MapState<Long, ValidatedFrame> pending = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE,
+                    new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(ValidatedFrame.class)));
+            int count = 0;
+            for (Long ignored : pending.keys()) {
+                count++;
+            }
+            return count;
+        } finally {
+            if (previousKey != null) {
+                backend.setCurrentKey(previousKey);
+            }
+        }
+    }
+
+    @Test
+    void beyondMaxPendingFramesTheLowestSeqIsUsedWithoutWaitingForTheWatermark() throws Exception {
+        start(4, 4, 0, UNLIMITED, 4);
+        send("cam-1", range(0, 3));
+        assertThat(clips()).as("the first frames wait for the watermark").isEmpty();
+        assertThat(pendingFrames("cam-1")).isEqualTo(4);
+
+        send("cam-1", 4); // a fifth frame waiting: frame 0 is used at once, and 1..4 follow it in order
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L);
+        assertThat(seqsShown(clips().get(0))).containsExactly(range(0, 3));
+        assertThat(pendingFrames("cam-1")).isZero();
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aFloodOfFarAheadSeqsKeepsAtMostMaxPendingFramesWaiting() throws Exception {
+        start(4, 4, 0, UNLIMITED, 8);
+        send("cam-1", range(0, 2));
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            send("cam-1", 1_000_000 + random.nextInt(1_000_000_000));
+            assertThat(pendingFrames("cam-1")).isLessThanOrEqualTo(8);
+        }
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.LATE);
+    }
+
+    @Test
+    void aNewCameraBeyondMaxCamerasIsDeadLetteredNamingTheFlagAndKeepsNoState() throws Exception {
+        start(4, 4, 0, 2, UNLIMITED);
+        send("cam-a", 0);
+        send("cam-b", 0);
+        int entries = harness.numKeyedStateEntries();
+
+        send("cam-c", 0, 1);
+
+        assertThat(deadLetters()).hasSize(2).allSatisfy(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OTHER);
+            assertThat(letter.getMessage()).contains("camera cam-c", "--max-cameras 2", "--idle-timeout");
+        });
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
+        send("cam-a", range(1, 3));
+        send("cam-b", range(1, 3));
+        harness.processWatermark(Long.MAX_VALUE - 1);
+        assertThat(clips()).as("the cameras that have a place go on").extracting(Clip::cameraId)
+                .containsExactlyInAnyOrder("cam-a", "cam-b");
+    }
+
+    @Test
+    void anExpiredCameraFreesItsPlace() throws Exception {
+        start(4, 4, 0, 2, UNLIMITED);
+        send("cam-a", 0);
+        harness.setProcessingTime(IDLE.toMillis() / 2);
+        send("cam-b", 0);
+        send("cam-c", 0);
+        assertThat(deadLetters()).hasSize(1);
+
+        harness.setProcessingTime(IDLE.toMillis()); // cam-a expires, cam-b not yet
+        send("cam-c", 1);
+        send("cam-d", 0);
+
+        assertThat(deadLetters()).hasSize(2);
+        assertThat(deadLetters().get(1).getMessage()).contains("camera cam-d");
+    }
+
+    @Test
+    void theCountOfLiveCamerasSurvivesASnapshotAndRestore() throws Exception {
+        startOperator(new ClipAssembler(4, 4, 0, IDLE, 2, UNLIMITED), null);
+        send("cam-a", 0);
+        send("cam-b", 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        ClipAssembler restored = startOperator(new ClipAssembler(4, 4, 0, IDLE, 2, UNLIMITED), snapshot);
+        assertThat(restored.liveCameras()).isEqualTo(2);
+        send("cam-c", 0);
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.OTHER);
+
+        harness.setProcessingTime(IDLE.toMillis()); // both restored cameras expire
+        assertThat(restored.liveCameras()).isZero();
+        send("cam-c", 1);
+        send("cam-d", 0);
+        assertThat(deadLetters()).hasSize(1);
+        assertThat(restored.liveCameras()).isEqualTo(2);
+    }
+
+    @Test
+    void restoredWithAnotherParallelismEachSubtaskCountsTheCamerasItGot() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new ClipAssemblerOperator(
+                new ClipAssembler(4, 4, 0, IDLE, 100, UNLIMITED)), ValidatedFrame::cameraId, Types.STRING, 128, 1, 0);
+        harness.open();
+        List<String> cameras = LongStream.range(0, 20).mapToObj(i -> "cam-" + i).toList();
+        for (String camera : cameras) {
+            send(camera, 0);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = null;
+
+        int counted = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            ClipAssembler assembler = new ClipAssembler(4, 4, 0, IDLE, 100, UNLIMITED);
+            try (var scaled = new KeyedOneInputStreamOperatorTestHarness<>(new ClipAssemblerOperator(assembler),
+                    ValidatedFrame::cameraId, Types.STRING, 128, 2, subtask)) {
+                scaled.initializeState(KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(
+                        snapshot, 128, 1, 2, subtask));
+                scaled.open();
+                assertThat(assembler.liveCameras()).isPositive();
+                counted += assembler.liveCameras();
+            }
+        }
+        assertThat(counted).isEqualTo(cameras.size());
     }
 }

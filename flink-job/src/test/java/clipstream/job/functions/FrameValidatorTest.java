@@ -2,6 +2,7 @@ package clipstream.job.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
@@ -17,9 +18,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -33,13 +39,18 @@ class FrameValidatorTest {
     private static final int MAX_FRAME_BYTES = 64 * 64 * 3;
     private static final long T0 = 1_700_000_000_000L;
     private static final RecordEncoder<Frame> ENCODER = RecordEncoder.of(Frame.class);
+    /** The fixed form a truncated key or value is described in at the end of a letter's message. */
+    private static final Pattern TRUNCATED = Pattern.compile(
+            "\\[(key|value) truncated: (\\d+) bytes, sha256 ([0-9a-f]{64}); \\1 holds the first (\\d+)]");
 
     private OneInputStreamOperatorTestHarness<RawRecord, ValidatedFrame> harness;
     private long offset;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(new FrameValidator(MODEL_SIZE, MAX_FRAME_BYTES));
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(
+                new FrameValidator(MODEL_SIZE, MAX_FRAME_BYTES, CaptureTimeWindow.DEFAULT));
+        harness.setProcessingTime(T0 + 1_000); // the frames were captured a second ago
     }
 
     @AfterEach
@@ -89,7 +100,11 @@ class FrameValidatorTest {
     }
 
     private RawRecord send(byte[] value) throws Exception {
-        RawRecord record = new RawRecord("frames", 3, offset++, T0, "cam-1".getBytes(StandardCharsets.UTF_8), value);
+        return send("cam-1".getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private RawRecord send(byte[] key, byte[] value) throws Exception {
+        RawRecord record = new RawRecord("frames", 3, offset++, T0, key, value);
         harness.processElement(new StreamRecord<>(record, T0));
         return record;
     }
@@ -273,5 +288,87 @@ class FrameValidatorTest {
         send(frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3)));
         assertThat(deadLetters()).hasSize(1);
         assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void aFrameFromTheYear3000IsAnInvalidFrameNamingTheWindowAndTheFlag() throws Exception {
+        Frame future = frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3));
+        future.setCaptureTime(Instant.parse("3000-01-01T00:00:00Z"));
+        send(future);
+
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.INVALID_FRAME);
+        assertThat(deadLetters().get(0).getMessage()).contains("capture time 3000-01-01T00:00:00Z",
+                "--max-clock-skew PT5M", "accepted: " + Instant.ofEpochMilli(T0 + 1_000 - 24 * 3_600_000L),
+                Instant.ofEpochMilli(T0 + 1_000 + 5 * 60_000).toString());
+    }
+
+    @Test
+    void framesOlderThanMaxFrameAgeOrFromBefore1970AreInvalidFrames() throws Exception {
+        Frame old = frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3));
+        old.setCaptureTime(Instant.ofEpochMilli(T0 + 1_000 - 24 * 3_600_000L - 1));
+        send(old);
+        Frame negative = frame("cam-1", 4, 4, FrameEncoding.RGB24, rgb(4, 4, 1, 2, 3));
+        negative.setCaptureTime(Instant.ofEpochMilli(-1));
+        send(negative);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.INVALID_FRAME, DeadLetterReason.INVALID_FRAME);
+        assertThat(deadLetters()).allSatisfy(letter -> assertThat(letter.getMessage()).contains("--max-frame-age"));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aTwoMebibyteRecordIsDeadLetteredWithAPrefixItsLengthAndItsHash() throws Exception {
+        byte[] huge = new byte[2 << 20];
+        new Random(7).nextBytes(huge);
+        send(huge);
+
+        assertThat(onlyReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+        DeadLetter letter = deadLetters().get(0);
+        assertThat(letter.getValue().remaining()).isEqualTo(FrameDeadLetters.MAX_BYTES_KEPT);
+        assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(huge, 0, FrameDeadLetters.MAX_BYTES_KEPT));
+        Matcher truncated = TRUNCATED.matcher(letter.getMessage());
+        assertThat(truncated.find()).as("message %s", letter.getMessage()).isTrue();
+        assertThat(truncated.group(1)).isEqualTo("value");
+        assertThat(Long.parseLong(truncated.group(2))).isEqualTo(huge.length);
+        assertThat(truncated.group(3)).isEqualTo(sha256(huge));
+        assertThat(Integer.parseInt(truncated.group(4))).isEqualTo(FrameDeadLetters.MAX_BYTES_KEPT);
+        assertThat(letter.getKey()).as("a short key stays whole").isEqualTo(ByteBuffer.wrap("cam-1".getBytes(
+                StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aHugeKeyIsCutLikeAHugeValueAndTheLetterFitsTheProducersDefaultRequestSize() throws Exception {
+        byte[] key = new byte[700 * 1024];
+        Arrays.fill(key, (byte) 'k');
+        byte[] value = new byte[3 << 20];
+        send(key, value);
+
+        DeadLetter letter = deadLetters().get(0);
+        assertThat(letter.getKey().remaining()).isEqualTo(FrameDeadLetters.MAX_BYTES_KEPT);
+        Matcher truncated = TRUNCATED.matcher(letter.getMessage());
+        assertThat(truncated.find()).isTrue();
+        assertThat(truncated.group(1)).isEqualTo("key");
+        assertThat(truncated.group(3)).isEqualTo(sha256(key));
+        assertThat(truncated.find()).isTrue();
+        assertThat(truncated.group(1)).isEqualTo("value");
+        assertThat(truncated.group(2)).isEqualTo(Integer.toString(3 << 20));
+        // the Kafka record the letter becomes: the key twice (record key and field), the value, the message
+        byte[] encoded = RecordEncoder.of(DeadLetter.class).toBytes(letter);
+        assertThat(encoded.length + letter.getKey().remaining()).isLessThan(1 << 20);
+    }
+
+    @Test
+    void aRecordJustAtTheLimitIsKeptWhole() throws Exception {
+        byte[] value = new byte[FrameDeadLetters.MAX_BYTES_KEPT];
+        RawRecord record = send(value);
+
+        DeadLetter letter = deadLetters().get(0);
+        assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(record.value()));
+        assertThat(letter.getMessage()).doesNotContain("truncated");
     }
 }
