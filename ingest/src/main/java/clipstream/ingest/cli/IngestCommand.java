@@ -97,7 +97,10 @@ public final class IngestCommand implements Callable<Integer> {
         @Option(names = "--realtime", description = "Play recordings at their own speed (default).")
         boolean realtime;
 
-        @Option(names = "--fast", description = "Play recordings and synthetic cameras as fast as possible.")
+        @Option(names = "--fast", description = {"Play recordings and synthetic cameras as fast as possible.",
+                "Capture times are still the media's (start + elapsed media time), so they run ahead of the clock:"
+                        + " the job refuses frames more than its --max-clock-skew (5m by default) ahead; give it a"
+                        + " larger one for longer recordings."})
         boolean fast;
     }
 
