@@ -1,6 +1,7 @@
 package clipstream.job;
 
 import clipstream.job.config.JobConfig;
+import clipstream.job.config.PeopleSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.functions.ClipAssembler;
 import clipstream.job.functions.FrameValidator;
@@ -8,6 +9,11 @@ import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BatchingInference;
 import clipstream.job.operators.ClipAssemblerOperator;
+import clipstream.job.people.FramePoseModel;
+import clipstream.job.people.PersonTracker;
+import clipstream.job.people.PoseFrameSampler;
+import clipstream.job.people.PoseTracking;
+import clipstream.job.people.StorePoseModel;
 import clipstream.job.records.Clip;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
@@ -16,6 +22,7 @@ import clipstream.job.sink.KafkaSinks;
 import clipstream.job.source.FramesTopicSource;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.flink.AvroRecordTypeInfo;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,6 +51,11 @@ public final class ClipstreamJob {
     private final ClipBatchClassifier model;
     private final Sink<ClipEvent> events;
     private final Sink<DeadLetter> deadLetters;
+    private People people;
+
+    /** The people path's parts, when it runs: its settings, the pose model and where the poses go. */
+    private record People(PeopleSettings settings, FramePoseModel.Factory model, Sink<PersonPoses> poses) {
+    }
 
     /**
      * @param config    the validated configuration, its clip length already set to the model's
@@ -71,6 +83,21 @@ public final class ClipstreamJob {
         var kafka = config.kafka();
         return new ClipstreamJob(config, frameSize, FramesTopicSource.kafka(kafka), new StoreClassifier(config.model()),
                 KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+    }
+
+    /**
+     * Adds the people path: frames sampled by seq go through the pose model at their own size, people are tracked
+     * per camera, and their poses go to {@code poses}.
+     */
+    public ClipstreamJob withPeople(PeopleSettings settings, FramePoseModel.Factory model, Sink<PersonPoses> poses) {
+        this.people = new People(settings, model, poses);
+        return this;
+    }
+
+    /** {@link #withPeople} with the pose model from the store and the poses topic on Kafka. */
+    public ClipstreamJob withPeopleOnKafka(PeopleSettings settings) {
+        return withPeople(settings, StorePoseModel.factory(config.model(), settings),
+                KafkaSinks.poses(config.kafka(), settings.posesTopic()));
     }
 
     /** Wires the topology into {@code env}. */
@@ -101,9 +128,31 @@ public final class ClipstreamJob {
 
         labelled.sinkTo(events).name("clip events").uid("clip-events-sink");
 
+        if (people != null) {
+            buildPeople(records);
+        }
+
         validFrames.getSideOutput(FrameDeadLetters.OUTPUT)
                 .union(clips.getSideOutput(FrameDeadLetters.OUTPUT))
                 .sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
+    }
+
+    private void buildPeople(DataStream<RawRecord> records) {
+        var clipSettings = config.clips();
+        PeopleSettings settings = people.settings();
+        records
+                .filter(new PoseFrameSampler(settings.poseEvery()))
+                .name("sample frames for poses").uid("sample-pose-frames")
+                // at their own size (the pose model letterboxes them); what this refuses, the clip path's
+                // validator refuses too and dead-letters once
+                .process(new FrameValidator(null, clipSettings.maxFrameBytes(), clipSettings.captureTimes()))
+                .name("decode frames for poses").uid("decode-pose-frames")
+                .keyBy(ValidatedFrame::cameraId)
+                .process(new PoseTracking(people.model(), new PersonTracker(settings.trackMinIou(),
+                                settings.trackBirthHits(), settings.trackDeathMisses(), settings.maxTracks()),
+                        settings.idleTimeout()), new AvroRecordTypeInfo<>(PersonPoses.class))
+                .name("poses and tracks per camera").uid("pose-tracking")
+                .sinkTo(people.poses()).name("person poses").uid("person-poses-sink");
     }
 
     /**

@@ -9,6 +9,7 @@ import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
+import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.runtime.TemporaryCheckpoints;
@@ -152,6 +153,34 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/clipstream/checkpoints (default: in memory).")
     String checkpointDir;
 
+    @Option(names = "--pose-model", paramLabel = "NAME",
+            description = "Turn the people path on with this pose model from the store (e.g. movenet-multipose):"
+                    + " people and their tracks per camera go to --poses-topic (default: off).")
+    String poseModel;
+
+    @Option(names = "--pose-model-version", paramLabel = "VERSION", description = "Pose model version (default: its CURRENT).")
+    String poseModelVersion;
+
+    @Option(names = "--pose-input", defaultValue = "0", paramLabel = "PIXELS",
+            description = "Side of the pose model's square input, a multiple of 32; larger finds smaller people, at a"
+                    + " higher cost (default: the model's, 256 for movenet-multipose).")
+    int poseInput;
+
+    @Option(names = "--pose-every", defaultValue = "" + PeopleSettings.DEFAULT_POSE_EVERY, paramLabel = "N",
+            description = "Pose the frames whose seq is a multiple of N: 5 gives 5 poses/s from a 25 fps camera"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int poseEvery;
+
+    @Option(names = "--min-person-score", defaultValue = "" + PeopleSettings.DEFAULT_MIN_PERSON_SCORE,
+            description = "Lowest detection score a person is reported with (default: ${DEFAULT-VALUE}).")
+    float minPersonScore;
+
+    @Option(names = "--max-tracks", defaultValue = "16", description = "Person tracks per camera at most (default: ${DEFAULT-VALUE}).")
+    int maxTracks;
+
+    @Option(names = "--poses-topic", defaultValue = "poses", description = "Topic of the person poses (default: ${DEFAULT-VALUE}).")
+    String posesTopic;
+
     @Option(names = "--dry-run", description = "Validate the settings and the model, print the job graph, and exit.")
     boolean dryRun;
 
@@ -241,6 +270,10 @@ public final class JobCommand implements Callable<Integer> {
                     .withClips(config.clips().forModelClipLength(manifest.frames()));
             FrameSize frameSize = new FrameSize(manifest.width(), manifest.height());
             ClipstreamJob job = job(config, frameSize);
+            PeopleSettings people = people(config);
+            if (people != null) {
+                job.withPeopleOnKafka(people);
+            }
             StreamExecutionEnvironment env = environment(config);
             if (dryRun) {
                 job.configure(env);
@@ -256,6 +289,11 @@ public final class JobCommand implements Callable<Integer> {
                             : "pinned",
                     config.clips().clipLength(), frameSize, config.clips().stride(), config.kafka().framesTopic(),
                     config.kafka().eventsTopic(), config.kafka().deadLetterTopic(), delivery);
+            if (people != null) {
+                spec.commandLine().getOut().printf("clipstream job: people path on: %s version %s, every %d-th frame,"
+                        + " poses -> %s%n", people.poseModel(), people.poseVersion(), people.poseEvery(),
+                        people.posesTopic());
+            }
             job.execute(env);
             return 0;
         } catch (ConfigException e) {
@@ -266,6 +304,21 @@ public final class JobCommand implements Callable<Integer> {
                     + " --model-store): " + e.getMessage());
             return 2;
         }
+    }
+
+    /** The people path's settings, with the pose model's version resolved; null when --pose-model is not given. */
+    PeopleSettings people(JobConfig config) {
+        if (poseModel == null) {
+            return null;
+        }
+        ModelManifest pose = new ModelStore(Path.of(config.model().storeRoot()))
+                .describe(poseModel, poseModelVersion).manifest();
+        if (!pose.isPose()) {
+            throw new ConfigException("--pose-model " + poseModel + " is not a pose model (its manifest's kind is "
+                    + (pose.kind() == null ? "action" : pose.kind()) + "); import one with ./clipstream model import-tfjs");
+        }
+        return PeopleSettings.of(poseModel, pose.version(), poseInput, poseEvery, minPersonScore, maxTracks,
+                posesTopic, config.clips().idleTimeout());
     }
 
     static ClipstreamJob job(JobConfig config, FrameSize frameSize) {

@@ -16,22 +16,25 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns a frame's pixels (RGB24 or JPEG) into RGB24 at the model's input size: JPEG decoded with
- * javax.imageio, then scaled bilinearly (aspect ratio not kept: the model sees the whole field of view).
+ * javax.imageio, then scaled bilinearly (aspect ratio not kept: the model sees the whole field of view). Without a
+ * target size (the pose path, which letterboxes frames itself) frames keep their own size.
  */
 public final class FrameImages {
     private final FrameSize target;
 
+    /** {@code target}: the size frames are scaled to; null keeps each frame's own size. */
     public FrameImages(FrameSize target) {
         this.target = target;
     }
 
+    /** The size frames are scaled to, or null when they keep their own. */
     public FrameSize target() {
         return target;
     }
 
     /** RGB24 pixels of {@code width}×{@code height} (length already checked), resized to the target; a new array. */
     public byte[] fromRgb(byte[] rgb, int width, int height) {
-        if (width == target.width() && height == target.height()) {
+        if (keepsSize(width, height)) {
             return rgb.clone();
         }
         return resizedRgb(rgb, width, height);
@@ -42,10 +45,14 @@ public final class FrameImages {
      * returned as it is, without a copy.
      */
     public byte[] fromOwnedRgb(byte[] rgb, int width, int height) {
-        if (width == target.width() && height == target.height()) {
+        if (keepsSize(width, height)) {
             return rgb;
         }
         return resizedRgb(rgb, width, height);
+    }
+
+    private boolean keepsSize(int width, int height) {
+        return target == null || width == target.width() && height == target.height();
     }
 
     private byte[] resizedRgb(byte[] rgb, int width, int height) {
@@ -101,13 +108,14 @@ public final class FrameImages {
 
     private byte[] toTargetRgb(BufferedImage image) {
         BufferedImage scaled = image;
-        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR
-                || image.getWidth() != target.width() || image.getHeight() != target.height()) {
-            scaled = new BufferedImage(target.width(), target.height(), BufferedImage.TYPE_3BYTE_BGR);
+        int width = target == null ? image.getWidth() : target.width();
+        int height = target == null ? image.getHeight() : target.height();
+        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR || image.getWidth() != width || image.getHeight() != height) {
+            scaled = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
             Graphics2D g = scaled.createGraphics();
             try {
                 g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.drawImage(image, 0, 0, target.width(), target.height(), null);
+                g.drawImage(image, 0, 0, width, height, null);
             } finally {
                 g.dispose();
             }

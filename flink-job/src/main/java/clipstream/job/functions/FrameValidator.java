@@ -40,6 +40,7 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
     private transient Counter framesIn;
     private transient Map<DeadLetterReason, Counter> deadLettered;
 
+    /** {@code target}: the size valid frames are scaled to (the action model's input); null keeps their own. */
     public FrameValidator(FrameSize target, int maxFrameBytes, CaptureTimeWindow captureTimes) {
         this.target = target;
         this.maxFrameBytes = maxFrameBytes;
@@ -134,7 +135,9 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
             default -> throw new InvalidFrameException(DeadLetterReason.UNKNOWN_ENCODING,
                     "encoding " + frame.getEncoding() + " is not supported (RGB24, JPEG)");
         };
+        FrameSize size = images.target();
         return new ValidatedFrame(frame.getCameraId(), frame.getSeq(), frame.getCaptureTime().toEpochMilli(), pixels,
+                size == null ? width : size.width(), size == null ? height : size.height(),
                 record.topic(), record.partition(), record.offset());
     }
 

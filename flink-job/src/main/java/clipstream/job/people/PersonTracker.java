@@ -1,5 +1,6 @@
 package clipstream.job.people;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,7 +19,9 @@ import java.util.List;
  * when boxes overlap heavily in both frames, and greedy by IoU is what most real-time trackers (SORT's IoU variant,
  * ByteTrack's second stage) settle for.
  */
-public final class PersonTracker {
+public final class PersonTracker implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final float minIou;
     private final int birthHits;
     private final int deathMisses;

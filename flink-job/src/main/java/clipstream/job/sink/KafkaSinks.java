@@ -3,6 +3,7 @@ package clipstream.job.sink;
 import clipstream.job.config.KafkaSettings;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.flink.AvroSerializationSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,8 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The job's two Kafka sinks: clip events (key: camera id) and dead letters (key: the original record's key).
+ * The job's Kafka sinks: clip events (key: camera id), dead letters (key: the original record's key) and, when the
+ * people path runs, person poses (key: camera id).
  * Exactly-once by default, through Kafka transactions committed on checkpoints; each sink has its own
  * transactional id prefix ({@code PREFIX-events}, {@code PREFIX-dlq}) so two jobs or two sinks never fence
  * each other.
@@ -45,6 +47,17 @@ public final class KafkaSinks {
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dlq")
                 .setRecordSerializer(new DeadLetterRecords(kafka.deadLetterTopic(), Clock.systemUTC()))
+                .build();
+    }
+
+    /** The people path's poses, keyed by camera id, stamped with the frame's capture time where writable. */
+    public static KafkaSink<PersonPoses> poses(KafkaSettings kafka, String topic) {
+        return KafkaSink.<PersonPoses>builder()
+                .setKafkaProducerConfig(producerConfig(kafka))
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setDeliveryGuarantee(kafka.delivery())
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-poses")
+                .setRecordSerializer(new PersonPosesRecords(topic, Clock.systemUTC()))
                 .build();
     }
 
@@ -86,6 +99,32 @@ public final class KafkaSinks {
             long time = writableTimestamp(event.getEndTime().toEpochMilli(), clock.millis());
             return new ProducerRecord<>(topic, null, time, event.getCameraId().getBytes(StandardCharsets.UTF_8),
                     values.serialize(event));
+        }
+    }
+
+    /** Poses keyed by camera id, so a camera's poses stay in order in one partition; stamped with the capture time. */
+    static final class PersonPosesRecords implements KafkaRecordSerializationSchema<PersonPoses> {
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+        private final Clock clock;
+        private final AvroSerializationSchema<PersonPoses> values = new AvroSerializationSchema<>(PersonPoses.class);
+
+        PersonPosesRecords(String topic, Clock clock) {
+            this.topic = topic;
+            this.clock = clock;
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            values.open(context);
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(PersonPoses poses, KafkaSinkContext context, Long timestamp) {
+            long time = writableTimestamp(poses.getCaptureTime().toEpochMilli(), clock.millis());
+            return new ProducerRecord<>(topic, null, time, poses.getCameraId().getBytes(StandardCharsets.UTF_8),
+                    values.serialize(poses));
         }
     }
 

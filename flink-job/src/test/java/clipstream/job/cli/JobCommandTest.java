@@ -152,4 +152,26 @@ class JobCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--model");
     }
+
+    @Test
+    void thePeoplePathRunsOnAPoseModelOnlyAndShowsInTheJobGraph() {
+        String store = Path.of("..", "model-store").toString();
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        CommandLine cli = JobCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(out));
+
+        int refused = cli.execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--pose-model", "c3d-small",
+                "--dry-run");
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString()).contains("--pose-model c3d-small is not a pose model");
+
+        int planned = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--pose-model", "movenet-multipose",
+                        "--pose-every", "5", "--dry-run");
+        assertThat(planned).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("poses and tracks per camera", "sample frames for poses",
+                "assemble clips per camera");
+    }
 }

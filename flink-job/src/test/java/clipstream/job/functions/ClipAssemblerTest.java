@@ -233,7 +233,8 @@ class ClipAssemblerTest {
     }
 
     private static ValidatedFrame withSeq(ValidatedFrame frame, long seq, long captureTime) {
-        return new ValidatedFrame(frame.cameraId(), seq, captureTime, frame.pixels(), frame.sourceTopic(),
+        return new ValidatedFrame(frame.cameraId(), seq, captureTime, frame.pixels(), frame.width(), frame.height(),
+                frame.sourceTopic(),
                 frame.sourcePartition(), frame.sourceOffset());
     }
 

@@ -21,7 +21,7 @@ final class TestFrames {
     static ValidatedFrame frame(String camera, long seq) {
         byte[] pixels = new byte[FRAME_BYTES];
         Arrays.fill(pixels, (byte) seq);
-        return new ValidatedFrame(camera, seq, captureTime(seq), pixels, "frames", 0, 1000 + seq);
+        return new ValidatedFrame(camera, seq, captureTime(seq), pixels, 2, 2, "frames", 0, 1000 + seq);
     }
 
     /** The seq each frame slot of a clip shows (a filled slot shows the seq it copies). */
