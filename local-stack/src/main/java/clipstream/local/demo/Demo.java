@@ -18,6 +18,7 @@ import clipstream.job.config.ClipSettings;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
+import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.kafka.embedded.EmbeddedKafka;
@@ -26,6 +27,7 @@ import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.model.store.ModelStoreException;
 import clipstream.schema.Frame;
+import clipstream.schema.FrameEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -60,6 +62,10 @@ public final class Demo {
     static final String FRAMES_TOPIC = "frames";
     static final String EVENTS_TOPIC = "clip-events";
     static final String DEAD_LETTER_TOPIC = "frames-dlq";
+    static final String POSES_TOPIC = "poses";
+    /** Frames of the people path: large enough for the pose model to find people, JPEG to keep Kafka light. */
+    static final int PEOPLE_FRAME_WIDTH = 512;
+    static final int PEOPLE_FRAME_HEIGHT = 384;
     static final String JOB_GROUP = "clipstream-demo";
     private static final String DEMO_RULES = "/demo/rules.yaml";
     private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
@@ -100,17 +106,25 @@ public final class Demo {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int partitions = Math.min(cameras.size(), 8);
-            kafka.createTopics(Map.of(FRAMES_TOPIC, partitions, EVENTS_TOPIC, partitions, DEAD_LETTER_TOPIC, 1));
+            Map<String, Integer> topics = new java.util.HashMap<>(Map.of(FRAMES_TOPIC, partitions, EVENTS_TOPIC,
+                    partitions, DEAD_LETTER_TOPIC, 1));
+            if (settings.people()) {
+                topics.put(POSES_TOPIC, partitions);
+            }
+            kafka.createTopics(topics);
             out.println("Kafka broker: " + kafka.bootstrapServers());
             JobConfig config = jobConfig(kafka.bootstrapServers(), manifest, clipLength, stride);
             try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism())) {
                 out.println("Flink web UI: " + flink.webUi());
                 flink.run(job(config, manifest), JOB_START_TIMEOUT);
+                settings.poseModel().ifPresent(pose -> out.println("People path on: pose model " + pose + ", every "
+                        + PeopleSettings.DEFAULT_POSE_EVERY + "th frame, poses on topic " + POSES_TOPIC));
                 out.println("Job running; starting the alerting consumer and the cameras"
                         + (settings.duration().isZero() && settings.framesPerCamera().isEmpty() ? " (Ctrl-C stops)" : ""));
                 try (AlertsService alerts = alerts(kafka.bootstrapServers());
                      EventTally tally = new EventTally(kafka.bootstrapServers(), EVENTS_TOPIC, DEAD_LETTER_TOPIC,
-                             alerts.rules().alertTopics(), truth, System::currentTimeMillis);
+                             alerts.rules().alertTopics(), settings.people() ? POSES_TOPIC : null, truth,
+                             System::currentTimeMillis);
                      Producer<String, Frame> producer = FrameProducers.create(
                              FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
                     tally.start();
@@ -173,14 +187,20 @@ public final class Demo {
                 new RuntimeSettings(1, settings.checkpointInterval(), null));
     }
 
-    private static ClipstreamJob job(JobConfig config, ModelManifest manifest) {
-        return ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
+    private ClipstreamJob job(JobConfig config, ModelManifest manifest) {
+        ClipstreamJob job = ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
+        settings.poseModel().ifPresent(pose -> job.withPeopleOnKafka(PeopleSettings.of(pose, null, 0,
+                PeopleSettings.DEFAULT_POSE_EVERY, PeopleSettings.DEFAULT_MIN_PERSON_SCORE, 16, POSES_TOPIC,
+                config.clips().idleTimeout())));
+        return job;
     }
 
     private IngestSettings ingestSettings(ModelManifest manifest) {
-        IngestSettings ingest = IngestSettings.defaults(FRAMES_TOPIC, manifest.width(), manifest.height())
-                .withFps(settings.fps())
-                .withLoop(!settings.sources().isEmpty());
+        IngestSettings ingest = settings.people()
+                ? IngestSettings.defaults(FRAMES_TOPIC, PEOPLE_FRAME_WIDTH, PEOPLE_FRAME_HEIGHT)
+                        .withEncoding(FrameEncoding.JPEG, 0.85f)
+                : IngestSettings.defaults(FRAMES_TOPIC, manifest.width(), manifest.height());
+        ingest = ingest.withFps(settings.fps()).withLoop(!settings.sources().isEmpty());
         if (settings.framesPerCamera().isPresent()) {
             ingest = ingest.withMaxFrames(settings.framesPerCamera().getAsLong());
         }

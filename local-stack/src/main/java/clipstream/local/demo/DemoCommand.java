@@ -77,6 +77,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds to wait at the end for the events of the last frames (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
 
+    @Option(names = "--people", negatable = true,
+            description = {"The people path: frames go to Kafka as 512x384 JPEG, the job finds people with the pose"
+                    + " model and tracks them, and the summary counts poses, people and tracks. Default: on with"
+                    + " --source (real footage), off for synthetic cameras (they show no people)."})
+    Boolean people;
+
+    @Option(names = "--pose-model", defaultValue = "movenet-multipose", paramLabel = "NAME",
+            description = "Pose model of the people path (default: ${DEFAULT-VALUE}).")
+    String poseModel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -102,6 +112,11 @@ public final class DemoCommand implements Callable<Integer> {
         // on Ctrl-C the JVM is already exiting: the shutdown hook returns once call() is done
     }
 
+    /** The people path's pose model: on when asked, else on for real footage and off for synthetic cameras. */
+    static Optional<String> poseModel(Boolean people, List<String> sources, String poseModel) {
+        return (people != null ? people : !sources.isEmpty()) ? Optional.of(poseModel) : Optional.empty();
+    }
+
     @Override
     public Integer call() {
         DemoSettings settings;
@@ -109,7 +124,8 @@ public final class DemoCommand implements Callable<Integer> {
             settings = new DemoSettings(cameras, Duration.ofSeconds(seconds),
                     frames == null ? OptionalLong.empty() : OptionalLong.of(frames), sources, store, model, fps, stride,
                     Duration.ofMillis(checkpointMs), Optional.ofNullable(rules), summary,
-                    Duration.ofSeconds(drainSeconds), out);
+                    Duration.ofSeconds(drainSeconds), out,
+                    poseModel(people, sources, poseModel));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
             return 2;

@@ -24,10 +24,20 @@ import java.util.OptionalLong;
  * @param summaryFile        where summary.json goes
  * @param drainTimeout       how long to wait at the end for the events of the last frames
  * @param out                where the demo's lines and the alerts are printed
+ * @param poseModel          the pose model of the people path; empty: the path is off
  */
 public record DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                            Path store, String model, double fps, int stride, Duration checkpointInterval,
-                           Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out) {
+                           Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
+                           Optional<String> poseModel) {
+
+    /** Settings without the people path. */
+    public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
+                        Path store, String model, double fps, int stride, Duration checkpointInterval,
+                        Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out) {
+        this(cameras, duration, framesPerCamera, sources, store, model, fps, stride, checkpointInterval, rulesFile,
+                summaryFile, drainTimeout, out, Optional.empty());
+    }
 
     public DemoSettings {
         Objects.requireNonNull(duration, "duration");
@@ -54,6 +64,11 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(summaryFile, "summaryFile");
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(poseModel, "poseModel");
+    }
+
+    public boolean people() {
+        return poseModel.isPresent();
     }
 
     /** Whether the run ends on its own (a duration or a frame budget), or only when stopped. */

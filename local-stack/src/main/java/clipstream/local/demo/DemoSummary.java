@@ -25,11 +25,14 @@ import java.util.Map;
  * @param deadLetters  records on the dead-letter topic
  * @param p50LatencyMs median of event read time − the clip's last capture time; -1 without events
  * @param p99LatencyMs 99th percentile of the same; -1 without events
+ * @param posedFrames  frames the people path posed (records on the poses topic); -1 when the path is off
+ * @param peopleSeen   people in those frames, summed over frames
+ * @param tracks       distinct confirmed person tracks (camera, track id)
  */
 public record DemoSummary(long frames, long clips, long events, long duplicates, long scorable, long correct,
                           long alerts, long deadLetters, long p50LatencyMs, long p99LatencyMs,
                           Map<String, Long> deadLettersByReason, String model, String modelVersion, String webUi,
-                          double seconds, List<CameraLine> cameras) {
+                          double seconds, List<CameraLine> cameras, long posedFrames, long peopleSeen, long tracks) {
 
     /** One camera's part. */
     public record CameraLine(String id, String source, String state, long frames, long dropped, long clips) {
@@ -42,14 +45,16 @@ public record DemoSummary(long frames, long clips, long events, long duplicates,
                 cameras.stream().mapToLong(CameraLine::clips).sum(), counts.events(), counts.duplicates(),
                 counts.scorable(), counts.correct(), counts.alerts(), counts.deadLetters(),
                 (long) latency.p50(), (long) latency.p99(), counts.deadLettersByReason(), model, modelVersion,
-                webUi, seconds, List.copyOf(cameras));
+                webUi, seconds, List.copyOf(cameras), counts.posedFrames(), counts.peopleSeen(), counts.tracks());
     }
 
-    /** The one summary line. */
+    /** The one summary line; with the people path on, its counts follow. */
     public String line() {
-        return String.format(Locale.ROOT, "frames=%d clips=%d events=%d correct=%d alerts=%d dead_letters=%d"
+        String line = String.format(Locale.ROOT, "frames=%d clips=%d events=%d correct=%d alerts=%d dead_letters=%d"
                         + " p50_latency_ms=%d p99_latency_ms=%d", frames, clips, events, correct, alerts, deadLetters,
                 p50LatencyMs, p99LatencyMs);
+        return posedFrames < 0 ? line : line + String.format(Locale.ROOT, " posed_frames=%d people_seen=%d tracks=%d",
+                posedFrames, peopleSeen, tracks);
     }
 
     /** Share of scorable events labelled right, 0..1 (0 when none is scorable). */
@@ -81,6 +86,12 @@ public record DemoSummary(long frames, long clips, long events, long duplicates,
         json.put("web_ui", webUi);
         json.put("seconds", seconds);
         json.put("cameras", cameras);
+        if (posedFrames >= 0) {
+            json.put("posed_frames", posedFrames);
+            json.put("people_seen", peopleSeen);
+            json.put("tracks", tracks);
+            json.put("poses_per_s", seconds > 0 ? posedFrames / seconds : 0);
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
     }
 }

@@ -2,6 +2,7 @@ package clipstream.local.demo;
 
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.time.Duration;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads what the pipeline committed (read_committed, from the beginning, no consumer group) and keeps score:
  * clip events (unique ids, labels against the ground truth, latency from the clip's last capture time to the
- * moment the event is read here), dead letters by reason, and alerts.
+ * moment the event is read here), dead letters by reason, alerts, and, when the people path runs, posed frames,
+ * people seen and distinct confirmed tracks.
  */
 final class EventTally implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventTally.class);
@@ -44,6 +46,8 @@ final class EventTally implements Runnable, AutoCloseable {
     private final LongSupplier clock;
     private final RecordDecoder<ClipEvent> events = RecordDecoder.of(ClipEvent.class);
     private final RecordDecoder<DeadLetter> deadLetters = RecordDecoder.of(DeadLetter.class);
+    private final RecordDecoder<PersonPoses> poses = RecordDecoder.of(PersonPoses.class);
+    private final String posesTopic;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
@@ -59,9 +63,18 @@ final class EventTally implements Runnable, AutoCloseable {
     private long alerts;
     private boolean caughtUp;
     private long polls;
+    private long posedFrames;
+    private long peopleSeen;
+    private final Set<String> tracks = new HashSet<>();
 
     EventTally(String bootstrap, String eventsTopic, String deadLetterTopic, Set<String> alertTopics,
                GroundTruth truth, LongSupplier clock) {
+        this(bootstrap, eventsTopic, deadLetterTopic, alertTopics, null, truth, clock);
+    }
+
+    /** {@code posesTopic}: the people path's topic, or null when it is off. */
+    EventTally(String bootstrap, String eventsTopic, String deadLetterTopic, Set<String> alertTopics,
+               String posesTopic, GroundTruth truth, LongSupplier clock) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "clipstream-demo-tally");
@@ -71,6 +84,7 @@ final class EventTally implements Runnable, AutoCloseable {
         this.eventsTopic = eventsTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.alertTopics = Set.copyOf(alertTopics);
+        this.posesTopic = posesTopic;
         this.truth = truth;
         this.clock = clock;
         this.thread = new Thread(this, "demo-tally");
@@ -120,6 +134,9 @@ final class EventTally implements Runnable, AutoCloseable {
     private List<String> topics() {
         List<String> topics = new ArrayList<>(List.of(eventsTopic, deadLetterTopic));
         topics.addAll(new java.util.TreeSet<>(alertTopics));
+        if (posesTopic != null) {
+            topics.add(posesTopic);
+        }
         return topics;
     }
 
@@ -140,6 +157,12 @@ final class EventTally implements Runnable, AutoCloseable {
                 reason = "UNDECODABLE_DEAD_LETTER";
             }
             deadLettersByReason.merge(reason, 1L, Long::sum);
+        } else if (record.topic().equals(posesTopic)) {
+            try {
+                countPoses(poses.decode(record.value()));
+            } catch (RecordDecodeException e) {
+                undecodable++;
+            }
         } else {
             alerts++;
         }
@@ -157,6 +180,13 @@ final class EventTally implements Runnable, AutoCloseable {
                 correct++;
             }
         });
+    }
+
+    private void countPoses(PersonPoses frame) {
+        posedFrames++;
+        peopleSeen += frame.getPeople().size();
+        frame.getPeople().stream().filter(person -> person.getTrackId() >= 0)
+                .forEach(person -> tracks.add(frame.getCameraId() + "#" + person.getTrackId()));
     }
 
     /** Whether the last poll reached the last committed record of every partition. */
@@ -185,12 +215,21 @@ final class EventTally implements Runnable, AutoCloseable {
     synchronized Counts counts() {
         long letters = deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
         return new Counts(eventIds.size(), duplicates, undecodable, scorable, correct, alerts, letters,
-                new TreeMap<>(deadLettersByReason), List.copyOf(latenciesMs));
+                new TreeMap<>(deadLettersByReason), List.copyOf(latenciesMs), posesTopic == null ? -1 : posedFrames,
+                peopleSeen, tracks.size());
     }
 
-    /** A snapshot of the tally. */
+    /** A snapshot of the tally; {@code posedFrames} is -1 when the people path is off. */
     record Counts(long events, long duplicates, long undecodable, long scorable, long correct, long alerts,
-                  long deadLetters, Map<String, Long> deadLettersByReason, List<Long> latenciesMs) {
+                  long deadLetters, Map<String, Long> deadLettersByReason, List<Long> latenciesMs, long posedFrames,
+                  long peopleSeen, long tracks) {
+
+        /** Counts of a run without the people path. */
+        Counts(long events, long duplicates, long undecodable, long scorable, long correct, long alerts,
+               long deadLetters, Map<String, Long> deadLettersByReason, List<Long> latenciesMs) {
+            this(events, duplicates, undecodable, scorable, correct, alerts, deadLetters, deadLettersByReason,
+                    latenciesMs, -1, 0, 0);
+        }
     }
 
     @Override

@@ -48,4 +48,14 @@ class DemoCommandTest {
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("c3d-small", "no CURRENT version", "--store " + emptyStore);
     }
+
+    @Test
+    void thePeoplePathIsOnForRealFootageOffForSyntheticCamerasAndEitherWayOnRequest() {
+        assertThat(DemoCommand.poseModel(null, java.util.List.of("street.mp4"), "movenet-multipose"))
+                .contains("movenet-multipose");
+        assertThat(DemoCommand.poseModel(null, java.util.List.of(), "movenet-multipose")).isEmpty();
+        assertThat(DemoCommand.poseModel(true, java.util.List.of(), "movenet-multipose")).contains("movenet-multipose");
+        assertThat(DemoCommand.poseModel(false, java.util.List.of("street.mp4"), "movenet-multipose")).isEmpty();
+        assertThat(run("--help").out()).contains("--[no-]people", "--pose-model");
+    }
 }

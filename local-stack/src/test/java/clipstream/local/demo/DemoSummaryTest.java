@@ -34,4 +34,19 @@ class DemoSummaryTest {
         assertThat(json.get("p99_latency_ms").asLong()).isEqualTo(1500);
         assertThat(json.get("cameras")).hasSize(2);
     }
+
+    @Test
+    void withThePeoplePathTheLineAndJsonCountPosesPeopleAndTracks(@TempDir Path dir) throws Exception {
+        EventTally.Counts counts = new EventTally.Counts(2, 0, 0, 0, 0, 0, 0, Map.of(), List.of(1000L, 1200L), 40, 38, 2);
+        DemoSummary summary = DemoSummary.of(List.of(
+                new DemoSummary.CameraLine("footage-1", "street.mp4", "COMPLETED", 200, 0, 2)),
+                counts, "c3d-small", "2", "http://127.0.0.1:8081", 8.0);
+
+        assertThat(summary.line()).endsWith(" posed_frames=40 people_seen=38 tracks=2");
+        Path file = dir.resolve("summary.json");
+        summary.write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("tracks").asLong()).isEqualTo(2);
+        assertThat(json.get("poses_per_s").asDouble()).isEqualTo(5.0);
+    }
 }
