@@ -118,7 +118,7 @@ public final class ClipstreamJob {
                 .transform("assemble clips per camera", TypeInformation.of(Clip.class), new ClipAssemblerOperator(
                         new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
                                 clipSettings.idleTimeout(), clipSettings.maxCameras(),
-                                clipSettings.maxPendingFrames())))
+                                clipSettings.maxPendingFrames(), clipSettings.seqRestart())))
                 .uid("assemble-clips");
 
         SingleOutputStreamOperator<ClipEvent> labelled = clips

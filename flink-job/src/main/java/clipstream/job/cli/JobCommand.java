@@ -114,6 +114,12 @@ public final class JobCommand implements Callable<Integer> {
                     + " once (default: ${DEFAULT-VALUE}).")
     int maxPendingFrames;
 
+    @Option(names = "--seq-restart", defaultValue = "" + ClipSettings.DEFAULT_SEQ_RESTART, paramLabel = "FRAMES",
+            description = "A camera whose seq goes back more than this has started its stream over (a restarted"
+                    + " camera or ingest): its partial clip is dropped and it goes on from the new seq; a smaller"
+                    + " step back is a late frame (default: ${DEFAULT-VALUE}).")
+    int seqRestart;
+
     @Option(names = "--model-store", defaultValue = "model-store", description = "Model store folder (default: ${DEFAULT-VALUE}).")
     String modelStore;
     @Option(names = "--model", defaultValue = "c3d-small", description = "Model name (default: ${DEFAULT-VALUE}).")
@@ -360,7 +366,7 @@ public final class JobCommand implements Callable<Integer> {
         KafkaSettings kafka = new KafkaSettings(bootstrap, framesTopic, eventsTopic, dlqTopic, group,
                 deliveryGuarantee(delivery), transactionalIdPrefix, transactionTimeout, kafkaProperties);
         ClipSettings clips = new ClipSettings(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout,
-                maxFrameBytes, new CaptureTimeWindow(maxFrameAge, maxClockSkew), maxCameras, maxPendingFrames);
+                maxFrameBytes, new CaptureTimeWindow(maxFrameAge, maxClockSkew), maxCameras, maxPendingFrames, seqRestart);
         if (modelVersion != null && modelWatch != null && !modelWatch.isZero()) {
             throw new ConfigException("--model-watch follows the store's CURRENT; it cannot be used with a pinned"
                     + " --model-version " + modelVersion);

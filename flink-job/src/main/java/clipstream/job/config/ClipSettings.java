@@ -25,7 +25,8 @@ public record ClipSettings(
         int maxFrameBytes,
         CaptureTimeWindow captureTimes,
         int maxCameras,
-        int maxPendingFrames) implements Serializable {
+        int maxPendingFrames,
+        int seqRestart) implements Serializable {
 
     /** Cameras one assembler subtask holds state for: far more than one subtask can classify in real time. */
     public static final int DEFAULT_MAX_CAMERAS = 1024;
@@ -34,6 +35,12 @@ public record ClipSettings(
      * bound holds, two clips of the default model.
      */
     public static final int DEFAULT_MAX_PENDING_FRAMES = 64;
+    /**
+     * How far (in frames) a camera's seq may go back before it counts as the camera's stream starting over (a
+     * restarted camera or ingest counting from 0 again) rather than late frames: 10 s at 25 fps, far beyond any
+     * reordering the out-of-orderness bound allows.
+     */
+    public static final int DEFAULT_SEQ_RESTART = 250;
 
     public ClipSettings {
         require(clipLength >= 0, "--clip-length must be positive (or 0 for the model's), got " + clipLength);
@@ -51,13 +58,22 @@ public record ClipSettings(
         require(captureTimes != null, "--max-frame-age and --max-clock-skew must be set");
         require(maxCameras >= 1, "--max-cameras must be at least 1, got " + maxCameras);
         require(maxPendingFrames >= 1, "--max-pending-frames must be at least 1, got " + maxPendingFrames);
+        require(seqRestart >= 1, "--seq-restart must be at least 1, got " + seqRestart);
+    }
+
+    /** Settings with the default threshold of a stream restart. */
+    public ClipSettings(int clipLength, int stride, int maxGap, Duration outOfOrderness, Duration sourceIdleness,
+                        Duration idleTimeout, int maxFrameBytes, CaptureTimeWindow captureTimes, int maxCameras,
+                        int maxPendingFrames) {
+        this(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes, captureTimes,
+                maxCameras, maxPendingFrames, DEFAULT_SEQ_RESTART);
     }
 
     /** Settings with the default capture-time window, camera limit and pending-frame limit. */
     public ClipSettings(int clipLength, int stride, int maxGap, Duration outOfOrderness, Duration sourceIdleness,
                         Duration idleTimeout, int maxFrameBytes) {
         this(clipLength, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes,
-                CaptureTimeWindow.DEFAULT, DEFAULT_MAX_CAMERAS, DEFAULT_MAX_PENDING_FRAMES);
+                CaptureTimeWindow.DEFAULT, DEFAULT_MAX_CAMERAS, DEFAULT_MAX_PENDING_FRAMES, DEFAULT_SEQ_RESTART);
     }
 
     /** These settings with the clip length fixed to the model's; a different explicit length is an error. */
@@ -68,6 +84,6 @@ public record ClipSettings(
         require(stride <= modelFrames,
                 "--stride (" + stride + ") must not exceed the clip length (" + modelFrames + ")");
         return new ClipSettings(modelFrames, stride, maxGap, outOfOrderness, sourceIdleness, idleTimeout, maxFrameBytes,
-                captureTimes, maxCameras, maxPendingFrames);
+                captureTimes, maxCameras, maxPendingFrames, seqRestart);
     }
 }

@@ -1,5 +1,6 @@
 package clipstream.job.functions;
 
+import clipstream.job.config.ClipSettings;
 import clipstream.job.records.Clip;
 import clipstream.job.records.ClipFrame;
 import clipstream.job.records.FrameDeadLetters;
@@ -23,6 +24,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles each camera's frames into clips of {@code clipLength} consecutive frames, one every
@@ -50,6 +53,7 @@ import org.apache.flink.util.Collector;
  */
 public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, Clip> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ClipAssembler.class);
     /** The keyed state (in the void namespace) that every live camera has and no other: its idle timer. */
     public static final String LIVE_CAMERA_STATE = "idle-timer";
 
@@ -59,6 +63,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     private final long idleTimeoutMs;
     private final int maxCameras;
     private final int maxPendingFrames;
+    private final int seqRestart;
 
     /** Frames received but not yet in order, by seq. */
     private transient MapState<Long, ValidatedFrame> pending;
@@ -83,11 +88,21 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     private transient Counter framesLate;
     private transient Counter clipsRestarted;
     private transient Counter camerasExpired;
+    private transient Counter streamRestarts;
     private transient Counter framesReleasedEarly;
     private transient Counter framesOverCameraLimit;
 
     public ClipAssembler(int clipLength, int stride, int maxGap, Duration idleTimeout, int maxCameras,
                          int maxPendingFrames) {
+        this(clipLength, stride, maxGap, idleTimeout, maxCameras, maxPendingFrames, ClipSettings.DEFAULT_SEQ_RESTART);
+    }
+
+    /**
+     * {@code seqRestart}: a frame whose seq is more than this behind the camera's last placed frame starts the
+     * camera's stream over (its clip state is dropped and the frame is its new first frame) instead of being late.
+     */
+    public ClipAssembler(int clipLength, int stride, int maxGap, Duration idleTimeout, int maxCameras,
+                         int maxPendingFrames, int seqRestart) {
         if (clipLength < 1 || stride < 1 || stride > clipLength || maxGap < 0 || maxCameras < 1
                 || maxPendingFrames < 1) {
             throw new IllegalArgumentException("need 1 <= stride <= clipLength, maxGap >= 0, maxCameras >= 1 and"
@@ -100,6 +115,10 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.maxCameras = maxCameras;
         this.maxPendingFrames = maxPendingFrames;
+        if (seqRestart < 1) {
+            throw new IllegalArgumentException("seqRestart must be at least 1, got " + seqRestart);
+        }
+        this.seqRestart = seqRestart;
     }
 
     @Override
@@ -118,6 +137,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         framesLate = metrics.counter("framesLate");
         clipsRestarted = metrics.counter("clipsRestarted");
         camerasExpired = metrics.counter("camerasExpired");
+        streamRestarts = metrics.counter("streamRestarts");
         framesReleasedEarly = metrics.counter("framesReleasedEarly");
         framesOverCameraLimit = metrics.counter("framesOverCameraLimit");
         metrics.gauge("liveCameras", () -> liveCameras);
@@ -154,6 +174,10 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
             return;
         }
         ClipFrame previous = last.value();
+        if (previous != null && seq <= previous.seq() && previous.seq() - seq > seqRestart) {
+            restartStream(ctx, frame, previous);
+            previous = null;
+        }
         if (previous != null && seq <= previous.seq()) {
             refuseLate(ctx, frame, "seq " + seq + " arrived after the clip moved on to seq " + previous.seq());
         } else {
@@ -342,6 +366,26 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         long expiry = ctx.timerService().currentProcessingTime() + idleTimeoutMs;
         ctx.timerService().registerProcessingTimeTimer(expiry);
         idleTimer.update(expiry);
+    }
+
+    /**
+     * The camera started counting again (a restarted camera or ingest, a stepped-back counter): its partial clip and
+     * waiting frames belong to the stream that ended, so they go, and the frame that came is the new stream's first.
+     * Without this every later frame would be late until the seq passed the old one again.
+     */
+    private void restartStream(Context ctx, ValidatedFrame frame, ClipFrame previous) throws Exception {
+        Long armed = releaseTimer.value();
+        if (armed != null) {
+            ctx.timerService().deleteEventTimeTimer(armed);
+        }
+        pending.clear();
+        window.clear();
+        windowStart.clear();
+        last.clear();
+        releaseTimer.clear();
+        streamRestarts.inc();
+        LOG.info("Camera {} started its stream over: seq {} after seq {} (more than --seq-restart {} back); its"
+                + " partial clip is dropped", frame.cameraId(), frame.seq(), previous.seq(), seqRestart);
     }
 
     /** Forgets an idle camera entirely: its partial clip, waiting frames, state and timers. */

@@ -12,17 +12,18 @@ public final class ClipEvents {
     }
 
     /**
-     * The event id: a name-based UUID of camera id, first seq and model version, so replaying the same frames
-     * through the same model gives the same id (consumers deduplicate by it).
+     * The event id: a name-based UUID of camera id, first seq, the first frame's capture time and model version, so
+     * replaying the same frames through the same model gives the same id (consumers deduplicate by it), while a
+     * camera that started counting again from 0 (a restart) gives new ids for its new clips.
      */
-    public static String eventId(String cameraId, long firstSeq, String modelVersion) {
-        String name = cameraId + '\u0000' + firstSeq + '\u0000' + modelVersion;
+    public static String eventId(String cameraId, long firstSeq, long startTime, String modelVersion) {
+        String name = cameraId + '\u0000' + firstSeq + '\u0000' + startTime + '\u0000' + modelVersion;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     public static ClipEvent of(Clip clip, ClipScores scores, String modelName, String modelVersion, float inferenceMs) {
         return ClipEvent.newBuilder()
-                .setEventId(eventId(clip.cameraId(), clip.firstSeq(), modelVersion))
+                .setEventId(eventId(clip.cameraId(), clip.firstSeq(), clip.startTime(), modelVersion))
                 .setCameraId(clip.cameraId())
                 .setFirstSeq(clip.firstSeq())
                 .setLastSeq(clip.lastSeq())

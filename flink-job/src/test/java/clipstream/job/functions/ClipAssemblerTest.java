@@ -299,6 +299,30 @@ class ClipAssemblerTest {
     }
 
     @Test
+    void aCameraCountingFromZeroAgainStartsANewStreamWhileASmallStepBackStaysLate() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new ClipAssembler(4, 4, 2, IDLE, UNLIMITED, UNLIMITED, 50), ValidatedFrame::cameraId, Types.STRING);
+        harness.setProcessingTime(0);
+        send("cam-1", LongStream.rangeClosed(0, 99).toArray());
+        watermarkAt(99);
+        assertThat(clips()).hasSize(25);
+
+        send("cam-1", 89); // 10 back: a late frame, not a restart
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.LATE);
+
+        for (long seq = 0; seq < 8; seq++) { // the camera restarted: seq 0 again, capture times going on
+            long t = captureTime(100 + seq);
+            harness.processElement(new StreamRecord<>(withSeq(frame("cam-1", seq), seq, t), t));
+        }
+        harness.processWatermark(captureTime(107));
+
+        assertThat(clips()).hasSize(27);
+        assertThat(clips().subList(25, 27)).extracting(Clip::firstSeq).containsExactly(0L, 4L);
+        assertThat(clips().get(26).startTime()).isEqualTo(captureTime(104));
+        assertThat(deadLetters()).hasSize(1);
+    }
+
+    @Test
     void missingFrameArrivingAfterItWasFilledIsDeadLetteredAsLate() throws Exception {
         start(8, 8, 2);
         send("cam-1", 0, 1, 3, 4);
@@ -357,7 +381,8 @@ class ClipAssemblerTest {
             send("cam-1", 1_000_000 + random.nextInt(1_000_000_000));
             assertThat(pendingFrames("cam-1")).isLessThanOrEqualTo(8);
         }
-        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsOnly(DeadLetterReason.LATE);
+        // a seq far behind the last one starts the camera's stream over; a near one is late
+        assertThat(deadLetters()).allSatisfy(letter -> assertThat(letter.getReason()).isEqualTo(DeadLetterReason.LATE));
     }
 
     @Test

@@ -146,9 +146,10 @@ class BatchingInferenceTest {
         send(harness, clip);
 
         ClipEvent event = events().get(0);
-        assertThat(event.getEventId()).isEqualTo(ClipEvents.eventId("cam-7", 32, "v1"))
-                .isNotEqualTo(ClipEvents.eventId("cam-7", 48, "v1"))
-                .isNotEqualTo(ClipEvents.eventId("cam-7", 32, "v2"));
+        assertThat(event.getEventId()).isEqualTo(ClipEvents.eventId("cam-7", 32, 5000, "v1"))
+                .isNotEqualTo(ClipEvents.eventId("cam-7", 48, 5000, "v1"))
+                .isNotEqualTo(ClipEvents.eventId("cam-7", 32, 9000, "v1"))
+                .isNotEqualTo(ClipEvents.eventId("cam-7", 32, 5000, "v2"));
         assertThat(event.getFirstSeq()).isEqualTo(32);
         assertThat(event.getLastSeq()).isEqualTo(63);
         assertThat(event.getStartTime().toEpochMilli()).isEqualTo(5000);
