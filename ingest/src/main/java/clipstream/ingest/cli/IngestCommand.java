@@ -6,6 +6,7 @@ import clipstream.common.time.Durations;
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.publish.MessageSizeLimit;
+import clipstream.ingest.publish.PublishedSeqs;
 import clipstream.ingest.publish.TopicLimits;
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.IngestRunner;
@@ -52,6 +53,7 @@ public final class IngestCommand implements Callable<Integer> {
     static final int DEFAULT_SIDE = 64;
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+    private static final String RESUME = "resume";
 
     @Spec
     CommandSpec spec;
@@ -114,11 +116,14 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Stop each camera after this much capture time (e.g. 30s, 1.5m, 1h, PT90S).")
     String duration;
 
-    @Option(names = "--start-seq", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Seq of each camera's first frame. auto (the default): the start time in epoch"
-                    + " microseconds, rounded down to a multiple of 1024, so a restarted ingest continues above every"
-                    + " seq it sent before (the job drops a repeated seq as a duplicate or late frame) and synthetic"
-                    + " segments stay aligned with clips.")
+    @Option(names = "--start-seq", defaultValue = "resume", paramLabel = "resume|auto|N",
+            description = {"Seq of each camera's first frame. resume (the default): right after the highest seq"
+                    + " the camera has on the topic, read back from the tail of its partition at start, so a"
+                    + " restarted ingest continues where Kafka's acknowledged frames stopped (the job dead-letters a"
+                    + " seq it has passed as late); a camera with none there starts as with auto.",
+                "auto: the start time in epoch microseconds, rounded down to a multiple of 1024: above every seq a"
+                    + " run can have reached before (far fewer frames than microseconds), synthetic segments aligned"
+                    + " with clips. N: that number, for every camera."})
     String startSeq;
 
     @Option(names = "--buffer", defaultValue = "64", paramLabel = "FRAMES",
@@ -128,6 +133,11 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--reconnect-attempts", defaultValue = "0", paramLabel = "N",
             description = "Give a dropped live stream up after N failed reconnects (default: 0, never).")
     int reconnectAttempts;
+
+    @Option(names = "--read-timeout", defaultValue = "10s", paramLabel = "DURATION",
+            description = "A network source (live stream, http(s) recording) that sends nothing this long has"
+                    + " dropped: a live stream is reconnected, a recording fails (default: ${DEFAULT-VALUE}).")
+    String readTimeout;
 
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
             description = "Extra Kafka producer setting (repeatable), e.g. max.request.size=4194304.")
@@ -174,8 +184,8 @@ public final class IngestCommand implements Callable<Integer> {
                 settings.pacing() == Pacing.FAST ? "as fast as possible" : "real time");
 
         try (KafkaProducer<String, Frame> producer = FrameProducers.create(producerProps)) {
-            IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer, err,
-                    Duration.ofSeconds(progressSeconds));
+            IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer,
+                    new PublishedSeqs(producerProps, KAFKA_TIMEOUT), err, Duration.ofSeconds(progressSeconds));
             CountDownLatch reported = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {
                 runner.stop();
@@ -210,19 +220,21 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     /**
-     * The first seq for {@code --start-seq}: a number, or for {@code auto} the epoch microseconds of {@code now}
-     * rounded down to a multiple of 1024. Every run then starts above all seqs of any earlier run: a run that
-     * began T µs earlier sent far fewer than T frames.
+     * The first seq for {@code --start-seq}: a number, or for {@code auto} (and for {@code resume}, where a camera
+     * has no seq on the topic) the epoch microseconds of {@code now} rounded down to a multiple of 1024. Every run
+     * then starts above all seqs of any earlier run: a run that began T µs earlier sent far fewer than T frames.
      */
     static long startSeq(String value, java.time.Instant now) {
-        if ("auto".equalsIgnoreCase(value.strip())) {
+        String choice = value.strip();
+        if ("auto".equalsIgnoreCase(choice) || RESUME.equalsIgnoreCase(choice)) {
             long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
             return micros & ~1023L;
         }
         try {
-            return Long.parseLong(value.strip());
+            return Long.parseLong(choice);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--start-seq must be a number >= 0 or 'auto', got '" + value + "'");
+            throw new IllegalArgumentException("--start-seq must be resume, auto or a number >= 0, got '" + value
+                    + "'");
         }
     }
 
@@ -233,9 +245,10 @@ public final class IngestCommand implements Callable<Integer> {
                 .withPacing(pacing.fast ? Pacing.FAST : Pacing.REALTIME)
                 .withLoop(loop)
                 .withStartSeq(startSeq(startSeq, java.time.Instant.now()))
+                .withResumeSeq(RESUME.equalsIgnoreCase(startSeq.strip()))
                 .withBufferFrames(buffer)
                 .withReconnect(new Backoff(Backoff.DEFAULT.initial(), Backoff.DEFAULT.max(), reconnectAttempts),
-                        IngestSettings.defaults(topic, 1, 1).readTimeout());
+                        Durations.parse(readTimeout, "--read-timeout"));
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("--jpeg-quality must be 1-100, got " + jpegQuality);
         }

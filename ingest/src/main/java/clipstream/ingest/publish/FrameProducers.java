@@ -11,7 +11,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The Kafka producer ingest writes frames with: idempotent ({@code enable.idempotence}, {@code acks=all}) so a
  * retried batch is never duplicated or reordered per camera, keyed by camera id, values in the schemas module's
- * Avro single-object encoding. One producer serves every camera of a process (it is thread-safe).
+ * Avro single-object encoding, placed by Kafka's default partitioning of the key (each camera in one partition, in
+ * order; {@link PublishedSeqs} reads its last seq back from there). One producer serves every camera of a process
+ * (it is thread-safe).
  */
 public final class FrameProducers {
     /** A frame is tens of KB: batches of many frames and a short linger keep requests few without adding lag. */
@@ -33,6 +35,14 @@ public final class FrameProducers {
             if (overrides.containsKey(safety)) {
                 throw new IllegalArgumentException("--producer-property " + safety + " cannot be changed: ingest"
                         + " relies on the idempotent producer (acks=all, enable.idempotence=true)");
+            }
+        }
+        for (String placement : new String[] {ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG}) {
+            if (overrides.containsKey(placement)) {
+                throw new IllegalArgumentException("--producer-property " + placement + " cannot be changed: ingest"
+                        + " relies on Kafka's default partitioning by key (a camera's frames in one partition, in"
+                        + " order, where a restart reads its last seq back)");
             }
         }
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -42,6 +42,7 @@ public final class CameraIngest {
     private final Thread reader;
     private final Thread publisher;
     private volatile CameraState endState = CameraState.COMPLETED;
+    private long firstSeq;
 
     public CameraIngest(CameraSpec camera, IngestSettings settings, Producer<String, Frame> producer) {
         this.camera = camera;
@@ -72,7 +73,9 @@ public final class CameraIngest {
         return camera.id();
     }
 
-    public void start() {
+    /** Starts reading and publishing; the camera's first frame gets {@code firstSeq}. */
+    public void start(long firstSeq) {
+        this.firstSeq = firstSeq;
         stats.started();
         publisher.start();
         reader.start();
@@ -99,13 +102,17 @@ public final class CameraIngest {
 
     private void read() {
         SourceOptions options = new SourceOptions(settings.width(), settings.height(), settings.generatedFps(),
-                settings.loop(), settings.startSeq(), overflowPolicy(camera.source(), settings) == OverflowPolicy.DROP_OLDEST,
+                settings.loop(), firstSeq, overflowPolicy(camera.source(), settings) == OverflowPolicy.DROP_OLDEST,
                 settings.reconnect(), settings.readTimeout());
         try (CameraSource source = Sources.open(camera.source(), options, stop);
              PixelEncoder encoder = new PixelEncoder(settings.encoding(), settings.width(), settings.height(),
                      settings.jpegQuality())) {
             log.info("Camera {} reading {}", camera.id(), camera.source().describe());
-            pump(source, encoder);
+            try {
+                pump(source, encoder);
+            } finally {
+                stats.interruptions(source); // also when the source gave up reconnecting
+            }
         } catch (IOException e) {
             stats.fail(e.getMessage());
             log.error("Camera {} failed: {}", camera.id(), e.getMessage());
@@ -129,13 +136,13 @@ public final class CameraIngest {
                 ? new FrameRateSampler(settings.fps().getAsDouble()) : null;
         RealTimePacer pacer = settings.pacing() == Pacing.REALTIME && source.timeBase() == TimeBase.MEDIA
                 ? new RealTimePacer(stop) : null;
-        long seq = settings.startSeq();
+        long seq = firstSeq;
         long firstMediaMicros = Long.MIN_VALUE;
         long startEpochMicros = 0;
         long firstCaptureMillis = Long.MIN_VALUE;
         while (!stop.raised()) {
             CapturedFrame frame = source.next();
-            stats.reconnects(source.reconnects());
+            stats.interruptions(source);
             if (frame == null) {
                 return;
             }
@@ -162,6 +169,11 @@ public final class CameraIngest {
             if (settings.duration().isPresent()
                     && captureMillis - firstCaptureMillis >= settings.duration().get().toMillis()) {
                 return;
+            }
+            if (seq < 0) {
+                throw new IOException("Camera " + camera.id() + " has no seq left: the next would pass"
+                        + " Long.MAX_VALUE (resumed after a frame on topic '" + settings.topic() + "' that claims it?);"
+                        + " give --start-seq N");
             }
             Frame record = new Frame(camera.id(), seq, Instant.ofEpochMilli(captureMillis), frame.width(),
                     frame.height(), settings.encoding(), encoder.encode(frame.rgb()));

@@ -1,5 +1,6 @@
 package clipstream.ingest.run;
 
+import clipstream.ingest.source.CameraSource;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +23,8 @@ public final class CameraStats {
     private volatile long endNanos;
     private volatile long dropped;
     private volatile long reconnects;
+    private volatile long streamEnds;
+    private volatile long streamDrops;
 
     CameraStats(String cameraId, String source) {
         this.cameraId = cameraId;
@@ -75,8 +78,19 @@ public final class CameraStats {
         return ackedBytes.get();
     }
 
+    /** Times a live source reconnected, after its stream ended or dropped. */
     public long reconnects() {
         return reconnects;
+    }
+
+    /** Times a live source's stream ended normally (its server closed it). */
+    public long streamEnds() {
+        return streamEnds;
+    }
+
+    /** Times a live source's stream dropped (an error, or nothing for the read timeout). */
+    public long streamDrops() {
+        return streamDrops;
     }
 
     public long firstSeq() {
@@ -128,7 +142,10 @@ public final class CameraStats {
         dropped = count;
     }
 
-    void reconnects(long count) {
-        reconnects = count;
+    /** Takes the source's counts of reconnects, ends and drops. */
+    void interruptions(CameraSource source) {
+        reconnects = source.reconnects();
+        streamEnds = source.streamEnds();
+        streamDrops = source.streamDrops();
     }
 }

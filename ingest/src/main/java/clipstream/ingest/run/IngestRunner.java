@@ -1,13 +1,17 @@
 package clipstream.ingest.run;
 
+import clipstream.ingest.publish.PublishedSeqs;
 import clipstream.schema.Frame;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests many cameras into Kafka in this process, each on its own threads and keyed by its id, through one
@@ -23,11 +27,16 @@ import org.apache.kafka.common.KafkaException;
  *
  * The caller owns the producer; the runner flushes it before its summary. Give the producer
  * {@code FrameProducers.fitBatchesTo(properties, settings.sizeLimit())} when the topic's limit is below the
- * producer's batch size.
+ * producer's batch size. Settings that resume seqs ({@link IngestSettings#resumeSeq()}) need a
+ * {@link PublishedSeqs} to read the topic back with.
  */
 public final class IngestRunner {
+    private static final Logger log = LoggerFactory.getLogger(IngestRunner.class);
+
+    private final IngestSettings settings;
     private final List<CameraIngest> cameras;
     private final Producer<String, Frame> producer;
+    private final PublishedSeqs publishedSeqs;
     private final String topic;
     private final ProgressReporter progress;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -35,16 +44,24 @@ public final class IngestRunner {
     private boolean started;
 
     /**
+     * @param publishedSeqs reads each camera's highest seq back from the topic when {@code settings} resume seqs;
+     *     null when they do not
      * @param progressOut where a progress line per camera goes every {@code progressInterval}; null for none
      */
     public IngestRunner(IngestSettings settings, List<CameraSpec> cameras, Producer<String, Frame> producer,
-                        PrintWriter progressOut, Duration progressInterval) {
+                        PublishedSeqs publishedSeqs, PrintWriter progressOut, Duration progressInterval) {
         if (cameras.isEmpty()) {
             throw new IllegalArgumentException("No camera to ingest: give at least one --camera ID=SOURCE");
         }
+        if (settings.resumeSeq() && publishedSeqs == null) {
+            throw new IllegalArgumentException("Resuming seqs (--start-seq resume) needs a PublishedSeqs to read the"
+                    + " topic back with");
+        }
         CameraSpec.requireUniqueIds(cameras);
+        this.settings = settings;
         this.cameras = cameras.stream().map(camera -> new CameraIngest(camera, settings, producer)).toList();
         this.producer = producer;
+        this.publishedSeqs = publishedSeqs;
         this.topic = settings.topic();
         this.progress = progressOut == null ? null
                 : new ProgressReporter(this.cameras.stream().map(CameraIngest::stats).toList(), progressOut,
@@ -52,8 +69,14 @@ public final class IngestRunner {
     }
 
     /** A runner without progress output. */
+    public IngestRunner(IngestSettings settings, List<CameraSpec> cameras, Producer<String, Frame> producer,
+                        PublishedSeqs publishedSeqs) {
+        this(settings, cameras, producer, publishedSeqs, null, Duration.ZERO);
+    }
+
+    /** A runner without progress output that does not resume seqs. */
     public IngestRunner(IngestSettings settings, List<CameraSpec> cameras, Producer<String, Frame> producer) {
-        this(settings, cameras, producer, null, Duration.ZERO);
+        this(settings, cameras, producer, null);
     }
 
     /**
@@ -67,13 +90,31 @@ public final class IngestRunner {
         }
         started = true;
         awaitTopic();
-        cameras.forEach(CameraIngest::start);
+        Map<String, Long> published = settings.resumeSeq()
+                ? publishedSeqs.highest(topic, cameras.stream().map(CameraIngest::id).toList()) : Map.of();
+        for (CameraIngest camera : cameras) {
+            camera.start(firstSeq(camera.id(), published));
+        }
         if (progress != null) {
             progress.start();
         }
         Thread waiter = new Thread(this::awaitCameras, "ingest-finisher");
         waiter.setDaemon(true);
         waiter.start();
+    }
+
+    /** Where a camera starts: right after its highest seq on the topic when resuming and it has one, else startSeq. */
+    private long firstSeq(String cameraId, Map<String, Long> published) {
+        Long highest = published.get(cameraId);
+        if (highest == null) {
+            if (settings.resumeSeq()) {
+                log.info("Camera {} has no frame in the tail of topic '{}': starting at seq {}", cameraId, topic,
+                        settings.startSeq());
+            }
+            return settings.startSeq();
+        }
+        log.info("Camera {} resumes after seq {}, its highest on topic '{}'", cameraId, highest, topic);
+        return highest + 1; // past Long.MAX_VALUE it is negative, and the camera fails saying it has no seq left
     }
 
     /**

@@ -24,16 +24,19 @@ import java.util.OptionalLong;
  * @param loop play recordings again from the start when they end
  * @param maxFrames stop a camera after this many frames
  * @param duration stop a camera when its capture times span this long
- * @param startSeq the seq of each camera's first frame
+ * @param startSeq the seq of each camera's first frame; with {@code resumeSeq}, of the first frame of a camera that
+ *     has none on the topic
+ * @param resumeSeq continue each camera after the highest seq it has on the topic (see {@code PublishedSeqs})
  * @param bufferFrames capacity of each camera's buffer between reading and publishing
  * @param reconnect backoff of live sources that drop
- * @param readTimeout network read timeout of live sources
+ * @param readTimeout how long a network source (a live stream, an http(s) recording) may send nothing before its
+ *     read gives up: a live stream is then reconnected, a recording fails
  * @param sizeLimit the largest record Kafka accepts, and the setting behind it
  */
 public record IngestSettings(String topic, int width, int height, OptionalDouble fps, FrameEncoding encoding,
                              float jpegQuality, Pacing pacing, boolean loop, OptionalLong maxFrames,
-                             Optional<Duration> duration, long startSeq, int bufferFrames, Backoff reconnect,
-                             Duration readTimeout, MessageSizeLimit sizeLimit) {
+                             Optional<Duration> duration, long startSeq, boolean resumeSeq, int bufferFrames,
+                             Backoff reconnect, Duration readTimeout, MessageSizeLimit sizeLimit) {
     public static final double DEFAULT_GENERATED_FPS = 25;
 
     public IngestSettings {
@@ -62,12 +65,17 @@ public record IngestSettings(String topic, int width, int height, OptionalDouble
         if (bufferFrames < 1) {
             throw new IllegalArgumentException("--buffer must be at least 1 frame, got " + bufferFrames);
         }
+        Objects.requireNonNull(reconnect, "reconnect");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.toMillis() < 1) { // 0 would mean no timeout to FFmpeg
+            throw new IllegalArgumentException("--read-timeout must be at least 1 ms, got " + readTimeout);
+        }
     }
 
     /** Defaults for {@code width x height} frames on {@code topic}; change the rest with the {@code with...} methods. */
     public static IngestSettings defaults(String topic, int width, int height) {
         return new IngestSettings(topic, width, height, OptionalDouble.empty(), FrameEncoding.RGB24, 0.85f,
-                Pacing.REALTIME, false, OptionalLong.empty(), Optional.empty(), 0, 64, Backoff.DEFAULT,
+                Pacing.REALTIME, false, OptionalLong.empty(), Optional.empty(), 0, false, 64, Backoff.DEFAULT,
                 Duration.ofSeconds(10), MessageSizeLimit.producer(1024 * 1024));
     }
 
@@ -78,51 +86,58 @@ public record IngestSettings(String topic, int width, int height, OptionalDouble
 
     public IngestSettings withFps(double value) {
         return new IngestSettings(topic, width, height, OptionalDouble.of(value), encoding, jpegQuality, pacing, loop,
-                maxFrames, duration, startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                maxFrames, duration, startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withEncoding(FrameEncoding value, float quality) {
         return new IngestSettings(topic, width, height, fps, value, quality, pacing, loop, maxFrames, duration,
-                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withPacing(Pacing value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, value, loop, maxFrames, duration,
-                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withLoop(boolean value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, value, maxFrames, duration,
-                startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withMaxFrames(long value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop,
-                OptionalLong.of(value), duration, startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                OptionalLong.of(value), duration, startSeq, resumeSeq, bufferFrames, reconnect, readTimeout,
+                sizeLimit);
     }
 
     public IngestSettings withDuration(Duration value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames,
-                Optional.of(value), startSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                Optional.of(value), startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withStartSeq(long value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                value, bufferFrames, reconnect, readTimeout, sizeLimit);
+                value, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+    }
+
+    /** Continue each camera after the highest seq it has on the topic; {@link #startSeq} for cameras without one. */
+    public IngestSettings withResumeSeq(boolean value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                startSeq, value, bufferFrames, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withBufferFrames(int value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, value, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, value, reconnect, readTimeout, sizeLimit);
     }
 
     public IngestSettings withReconnect(Backoff value, Duration timeout) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, bufferFrames, value, timeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, value, timeout, sizeLimit);
     }
 
     public IngestSettings withSizeLimit(MessageSizeLimit value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, bufferFrames, reconnect, readTimeout, value);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, value);
     }
 }

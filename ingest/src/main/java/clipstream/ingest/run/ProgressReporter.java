@@ -49,10 +49,10 @@ final class ProgressReporter {
             long published = camera.published();
             out.println(String.format(Locale.ROOT,
                     "[ingest %5.0fs] %-16s %-9s %7.1f frames/s | frames %,d acked %,d (%.1f MB) dropped %,d"
-                            + " refused %,d reconnects %d",
+                            + " refused %,d reconnects %d (stream ended %d, dropped %d)",
                     camera.seconds(), camera.cameraId(), camera.state(), (published - lastPublished[i]) / seconds,
                     published, camera.acked(), camera.ackedBytes() / 1e6, camera.dropped(), camera.refused(),
-                    camera.reconnects()));
+                    camera.reconnects(), camera.streamEnds(), camera.streamDrops()));
             lastPublished[i] = published;
         }
         out.flush();

@@ -13,8 +13,18 @@ public interface CameraSource extends AutoCloseable {
     /** Whether it is a live feed (frames may be dropped when Kafka falls behind) rather than a recording. */
     boolean live();
 
-    /** Times a live source reconnected after losing its stream. */
+    /** Times a live source reconnected after losing its stream (after it ended or dropped). */
     default long reconnects() {
+        return 0;
+    }
+
+    /** Times a live source's stream ended normally (the server closed it): not an error, reconnected all the same. */
+    default long streamEnds() {
+        return 0;
+    }
+
+    /** Times a live source's stream dropped: a network or decoding error, or no data for the read timeout. */
+    default long streamDrops() {
         return 0;
     }
 

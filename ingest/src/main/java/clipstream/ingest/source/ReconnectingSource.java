@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A live stream that survives drops: when the stream ends or fails it is reopened after an exponential backoff,
- * until it comes back, the backoff gives up, or the camera is stopped. The first open is not retried: a source
- * that cannot be opened at all is a configuration error and fails the camera at once.
+ * until it comes back, the backoff gives up, or the camera is stopped. A live stream has no normal end, but a
+ * server that closes it (a camera rebooting, a relay rotating its streams) is not an error either: such ends are
+ * counted and logged apart from drops. The first open is not retried: a source that cannot be opened at all is a
+ * configuration error and fails the camera at once.
  */
 final class ReconnectingSource implements CameraSource {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingSource.class);
@@ -21,6 +23,8 @@ final class ReconnectingSource implements CameraSource {
     private final StopSignal stop;
     private CameraSource current;
     private volatile long reconnects;
+    private volatile long streamEnds;
+    private volatile long streamDrops;
 
     ReconnectingSource(String name, SourceOpener opener, Backoff backoff, StopSignal stop) throws IOException {
         this.name = name;
@@ -39,9 +43,11 @@ final class ReconnectingSource implements CameraSource {
                     if (frame != null) {
                         return frame;
                     }
-                    log.warn("Live source {} ended; reconnecting", name);
+                    streamEnds++;
+                    log.info("Live source {}: stream ended; reconnecting", name);
                 } catch (IOException e) {
-                    log.warn("Live source {} failed ({}); reconnecting", name, e.getMessage());
+                    streamDrops++;
+                    log.warn("Live source {} dropped ({}); reconnecting", name, e.getMessage());
                 }
                 current.close();
                 current = null;
@@ -90,6 +96,16 @@ final class ReconnectingSource implements CameraSource {
     @Override
     public long reconnects() {
         return reconnects;
+    }
+
+    @Override
+    public long streamEnds() {
+        return streamEnds;
+    }
+
+    @Override
+    public long streamDrops() {
+        return streamDrops;
     }
 
     @Override

@@ -38,6 +38,11 @@ public sealed interface SourceSpec {
         public String describe() {
             return format == null ? location : format + ":" + location;
         }
+
+        /** Whether it is read over the network (an http(s) URL of a file), so that a stalled server can hang it. */
+        public boolean overNetwork() {
+            return format == null && URL.matcher(location).matches();
+        }
     }
 
     /** A live stream URL (rtsp, http, tcp, ...): wall-clock capture times, reconnect with backoff when it drops. */

@@ -3,6 +3,8 @@ package clipstream.ingest.source;
 import clipstream.ingest.pacing.StopSignal;
 import clipstream.media.video.VideoSource;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -26,15 +28,34 @@ public final class Sources {
                     options.height(), options.generatedFps()));
         }
         if (spec instanceof SourceSpec.Recording recording) {
-            return recording(options, () -> VideoSourceReader.open(
-                    video(recording.location(), recording.format(), options, Map.of()), false));
+            Duration readTimeout = recording.overNetwork() ? options.readTimeout() : null;
+            return recording(options, () -> VideoSourceReader.open(video(recording.location(), recording.format(),
+                    options, readTimeoutOptions(recording.location(), readTimeout)), false, readTimeout));
         }
         SourceSpec.LiveStream stream = (SourceSpec.LiveStream) spec;
-        // a stalled connection fails the read (and is reconnected) instead of hanging forever
-        Map<String, String> network = Map.of("rw_timeout", Long.toString(options.readTimeout().toNanos() / 1_000));
+        Map<String, String> network = readTimeoutOptions(stream.url(), options.readTimeout());
         return new ReconnectingSource(stream.url(),
-                () -> VideoSourceReader.open(video(stream.url(), null, options, network), true),
+                () -> VideoSourceReader.open(video(stream.url(), null, options, network), true,
+                        options.readTimeout()),
                 options.reconnect(), stop);
+    }
+
+    /**
+     * The FFmpeg option that makes a network read give up after {@code timeout} without data, so that a stalled
+     * server fails the read (a live stream is then reconnected, a recording fails) instead of hanging the camera
+     * forever; none for a local source ({@code timeout} null). FFmpeg's URL protocols (http(s), tcp, udp, srt
+     * ...) take the generic {@code rw_timeout} and hand it down to the connections under them; the RTSP demuxer
+     * opens its connections itself and reads its own {@code timeout} instead. That name is not given to the
+     * others: RTMP reads {@code timeout} as a listen timeout and turns into a server.
+     */
+    static Map<String, String> readTimeoutOptions(String location, Duration timeout) {
+        if (timeout == null) {
+            return Map.of();
+        }
+        String micros = Long.toString(timeout.toNanos() / 1_000);
+        String scheme = location.substring(0, Math.max(0, location.indexOf("://"))).toLowerCase(Locale.ROOT);
+        return scheme.equals("rtsp") || scheme.equals("rtsps") ? Map.of("timeout", micros)
+                : Map.of("rw_timeout", micros);
     }
 
     private static CameraSource recording(SourceOptions options, SourceOpener opener) throws IOException {

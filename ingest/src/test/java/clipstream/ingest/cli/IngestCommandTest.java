@@ -27,7 +27,8 @@ class IngestCommandTest {
         IngestCommandRunner.Result result = IngestCommandRunner.run("--help");
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("--bootstrap", "--camera", "--size", "--fps", "--encoding", "--jpeg-quality",
-                "--realtime", "--fast", "--loop", "--max-frames", "--duration", "--start-seq", "synthetic:");
+                "--realtime", "--fast", "--loop", "--max-frames", "--duration", "--start-seq", "--read-timeout",
+                "synthetic:");
     }
 
     @Test
@@ -52,13 +53,18 @@ class IngestCommandTest {
                 "--camera", "a=synthetic:left", "--producer-property", "acks=1");
         assertThat(unsafe.exitCode()).isEqualTo(2);
         assertThat(unsafe.err()).contains("acks");
+        IngestCommandRunner.Result partitioner = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--producer-property", "partitioner.class=my.Partitioner");
+        assertThat(partitioner.exitCode()).isEqualTo(2);
+        assertThat(partitioner.err()).contains("partitioner.class", "partitioning by key");
     }
 
     @Test
     void flagsBecomeTheSettings() {
         IngestSettings settings = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--topic", "t",
                 "--size", "112x96", "--fps", "12.5", "--encoding", "jpeg", "--jpeg-quality", "70", "--fast", "--loop",
-                "--max-frames", "100", "--duration", "90s", "--start-seq", "42", "--buffer", "8").settings();
+                "--max-frames", "100", "--duration", "90s", "--start-seq", "42", "--buffer", "8",
+                "--read-timeout", "2.5s").settings();
         assertThat(settings.topic()).isEqualTo("t");
         assertThat(settings.width()).isEqualTo(112);
         assertThat(settings.height()).isEqualTo(96);
@@ -70,11 +76,23 @@ class IngestCommandTest {
         assertThat(settings.maxFrames()).hasValue(100);
         assertThat(settings.duration()).contains(Duration.ofSeconds(90));
         assertThat(settings.startSeq()).isEqualTo(42);
+        assertThat(settings.resumeSeq()).as("an explicit start seq overrides resuming").isFalse();
         assertThat(settings.bufferFrames()).isEqualTo(8);
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofMillis(2_500));
     }
 
     @Test
-    void aRestartedIngestStartsAboveEverySeqItSentBefore() {
+    void theReadTimeoutIsTenSecondsByDefaultAndMustBeAPositiveDuration() {
+        assertThat(parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8").settings()
+                .readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8",
+                "--read-timeout", "0").settings()).hasMessageContaining("--read-timeout must be at least 1 ms");
+        assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8",
+                "--read-timeout", "10").settings()).hasMessageContaining("--read-timeout must be a duration");
+    }
+
+    @Test
+    void startSeqResumesByDefaultAndAutoStartsAboveEverySeqAnEarlierRunSent() {
         java.time.Instant first = java.time.Instant.parse("2026-11-28T10:00:00.123456Z");
         long start = IngestCommand.startSeq("auto", first);
         assertThat(start % 1024).as("aligned with clips and synthetic segments").isZero();
@@ -86,7 +104,13 @@ class IngestCommandTest {
         assertThatThrownBy(() -> IngestCommand.startSeq("soon", first)).hasMessageContaining("--start-seq");
         IngestSettings defaults = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8")
                 .settings();
-        assertThat(defaults.startSeq()).as("auto by default").isGreaterThan(first.toEpochMilli() * 1000);
+        assertThat(defaults.resumeSeq()).as("resume by default").isTrue();
+        assertThat(defaults.startSeq()).as("auto for a camera with nothing to resume from")
+                .isGreaterThan(first.toEpochMilli() * 1000);
+        IngestSettings auto = parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8",
+                "--start-seq", "auto").settings();
+        assertThat(auto.resumeSeq()).isFalse();
+        assertThat(auto.startSeq()).isGreaterThan(first.toEpochMilli() * 1000);
         assertThatThrownBy(() -> parse("--bootstrap", "k:9092", "--camera", "a=synthetic:left", "--size", "8x8",
                 "--start-seq", "-1").settings()).hasMessageContaining("--start-seq");
     }

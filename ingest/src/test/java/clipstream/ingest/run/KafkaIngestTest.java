@@ -9,7 +9,9 @@ import clipstream.ingest.cli.IngestCommandRunner;
 import clipstream.ingest.pacing.Pacing;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.publish.MessageSizeLimit;
+import clipstream.ingest.publish.PublishedSeqs;
 import clipstream.ingest.publish.TopicLimits;
+import clipstream.ingest.source.MjpegServer;
 import clipstream.ingest.source.SourceSpec;
 import clipstream.ingest.source.TestFootage;
 import clipstream.kafka.embedded.EmbeddedKafka;
@@ -151,8 +153,8 @@ class KafkaIngestTest {
     }
 
     @Test
-    void liveStreamThatDropsReconnectsAndContinuesItsSeq() throws Exception {
-        try (MjpegServer camera = new MjpegServer(List.of(Color.RED, Color.GREEN), 15)) {
+    void liveStreamThatEndsReconnectsAndContinuesItsSeq() throws Exception {
+        try (MjpegServer camera = new MjpegServer(List.of(Color.RED, Color.GREEN), 15, MjpegServer.Ending.CLOSE)) {
             IngestSettings settings = IngestSettings.defaults(topic, 32, 32).withMaxFrames(40).withBufferFrames(1_000)
                     .withReconnect(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 20),
                             Duration.ofSeconds(5));
@@ -161,6 +163,8 @@ class KafkaIngestTest {
             IngestSummary.CameraResult gate = summary.cameras().get(0);
             assertThat(gate.state()).isEqualTo(CameraState.COMPLETED);
             assertThat(gate.reconnects()).isEqualTo(1);
+            assertThat(gate.streamEnds()).as("the server closed the stream: an end, not an error").isEqualTo(1);
+            assertThat(gate.streamDrops()).isZero();
             assertThat(gate.dropped()).isZero();
             assertThat(camera.connections()).isEqualTo(2);
 
@@ -235,6 +239,57 @@ class KafkaIngestTest {
         assertThat(result.acked()).isEqualTo(result.frames()).isGreaterThanOrEqualTo(10);
         List<ConsumerRecord<String, Frame>> records = readAll((int) result.frames());
         assertThat(records).extracting(r -> r.value().getSeq()).containsExactlyElementsOf(range(0, (int) result.frames()));
+    }
+
+    @Test
+    void aRestartedIngestContinuesEachCameraRightAfterItsLastSeqOnTheTopic() throws Exception {
+        String[] args = {"--bootstrap", cluster.bootstrapServers(), "--camera", "porch=synthetic:left",
+            "--camera", "hall=synthetic:random", "--topic", topic, "--size", "32x32", "--fast", "--max-frames", "20",
+            "--progress", "0"};
+        for (int run = 1; run <= 2; run++) {
+            IngestCommandRunner.Result result = IngestCommandRunner.run(args);
+            assertThat(result.exitCode()).as("run %d: %s", run, result.err()).isZero();
+        }
+
+        Map<String, List<Long>> seqs = readAll(80).stream().collect(Collectors.groupingBy(ConsumerRecord::key,
+                Collectors.mapping(r -> r.value().getSeq(), Collectors.toList())));
+        assertThat(seqs).containsOnlyKeys("porch", "hall").allSatisfy((camera, cameraSeqs) ->
+                assertThat(cameraSeqs).as("seqs of %s over both runs", camera)
+                        .containsExactlyElementsOf(range(cameraSeqs.get(0), 40)));
+    }
+
+    @Test
+    void aStoppedCameraStartedAgainContinuesRightAfterItsLastAcknowledgedSeq() throws Exception {
+        // a real time synthetic camera is live: it runs until stopped, and new cameras start at seq 0
+        IngestSettings settings = IngestSettings.defaults(topic, 32, 32).withFps(50).withResumeSeq(true);
+        PublishedSeqs published = new PublishedSeqs(FrameProducers.properties(cluster.bootstrapServers(), Map.of()),
+                Duration.ofSeconds(10));
+        IngestSummary.CameraResult first = runUntilStopped(settings, published, 10);
+        IngestSummary.CameraResult second = runUntilStopped(settings, published, 10);
+
+        assertThat(first.firstSeq()).isZero();
+        assertThat(first.acked()).isEqualTo(first.frames());
+        assertThat(second.firstSeq()).isEqualTo(first.lastSeq() + 1);
+        int total = (int) (first.frames() + second.frames());
+        assertThat(readAll(total)).extracting(r -> r.value().getSeq()).containsExactlyElementsOf(range(0, total));
+    }
+
+    /** Runs one live synthetic camera until {@code acked} frames are acknowledged, then stops it. */
+    private IngestSummary.CameraResult runUntilStopped(IngestSettings settings, PublishedSeqs published, long acked)
+            throws InterruptedException {
+        IngestRunner runner = new IngestRunner(settings, List.of(CameraSpec.parse("yard=synthetic:random")),
+                producer, published);
+        runner.start();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (runner.stats().get(0).acked() < acked) {
+            assertThat(System.nanoTime()).as("%d frames acknowledged in time", acked).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        runner.stop();
+        IngestSummary summary = runner.awaitSummary(DEADLINE);
+        assertThat(summary).as("stopped within %s", DEADLINE).isNotNull();
+        assertThat(summary.cameras().get(0).state()).isEqualTo(CameraState.STOPPED);
+        return summary.cameras().get(0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package clipstream.ingest.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import clipstream.common.retry.Backoff;
 import clipstream.ingest.pacing.StopSignal;
@@ -122,6 +123,84 @@ class SourcesTest {
                 .hasMessageContaining(url);
     }
 
+    @Test
+    void liveStreamThatEndsIsReconnectedAndCountedAsEndedNotAsADrop() throws IOException {
+        try (MjpegServer camera = new MjpegServer(List.of(Color.RED, Color.GREEN), 5, MjpegServer.Ending.CLOSE);
+             CameraSource source = Sources.open(SourceSpec.parse(camera.url(), "cam"),
+                     network(Duration.ofSeconds(5)), stop)) {
+            List<CapturedFrame> frames = read(source, 10);
+            assertThat(frames).extracting(SourcesTest::dominantChannel).containsExactly(0, 0, 0, 0, 0, 1, 1, 1, 1, 1);
+            assertThat(source.streamEnds()).isEqualTo(1);
+            assertThat(source.streamDrops()).isZero();
+            assertThat(source.reconnects()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void liveStreamThatStallsIsReconnectedAfterTheReadTimeoutAndCountedAsADrop() throws IOException {
+        Duration readTimeout = Duration.ofSeconds(1);
+        try (MjpegServer camera = new MjpegServer(List.of(Color.RED, Color.GREEN), 5, MjpegServer.Ending.STALL);
+             CameraSource source = Sources.open(SourceSpec.parse(camera.url(), "cam"), network(readTimeout), stop)) {
+            long started = System.nanoTime();
+            List<CapturedFrame> frames = read(source, 10);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(readTimeout);
+            assertThat(frames).extracting(SourcesTest::dominantChannel).containsExactly(0, 0, 0, 0, 0, 1, 1, 1, 1, 1);
+            assertThat(source.streamDrops()).isEqualTo(1);
+            assertThat(source.streamEnds()).isZero();
+            assertThat(source.reconnects()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void httpRecordingThatStopsSendingMidFileFailsAfterTheReadTimeout() throws IOException {
+        Path video = TestFootage.video(dir.resolve("yard.mkv"), 64, 48, 400);
+        try (VideoFileServer server = new VideoFileServer(video, Files.readAllBytes(video).length * 3 / 4)) {
+            SourceSpec spec = SourceSpec.parse(server.url(), "cam");
+            assertThat(spec).isInstanceOf(SourceSpec.Recording.class);
+            List<CapturedFrame> frames = new ArrayList<>();
+            // without a read timeout the read would wait for the rest of the file forever
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> {
+                try (CameraSource source = Sources.open(spec, network(Duration.ofSeconds(1)), stop)) {
+                    for (CapturedFrame frame = source.next(); frame != null; frame = source.next()) {
+                        frames.add(frame);
+                    }
+                }
+            }).isInstanceOf(SourceException.class).hasMessageContaining(server.url())
+                    .hasMessageContaining("--read-timeout"));
+            assertThat(frames).as("frames before the stall").isNotEmpty().hasSizeLessThan(400);
+        }
+    }
+
+    @Test
+    void httpRecordingEndsNormallyAfterItsLastFrame() throws IOException {
+        Path video = TestFootage.video(dir.resolve("door.mkv"), 64, 48, 60);
+        try (VideoFileServer server = VideoFileServer.whole(video)) {
+            assertThat(readAll(SourceSpec.parse(server.url(), "cam"), network(Duration.ofSeconds(1)))).hasSize(60);
+        }
+    }
+
+    @Test
+    void videoFileEndsNormallyWithoutCountingAnEndOrADrop() throws IOException {
+        Path file = TestFootage.video(dir.resolve("end.mkv"), 64, 48, 10);
+        try (CameraSource source = Sources.open(SourceSpec.parse(file.toString(), "cam"), options(64, 48, false),
+                stop)) {
+            assertThat(read(source, 10)).hasSize(10);
+            assertThat(source.next()).isNull();
+            assertThat(source.streamEnds()).isZero();
+            assertThat(source.streamDrops()).isZero();
+        }
+    }
+
+    private static List<CapturedFrame> read(CameraSource source, int count) throws IOException {
+        List<CapturedFrame> frames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CapturedFrame frame = source.next();
+            assertThat(frame).as("frame %d", i).isNotNull();
+            frames.add(frame);
+        }
+        return frames;
+    }
+
     private List<CapturedFrame> readAll(SourceSpec spec, SourceOptions options) throws IOException {
         List<CapturedFrame> frames = new ArrayList<>();
         try (CameraSource source = Sources.open(spec, options, stop)) {
@@ -134,6 +213,12 @@ class SourcesTest {
 
     private static SourceOptions options(int width, int height, boolean loop) {
         return new SourceOptions(width, height, 25, loop, 0, false, Backoff.DEFAULT, Duration.ofSeconds(5));
+    }
+
+    /** 32x32 frames, reconnecting quickly, network reads given up after {@code readTimeout}. */
+    private static SourceOptions network(Duration readTimeout) {
+        return new SourceOptions(32, 32, 25, false, 0, false,
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 20), readTimeout);
     }
 
     private static int dominantChannel(CapturedFrame frame) {
