@@ -79,6 +79,11 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
 
     /** Processing time of the element or timer being handled: when a clip completed now was assembled. */
     private transient long handlingSince;
+    /**
+     * Processing time of this run's first element or timer (the start, or the restore after a failure); -1 before.
+     * Idle time is measured from it at the earliest: see {@link #onTimer}.
+     */
+    private transient long runStartedAt = -1;
     /** Cameras with state in this subtask: those whose idle timer is armed. */
     private transient int liveCameras;
 
@@ -89,6 +94,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     private transient Counter clipsRestarted;
     private transient Counter camerasExpired;
     private transient Counter streamRestarts;
+    private transient Counter idleRearmedAfterRestore;
     private transient Counter framesReleasedEarly;
     private transient Counter framesOverCameraLimit;
 
@@ -138,6 +144,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         clipsRestarted = metrics.counter("clipsRestarted");
         camerasExpired = metrics.counter("camerasExpired");
         streamRestarts = metrics.counter("streamRestarts");
+        idleRearmedAfterRestore = metrics.counter("idleTimersRearmedAfterRestore");
         framesReleasedEarly = metrics.counter("framesReleasedEarly");
         framesOverCameraLimit = metrics.counter("framesOverCameraLimit");
         metrics.gauge("liveCameras", () -> liveCameras);
@@ -160,6 +167,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     @Override
     public void processElement(ValidatedFrame frame, Context ctx, Collector<Clip> out) throws Exception {
         handlingSince = ctx.timerService().currentProcessingTime();
+        if (runStartedAt < 0) {
+            runStartedAt = handlingSince;
+        }
         if (idleTimer.value() == null) {
             if (liveCameras >= maxCameras) {
                 refuseOverCameraLimit(ctx, frame);
@@ -199,10 +209,24 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Clip> out) throws Exception {
         handlingSince = ctx.timerService().currentProcessingTime();
+        if (runStartedAt < 0) {
+            runStartedAt = handlingSince;
+        }
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            if (Objects.equals(idleTimer.value(), timestamp)) {
-                expire(ctx);
+            if (!Objects.equals(idleTimer.value(), timestamp)) {
+                return;
             }
+            if (timestamp < runStartedAt + idleTimeoutMs) {
+                // armed before this run began and restored from a checkpoint: the outage is not the camera's
+                // silence, and its waiting frames' offsets are already committed. Idle time counts from the
+                // restore; a camera that stays silent that long after it is expired then.
+                long expiry = runStartedAt + idleTimeoutMs;
+                ctx.timerService().registerProcessingTimeTimer(expiry);
+                idleTimer.update(expiry);
+                idleRearmedAfterRestore.inc();
+                return;
+            }
+            expire(ctx);
             return;
         }
         releaseTimer.clear();

@@ -323,6 +323,34 @@ class ClipAssemblerTest {
     }
 
     @Test
+    void anOutageLongerThanTheIdleTimeoutCostsNoCameraItsPartialClip() throws Exception {
+        startOperator(new ClipAssembler(8, 8, 2, IDLE, UNLIMITED, UNLIMITED), null);
+        send("cam-1", range(0, 4));
+        watermarkAt(4);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
+        harness.close();
+
+        // restored ten idle timeouts later (the job was down): the camera's restored idle timer is overdue
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new ClipAssemblerOperator(
+                new ClipAssembler(8, 8, 2, IDLE, UNLIMITED, UNLIMITED)), ValidatedFrame::cameraId, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        long restoredAt = 10 * IDLE.toMillis();
+        harness.setProcessingTime(restoredAt);
+        assertThat(harness.numKeyedStateEntries()).as("the camera's clip survives the restore").isPositive();
+
+        send("cam-1", range(5, 7));
+        assertThat(clips()).singleElement().satisfies(clip -> {
+            assertThat(clip.firstSeq()).isZero();
+            assertThat(seqsShown(clip)).containsExactly(range(0, 7));
+        });
+
+        // silent for a whole idle timeout after the restore: expired then, as always
+        harness.setProcessingTime(restoredAt + 2 * IDLE.toMillis() + 1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void missingFrameArrivingAfterItWasFilledIsDeadLetteredAsLate() throws Exception {
         start(8, 8, 2);
         send("cam-1", 0, 1, 3, 4);
