@@ -75,9 +75,22 @@ public final class AlertsCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})."})
     private Duration cameraExpiry;
 
+    @Option(names = "--max-clock-skew", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = {"An event ending further ahead of the wall clock than this is taken as ending there, so"
+                    + " that one camera with a wrong clock cannot move its partition's clock far ahead and make it"
+                    + " forget every other camera (see --camera-expiry); such events are counted and logged. Same"
+                    + " meaning as the job's flag (default: ${DEFAULT-VALUE})."})
+    private Duration maxClockSkew;
+
     @Option(names = "--max-poll-records", paramLabel = "N", defaultValue = "" + AlertsConfig.DEFAULT_MAX_POLL_RECORDS,
             description = "Events per transaction at most (default: ${DEFAULT-VALUE}).")
     private int maxPollRecords;
+
+    @Option(names = "--webhook-queue", paramLabel = "N", defaultValue = "" + AlertsConfig.DEFAULT_WEBHOOK_QUEUE,
+            description = "Alerts waiting per webhook at most; each webhook has its own queue and thread. An alert"
+                    + " beyond it is dead-lettered at once (WEBHOOK_FAILED) (default: ${DEFAULT-VALUE}).")
+    private int webhookQueue;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for every client, e.g. --kafka security.protocol=SSL.")
@@ -110,7 +123,8 @@ public final class AlertsCommand implements Callable<Integer> {
         AlertsService service;
         try {
             config = new AlertsConfig(bootstrap, group, Optional.ofNullable(instanceId).orElseGet(AlertsCommand::hostName),
-                    inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxPollRecords, clientOverrides);
+                    inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxClockSkew, maxPollRecords,
+                    webhookQueue, clientOverrides);
             service = new AlertsService(config, rules, TerminalOutput.stdout());
         } catch (RulesFileException | IllegalArgumentException e) {
             err.println("alerts: " + e.getMessage());

@@ -7,6 +7,7 @@ import clipstream.schema.ClipEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,6 +41,11 @@ import java.util.UUID;
  *       the latest {@code end_time} of any event on it; it moves before each event is applied, so an event that
  *       comes {@code cameraExpiry} or more after its camera's previous one finds the camera forgotten: its streak
  *       starts afresh, and a repeat of an event older than that is not recognised as a duplicate.</li>
+ *   <li>An event's time, for every decision above, is its {@code end_time}, but no later than the wall clock plus
+ *       {@code maxClockSkew}: one event stamped far in the future (a camera clock set to the year 3000) would
+ *       otherwise move its partition's clock so far that every other camera on it is forgotten at once, and keep
+ *       its own camera for centuries. Such an event is still applied, as ending at that bound; the alert it
+ *       completes carries its real times. It is reported by {@link #takeEventsAheadOfClock()}.</li>
  * </ol>
  * The alert id is a name-based UUID of rule, camera and the completing event's id: a replay raises the same id.
  *
@@ -52,13 +58,19 @@ public final class RuleEngine {
     public static final int DEFAULT_DEDUP_WINDOW = 1024;
     /** Default event time without an event after which a camera is forgotten. */
     public static final Duration DEFAULT_CAMERA_EXPIRY = Duration.ofHours(24);
+    /** Default of how far ahead of the wall clock an event's time is believed (camera clocks drift). */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final int dedupWindow;
     private final long expiryMillis;
+    private final long maxSkewMillis;
+    private final InstantSource wallClock;
     private final Map<String, CameraRuleState> cameras = new HashMap<>();
     private final Map<Integer, PartitionClock> clocks = new HashMap<>();
     /** Where the stored state is out of date, in the order it changed; emptied by {@link #takeChanges()}. */
     private final Set<StateKey> changed = new LinkedHashSet<>();
+    /** Events taken as ending at the wall clock plus the skew; emptied by {@link #takeEventsAheadOfClock()}. */
+    private final List<EventAheadOfClock> aheadOfClock = new ArrayList<>();
     private RuleSet rules;
 
     /** An engine whose cameras expire after {@link #DEFAULT_CAMERA_EXPIRY}. */
@@ -66,16 +78,31 @@ public final class RuleEngine {
         this(rules, dedupWindow, DEFAULT_CAMERA_EXPIRY);
     }
 
+    /** An engine that believes event times up to {@link #DEFAULT_MAX_CLOCK_SKEW} ahead of the system clock. */
     public RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry) {
+        this(rules, dedupWindow, cameraExpiry, DEFAULT_MAX_CLOCK_SKEW, InstantSource.system());
+    }
+
+    /**
+     * @param maxClockSkew how far ahead of {@code wallClock} an event's {@code end_time} is believed; a later one is
+     *                     taken as ending there
+     */
+    public RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
+                      InstantSource wallClock) {
         if (dedupWindow < 1) {
             throw new IllegalArgumentException("dedup window must be at least 1, got " + dedupWindow);
         }
         if (cameraExpiry == null || cameraExpiry.isZero() || cameraExpiry.isNegative()) {
             throw new IllegalArgumentException("camera expiry must be more than 0, got " + cameraExpiry);
         }
+        if (maxClockSkew == null || maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("max clock skew must be 0 or more, got " + maxClockSkew);
+        }
         this.rules = rules;
         this.dedupWindow = dedupWindow;
         this.expiryMillis = cameraExpiry.toMillis();
+        this.maxSkewMillis = maxClockSkew.toMillis();
+        this.wallClock = wallClock;
     }
 
     public RuleSet rules() {
@@ -90,7 +117,8 @@ public final class RuleEngine {
     /** Applies one event read from input {@code partition}; returns the alerts it raises, in rule order. */
     public List<RaisedAlert> onEvent(int partition, ClipEvent event) {
         String camera = event.getCameraId();
-        long time = event.getEndTime().toEpochMilli();
+        long endTime = event.getEndTime().toEpochMilli();
+        long time = believable(partition, event, endTime);
         PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
         clock.advanceTo(time);
         dateUndated(partition, clock);
@@ -101,7 +129,7 @@ public final class RuleEngine {
             return List.of();
         }
         StreakEvent streakEvent = new StreakEvent(event.getEventId(), event.getLabel(), event.getScore(),
-                event.getStartTime().toEpochMilli(), time);
+                event.getStartTime().toEpochMilli(), endTime);
         List<RaisedAlert> raised = new ArrayList<>();
         for (Rule rule : rules.rules()) {
             if (!rule.watches(camera)) {
@@ -174,7 +202,9 @@ public final class RuleEngine {
                 unschedule(camera, previous);
             }
             if (state.dated()) {
-                clock.advanceTo(state.lastEventTime());
+                // stored times are bounded already, unless written before the bound was kept or by a clock since
+                // set back
+                clock.advanceTo(Math.min(state.lastEventTime(), latestBelievable()));
                 schedule(camera, state);
             } else {
                 clock.addUndated(camera);
@@ -193,6 +223,7 @@ public final class RuleEngine {
         cameras.values().removeIf(state -> which.contains(state.partition()));
         clocks.keySet().removeAll(which);
         changed.removeIf(key -> which.contains(key.partition()));
+        aheadOfClock.removeIf(event -> which.contains(event.partition()));
     }
 
     /** The input partitions the engine holds cameras or a clock for. */
@@ -215,6 +246,16 @@ public final class RuleEngine {
         return changes;
     }
 
+    /**
+     * The events applied since the previous call whose {@code end_time} lay beyond the wall clock plus the max clock
+     * skew, so that they were taken as ending at that bound.
+     */
+    public List<EventAheadOfClock> takeEventsAheadOfClock() {
+        List<EventAheadOfClock> taken = List.copyOf(aheadOfClock);
+        aheadOfClock.clear();
+        return taken;
+    }
+
     public Set<String> cameras() {
         return Set.copyOf(cameras.keySet());
     }
@@ -222,6 +263,21 @@ public final class RuleEngine {
     /** How many cameras the engine holds state for. */
     public int cameraCount() {
         return cameras.size();
+    }
+
+    /** The event's time for the engine: its {@code end_time}, but no later than the wall clock plus the skew. */
+    private long believable(int partition, ClipEvent event, long endTime) {
+        long latest = latestBelievable();
+        if (endTime <= latest) {
+            return endTime;
+        }
+        aheadOfClock.add(new EventAheadOfClock(partition, event.getCameraId(), event.getEventId(),
+                Instant.ofEpochMilli(endTime), Instant.ofEpochMilli(latest)));
+        return latest;
+    }
+
+    private long latestBelievable() {
+        return plus(wallClock.millis(), maxSkewMillis);
     }
 
     /** The state of {@code camera}, created if new; a camera whose events moved to another partition moves along. */

@@ -1,5 +1,6 @@
 package clipstream.alerts.outputs;
 
+import clipstream.alerts.rules.Rule;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.rules.WebhookTarget;
 import clipstream.schema.Alert;
@@ -7,20 +8,22 @@ import clipstream.schema.DeadLetterReason;
 import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +31,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,24 +41,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers committed alerts to their rules' webhooks (see the package documentation for the guarantees).
  *
- * <p>Per batch, each webhook gets its alerts in order on its own thread, so webhooks do not wait for each other
- * beyond one batch, and no alert waits longer than its target's {@link WebhookTarget#worstCase()}.
+ * <p>Each webhook has its own {@link WebhookLane}: a bounded queue sent in order by its own thread, with the
+ * webhook's own timeouts and retries. The poll loop only reads, hands alerts to the lanes and commits the offsets
+ * whose alerts are finished ({@link DeliveryProgress}); it never waits for a webhook, so it polls well within
+ * {@code max.poll.interval.ms} however long a webhook hangs, and a webhook that is down never delays another.
+ *
+ * <p>A lane that is full (its webhook fails or is slower than the alerts come) does not block the poll loop, which
+ * would stall every webhook of the partition: the alert is dead-lettered at once, reason {@code WEBHOOK_FAILED},
+ * with a message that says so. That webhook would most likely have failed it after its retries anyway, and the dead
+ * letter keeps the alert for a replay.
  */
 public final class WebhookDispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Properties consumerProperties;
     private final Properties producerProperties;
     private final Supplier<RuleSet> rules;
     private final AlertDeadLetters deadLetters;
     private final WebhookClient client;
+    private final int queueCapacity;
     private final RecordDecoder<Alert> decoder = RecordDecoder.of(Alert.class);
     private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "webhook-sender");
         thread.setDaemon(true);
         return thread;
     });
+    private final Map<WebhookTarget, WebhookLane> lanes = new HashMap<>();
+    private final DeliveryProgress progress = new DeliveryProgress();
+    /** A dead letter that could not be written: the dispatcher stops rather than commit past its alert. */
+    private final AtomicReference<Exception> deadLetterFailure = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
@@ -62,9 +79,13 @@ public final class WebhookDispatcher implements Runnable {
      * @param clientProperties bootstrap servers and client overrides
      * @param group            the dispatcher's own consumer group (not the event loop's)
      * @param rules            the rules in force, read for every batch (reloads apply at once)
+     * @param queueCapacity    alerts waiting per webhook at most; one more is dead-lettered at once
      */
     public WebhookDispatcher(Properties clientProperties, String group, Supplier<RuleSet> rules,
-                             AlertDeadLetters deadLetters, WebhookClient client) {
+                             AlertDeadLetters deadLetters, WebhookClient client, int queueCapacity) {
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("webhook queue capacity must be at least 1, got " + queueCapacity);
+        }
         this.consumerProperties = new Properties();
         consumerProperties.putAll(clientProperties);
         consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -79,6 +100,7 @@ public final class WebhookDispatcher implements Runnable {
         this.rules = rules;
         this.deadLetters = deadLetters;
         this.client = client;
+        this.queueCapacity = queueCapacity;
     }
 
     @Override
@@ -88,26 +110,13 @@ public final class WebhookDispatcher implements Runnable {
              KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(producerProperties,
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             consumer = kafka;
-            Set<String> subscribed = Set.of();
-            while (!stopping) {
-                RuleSet current = rules.get();
-                Set<String> topics = current.webhookTopics();
-                if (!topics.equals(subscribed)) {
-                    subscribed = topics;
-                    if (topics.isEmpty()) {
-                        kafka.unsubscribe();
-                    } else {
-                        kafka.subscribe(topics);
-                    }
-                    LOG.info("Webhook dispatcher reads {}", topics);
-                }
-                if (topics.isEmpty()) {
-                    waitForRules();
-                    continue;
-                }
-                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
-                if (!records.isEmpty() && deliver(records, current, dlq)) {
-                    kafka.commitSync(nextOffsets(records));
+            try {
+                loop(kafka, dlq);
+            } finally {
+                // before the clients close: a lane must not write a dead letter through a closed producer
+                senders.shutdownNow();
+                if (!senders.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Webhook senders did not stop within {} s", STOP_TIMEOUT.toSeconds());
                 }
             }
         } catch (WakeupException e) {
@@ -116,12 +125,13 @@ public final class WebhookDispatcher implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            senders.shutdownNow();
         }
     }
 
-    /** Stops after the batch in hand; alerts whose delivery was cut short are delivered again after a restart. */
+    /**
+     * Stops polling and sending; alerts whose delivery was not finished are not committed and are delivered again
+     * after a restart.
+     */
     public void stop() {
         stopping = true;
         senders.shutdownNow();
@@ -131,67 +141,163 @@ public final class WebhookDispatcher implements Runnable {
         }
     }
 
+    private void loop(KafkaConsumer<byte[], byte[]> kafka, KafkaProducer<byte[], byte[]> dlq)
+            throws InterruptedException {
+        Set<String> subscribed = Set.of();
+        Rebalance rebalance = new Rebalance(kafka);
+        while (!stopping) {
+            throwIfDeadLettersFail();
+            RuleSet current = rules.get();
+            Set<String> topics = current.webhookTopics();
+            if (!topics.equals(subscribed)) {
+                subscribed = topics;
+                if (topics.isEmpty()) {
+                    kafka.unsubscribe();
+                } else {
+                    kafka.subscribe(topics, rebalance);
+                }
+                LOG.info("Webhook dispatcher reads {}", topics);
+            }
+            closeIdleLanes(current);
+            if (topics.isEmpty()) {
+                waitForRules();
+                continue;
+            }
+            ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                route(record, current, dlq);
+            }
+            for (TopicPartition partition : progress.partitions()) {
+                progress.positionIs(partition, kafka.position(partition));
+            }
+            commitFinished(kafka);
+        }
+    }
+
     private synchronized void waitForRules() throws InterruptedException {
         wait(POLL.toMillis());
     }
 
-    /** Delivers a batch; true when every alert in it was delivered or dead-lettered (so the batch may be committed). */
-    private boolean deliver(ConsumerRecords<byte[], byte[]> records, RuleSet current,
-                            KafkaProducer<byte[], byte[]> dlq) throws InterruptedException {
-        Map<WebhookTarget, List<ConsumerRecord<byte[], byte[]>>> byTarget = new LinkedHashMap<>();
-        Map<ConsumerRecord<byte[], byte[]>, Alert> alerts = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Alert alert;
-            try {
-                alert = decoder.decode(record.value());
-            } catch (RecordDecodeException e) {
-                dlq.send(deadLetters.of(record, DeadLetterReason.UNDECODABLE, "Undecodable alert: " + e.getMessage()));
-                continue;
-            }
-            alerts.put(record, alert);
-            // the rule's webhooks, if the alert is on the topic that rule writes to now
-            List<WebhookTarget> targets = current.rule(alert.getRule())
-                    .filter(rule -> rule.outputs().topic().equals(record.topic()))
-                    .map(rule -> rule.outputs().webhooks())
-                    .orElse(List.of());
-            for (WebhookTarget target : targets) {
-                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(record);
-            }
+    /** Hands {@code record} to the lane of each of its rule's webhooks, or dead-letters it. Never waits. */
+    private void route(ConsumerRecord<byte[], byte[]> record, RuleSet current, KafkaProducer<byte[], byte[]> dlq) {
+        Alert alert;
+        try {
+            alert = decoder.decode(record.value());
+        } catch (RecordDecodeException e) {
+            deadLetter(dlq, record, DeadLetterReason.UNDECODABLE, "Undecodable alert: " + e.getMessage(),
+                    progress.polled(record, 1));
+            return;
         }
-        List<Future<?>> sends = new ArrayList<>();
-        for (Map.Entry<WebhookTarget, List<ConsumerRecord<byte[], byte[]>>> entry : byTarget.entrySet()) {
-            sends.add(senders.submit(() -> {
-                for (ConsumerRecord<byte[], byte[]> record : entry.getValue()) {
-                    Alert alert = alerts.get(record);
-                    WebhookOutcome outcome = client.deliver(entry.getKey(), alert);
-                    if (outcome instanceof WebhookOutcome.GaveUp gaveUp) {
-                        LOG.error("Dead-lettering alert {} for webhook: {}", alert.getAlertId(), gaveUp.reason());
-                        dlq.send(deadLetters.of(record, DeadLetterReason.WEBHOOK_FAILED, gaveUp.reason())).get();
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> send : sends) {
-            try {
-                send.get();
-            } catch (ExecutionException e) {
-                LOG.error("Webhook delivery failed without a verdict; the batch will be delivered again", e.getCause());
-                return false;
-            } catch (CancellationException e) {
-                return false;
+        // the rule's webhooks, if the alert is on the topic that rule writes to now
+        List<WebhookTarget> targets = current.rule(alert.getRule())
+                .filter(rule -> rule.outputs().topic().equals(record.topic()))
+                .map(rule -> rule.outputs().webhooks())
+                .orElse(List.of());
+        DeliveryProgress.Pending pending = progress.polled(record, targets.size());
+        for (WebhookTarget target : targets) {
+            WebhookLane lane = lanes.computeIfAbsent(target,
+                    t -> new WebhookLane(t, queueCapacity, senders, (to, delivery) -> send(to, delivery, dlq)));
+            if (!lane.offer(new WebhookLane.Delivery(record, alert, pending))) {
+                String reason = target.url() + " not tried: " + lane.capacity() + " alert(s) are already waiting"
+                        + " for it (--webhook-queue), it is failing or slower than the alerts come";
+                LOG.error("Dead-lettering alert {} for webhook: {}", alert.getAlertId(), reason);
+                deadLetter(dlq, record, DeadLetterReason.WEBHOOK_FAILED, reason, pending);
             }
         }
-        dlq.flush();
-        return true;
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+    /** On a lane's thread: delivers the alert, or dead-letters it and waits until the dead letter is written. */
+    private void send(WebhookTarget target, WebhookLane.Delivery delivery, KafkaProducer<byte[], byte[]> dlq)
+            throws InterruptedException {
+        WebhookOutcome outcome;
+        try {
+            outcome = client.deliver(target, delivery.alert());
+        } catch (RuntimeException e) {
+            outcome = new WebhookOutcome.GaveUp(0, target.url() + " could not be called: " + e);
         }
-        return offsets;
+        if (outcome instanceof WebhookOutcome.GaveUp gaveUp) {
+            LOG.error("Dead-lettering alert {} for webhook: {}", delivery.alert().getAlertId(), gaveUp.reason());
+            try {
+                dlq.send(deadLetters.of(delivery.record(), DeadLetterReason.WEBHOOK_FAILED, gaveUp.reason())).get();
+            } catch (ExecutionException | RuntimeException e) {
+                deadLetterFailure.compareAndSet(null, e);
+                return;
+            }
+        }
+        delivery.pending().done();
+    }
+
+    /** Writes a dead letter without waiting; {@code pending} is done once the broker has it. */
+    private void deadLetter(KafkaProducer<byte[], byte[]> dlq, ConsumerRecord<byte[], byte[]> record,
+                            DeadLetterReason reason, String message, DeliveryProgress.Pending pending) {
+        dlq.send(deadLetters.of(record, reason, message), (metadata, e) -> {
+            if (e == null) {
+                pending.done();
+            } else {
+                deadLetterFailure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    private void throwIfDeadLettersFail() {
+        Exception e = deadLetterFailure.get();
+        if (e != null) {
+            throw new IllegalStateException("Cannot write dead letters to " + deadLetters.topic()
+                    + "; stopping so that no alert is committed without its delivery or dead letter: " + e, e);
+        }
+    }
+
+    private void commitFinished(KafkaConsumer<byte[], byte[]> kafka) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = progress.committable();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            kafka.commitSync(offsets);
+            progress.committed(offsets);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the partitions are being reassigned: their new owner delivers from the last commit
+            LOG.warn("Could not commit webhook progress {}: {}", offsets, e.getMessage());
+        }
+    }
+
+    /** Lanes of webhooks no rule names any more, once they have sent what they hold. */
+    private void closeIdleLanes(RuleSet current) {
+        Set<WebhookTarget> inUse = current.rules().stream().map(Rule::outputs)
+                .flatMap(outputs -> outputs.webhooks().stream()).collect(Collectors.toSet());
+        lanes.entrySet().removeIf(lane -> !inUse.contains(lane.getKey()) && lane.getValue().idle());
+    }
+
+    /** Commits what is finished of partitions given up and drops their unfinished alerts. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> kafka;
+
+        Rebalance(KafkaConsumer<byte[], byte[]> kafka) {
+            this.kafka = kafka;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = progress.committable();
+            offsets.keySet().retainAll(partitions);
+            if (!offsets.isEmpty()) {
+                try {
+                    kafka.commitSync(offsets);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not commit webhook progress {} before giving it up: {}", offsets, e.toString());
+                }
+            }
+            progress.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            progress.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // a partition's progress starts with its first polled alert
+        }
     }
 }

@@ -20,12 +20,15 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param dedupWindow     event ids remembered per camera for deduplication
  * @param cameraExpiry    event time without an event after which a camera's state is forgotten (unless a cooldown
  *                        runs longer), in memory and on the state topic; see {@link RuleEngine}
+ * @param maxClockSkew    how far ahead of the wall clock an event's end time is believed; a later one is taken as
+ *                        ending there, so it cannot move its partition's clock (and expire the other cameras) further
  * @param maxPollRecords  events per transaction at most
+ * @param webhookQueue    alerts waiting for one webhook at most; one more is dead-lettered at once
  * @param clientOverrides extra Kafka client properties for every client (security, timeouts)
  */
 public record AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
-                           String dlqTopic, int dedupWindow, Duration cameraExpiry, int maxPollRecords,
-                           Map<String, String> clientOverrides) {
+                           String dlqTopic, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
+                           int maxPollRecords, int webhookQueue, Map<String, String> clientOverrides) {
 
     public static final String DEFAULT_GROUP = "clipstream-alerts";
     public static final String DEFAULT_INPUT_TOPIC = "clip-events";
@@ -44,6 +47,8 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
             TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
     public static final String DEFAULT_DLQ_TOPIC = "alerts-dlq";
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+    /** Alerts waiting per webhook: at 5 s a try, a dead webhook's queue holds hours of them before any overflows. */
+    public static final int DEFAULT_WEBHOOK_QUEUE = 1000;
 
     public AlertsConfig {
         requireText(bootstrap, "--bootstrap");
@@ -58,17 +63,28 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
         if (cameraExpiry == null || cameraExpiry.isZero() || cameraExpiry.isNegative()) {
             throw new IllegalArgumentException("--camera-expiry must be more than 0 (e.g. 24h), got " + cameraExpiry);
         }
+        if (maxClockSkew == null || maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("--max-clock-skew must be 0 or more (e.g. 5m), got " + maxClockSkew);
+        }
         if (maxPollRecords < 1) {
             throw new IllegalArgumentException("--max-poll-records must be at least 1, got " + maxPollRecords);
+        }
+        if (webhookQueue < 1) {
+            throw new IllegalArgumentException("--webhook-queue must be at least 1, got " + webhookQueue);
         }
         clientOverrides = Map.copyOf(clientOverrides);
     }
 
-    /** A configuration whose cameras expire after {@link RuleEngine#DEFAULT_CAMERA_EXPIRY}. */
+    /**
+     * A configuration with the defaults of the command line for the rest: cameras expire after
+     * {@link RuleEngine#DEFAULT_CAMERA_EXPIRY}, event times are believed up to
+     * {@link RuleEngine#DEFAULT_MAX_CLOCK_SKEW} ahead, {@link #DEFAULT_WEBHOOK_QUEUE} alerts wait per webhook.
+     */
     public AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
                         String dlqTopic, int dedupWindow, int maxPollRecords, Map<String, String> clientOverrides) {
         this(bootstrap, group, instanceId, inputTopic, stateTopic, dlqTopic, dedupWindow,
-                RuleEngine.DEFAULT_CAMERA_EXPIRY, maxPollRecords, clientOverrides);
+                RuleEngine.DEFAULT_CAMERA_EXPIRY, RuleEngine.DEFAULT_MAX_CLOCK_SKEW, maxPollRecords,
+                DEFAULT_WEBHOOK_QUEUE, clientOverrides);
     }
 
     public String transactionalId() {

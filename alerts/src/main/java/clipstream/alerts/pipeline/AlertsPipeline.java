@@ -1,6 +1,7 @@
 package clipstream.alerts.pipeline;
 
 import clipstream.alerts.engine.CameraSnapshot;
+import clipstream.alerts.engine.EventAheadOfClock;
 import clipstream.alerts.engine.RaisedAlert;
 import clipstream.alerts.engine.RuleEngine;
 import clipstream.alerts.engine.StateChange;
@@ -8,6 +9,7 @@ import clipstream.alerts.outputs.AlertDeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.state.StateTopic;
+import clipstream.common.retry.Backoff;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetterReason;
@@ -17,6 +19,7 @@ import clipstream.schema.codec.RecordDecoder;
 import clipstream.schema.codec.RecordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -40,6 +44,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -54,31 +59,50 @@ import org.slf4j.LoggerFactory;
  * consumer offsets. After the commit, alerts of rules with {@code stdout} are printed.
  *
  * <p>A failed transaction is aborted and the loop rewinds: it seeks back to the committed offsets and restores the
- * committed state, so the batch is processed again as if for the first time. A fenced producer (another instance
- * took over this instance id) ends the loop.
+ * committed state, so the batch is processed again as if for the first time. A commit (or abort) that timed out is
+ * not a failed transaction: the broker may be completing it (a broker restart, a slow coordinator), and Kafka allows
+ * only the same call again, so it is retried until it returns. A fenced producer (another instance took over this
+ * instance id) ends the loop.
  */
 public final class AlertsPipeline implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsPipeline.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Between tries of a commit or abort that timed out; each try itself waits up to the producer's max.block.ms. */
+    private static final Backoff END_TRANSACTION_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0);
 
     private final AlertsConfig config;
     private final RuleEngine engine;
     private final StateTopic stateTopic;
     private final AlertDeadLetters deadLetters;
     private final TerminalOutput terminal;
+    private final Function<Properties, KafkaProducer<byte[], byte[]>> producers;
     private final RecordDecoder<ClipEvent> decoder = RecordDecoder.of(ClipEvent.class);
     private final RecordEncoder<Alert> encoder = RecordEncoder.of(Alert.class);
     private final AtomicReference<RuleSet> pendingRules = new AtomicReference<>();
     private volatile int camerasHeld;
+    private volatile long eventsAheadOfClock;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal) {
+        this(config, rules, terminal, AlertsPipeline::newProducer);
+    }
+
+    /** The producer the event loop writes its transactions with, unless a test passes its own. */
+    static KafkaProducer<byte[], byte[]> newProducer(Properties properties) {
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** @param producers makes the transactional producer from its properties (tests put a faulty one in) */
+    AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal,
+                   Function<Properties, KafkaProducer<byte[], byte[]>> producers) {
         this.config = config;
-        this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry());
+        this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry(), config.maxClockSkew(),
+                InstantSource.system());
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
         this.deadLetters = new AlertDeadLetters(config.dlqTopic());
         this.terminal = terminal;
+        this.producers = producers;
     }
 
     /** Switches to {@code rules} before the next batch (any thread). */
@@ -89,6 +113,14 @@ public final class AlertsPipeline implements Runnable {
     /** How many cameras the engine holds state for, as of the last batch, restore or rebalance (any thread). */
     public int camerasHeld() {
         return camerasHeld;
+    }
+
+    /**
+     * How many committed events ended more than {@code --max-clock-skew} ahead of the wall clock and were taken as
+     * ending at that bound (any thread).
+     */
+    public long eventsAheadOfClock() {
+        return eventsAheadOfClock;
     }
 
     /** Stops after the batch in hand is committed (any thread). */
@@ -102,8 +134,7 @@ public final class AlertsPipeline implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        try (KafkaProducer<byte[], byte[]> producer = producers.apply(producerProperties());
              KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties(),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             // first: fence a crashed predecessor with our transactional id and abort its open transaction, which
@@ -133,6 +164,7 @@ public final class AlertsPipeline implements Runnable {
                          KafkaConsumer<byte[], byte[]> kafka) {
         List<RaisedAlert> raised = new ArrayList<>();
         int forgotten = 0;
+        boolean committed;
         producer.beginTransaction();
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -154,18 +186,23 @@ public final class AlertsPipeline implements Runnable {
                 forgotten += change.forgotten() ? 1 : 0;
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
-            producer.commitTransaction();
+            committed = endTransaction("commit", producer::commitTransaction);
         } catch (ProducerFencedException | InvalidProducerEpochException | UnsupportedVersionException
                  | AuthorizationException e) {
             throw new IllegalStateException("Cannot continue as " + config.transactionalId() + ": " + e.getMessage()
                     + " (is another instance running with the same --instance-id?)", e);
         } catch (KafkaException e) {
             LOG.warn("Transaction failed, aborting and replaying the batch: {}", e.toString());
-            producer.abortTransaction();
-            rewind(kafka);
+            if (endTransaction("abort", producer::abortTransaction)) {
+                rewind(kafka);
+            }
+            return;
+        }
+        if (!committed) {
             return;
         }
         camerasHeld = engine.cameraCount();
+        reportEventsAheadOfClock(engine.takeEventsAheadOfClock());
         if (forgotten > 0) {
             LOG.info("Forgot {} camera(s) without events for {} of event time; holding {}", forgotten,
                     config.cameraExpiry(), camerasHeld);
@@ -175,6 +212,53 @@ public final class AlertsPipeline implements Runnable {
                 terminal.print(alert.alert());
             }
         }
+    }
+
+    /**
+     * Ends the open transaction with {@code call} ({@code commitTransaction} or {@code abortTransaction}). A call that
+     * timed out may still be completing on the broker, and Kafka refuses any other call until it is retried: so it is
+     * retried, with backoff, until it returns or the loop is stopped.
+     *
+     * @return false if the loop was stopped before the call returned: whether the transaction committed is then
+     *         unknown, and the next start with this {@code --instance-id} finds out (its initTransactions completes or
+     *         aborts it)
+     */
+    private boolean endTransaction(String what, Runnable call) {
+        for (int failures = 1; ; failures++) {
+            try {
+                call.run();
+                return true;
+            } catch (TimeoutException e) {
+                if (stopping) {
+                    LOG.warn("Stopping with the {} of the transaction unconfirmed: {}", what, e.getMessage());
+                    return false;
+                }
+                Duration wait = END_TRANSACTION_RETRY.delay(failures);
+                LOG.warn("The {} of the transaction timed out ({} time(s)), retrying it in {} ms: {}", what, failures,
+                        wait.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    LOG.warn("Interrupted with the {} of the transaction unconfirmed; stopping", what);
+                    stopping = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void reportEventsAheadOfClock(List<EventAheadOfClock> ahead) {
+        if (ahead.isEmpty()) {
+            return;
+        }
+        eventsAheadOfClock += ahead.size();
+        EventAheadOfClock first = ahead.get(0);
+        LOG.warn("{} event(s) ended more than --max-clock-skew {} ahead of the wall clock and were taken as ending"
+                        + " there, so that they cannot make their partition forget its other cameras; the first: camera"
+                        + " {}, event {}, end_time {}, taken as {} ({} such events so far)", ahead.size(),
+                config.maxClockSkew(), first.camera(), first.eventId(), first.endTime(), first.takenAs(),
+                eventsAheadOfClock);
     }
 
     /** The event in {@code record}, or null after dead-lettering a record that does not decode. */

@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +43,19 @@ public final class AlertsService implements AutoCloseable {
 
     /** Loads and validates the rules; nothing is connected yet. */
     public AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal) throws RulesFileException {
+        this(config, rulesFile, terminal, AlertsPipeline::newProducer);
+    }
+
+    /** @param transactionalProducers makes the event loop's producer from its properties (tests put a faulty one in) */
+    AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
+                  Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers)
+            throws RulesFileException {
         this.config = config;
         this.rulesFile = rulesFile;
         this.rules = new AtomicReference<>(RulesLoader.load(rulesFile));
-        this.pipeline = new AlertsPipeline(config, rules.get(), terminal);
+        this.pipeline = new AlertsPipeline(config, rules.get(), terminal, transactionalProducers);
         this.dispatcher = new WebhookDispatcher(config.clientProperties(), config.webhookGroup(), rules::get,
-                new AlertDeadLetters(config.dlqTopic()), new WebhookClient());
+                new AlertDeadLetters(config.dlqTopic()), new WebhookClient(), config.webhookQueue());
     }
 
     /** Checks and creates topics, then starts the event loop, the webhook dispatcher and the rules watcher. */
@@ -67,6 +77,14 @@ public final class AlertsService implements AutoCloseable {
     /** How many cameras the event loop holds rule state for now (after the last batch, restore or rebalance). */
     public int camerasHeld() {
         return pipeline.camerasHeld();
+    }
+
+    /**
+     * How many committed events ended more than {@code --max-clock-skew} ahead of the wall clock, and were taken as
+     * ending at that bound so that they could not make their partition forget its other cameras.
+     */
+    public long eventsAheadOfClock() {
+        return pipeline.eventsAheadOfClock();
     }
 
     /** Blocks until the service stops (after {@link #close()} or a failure); returns the failure, if any. */

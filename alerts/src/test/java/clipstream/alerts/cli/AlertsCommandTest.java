@@ -33,8 +33,18 @@ class AlertsCommandTest {
     void helpListsTheOptionsAndExitsZero() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap=HOST:PORT", "--rules=FILE", "--group", "--input-topic",
-                "--state-topic", "--dlq-topic", "--instance-id", "--camera-expiry=DURATION", "Exit codes");
-        assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 24h)");
+                "--state-topic", "--dlq-topic", "--instance-id", "--camera-expiry=DURATION",
+                "--max-clock-skew=DURATION", "--webhook-queue=N", "Exit codes");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 24h)", "(default: 5m)",
+                "(default: 1000)");
+    }
+
+    @Test
+    void maxClockSkewMustNotBeNegative() throws Exception {
+        Path file = rules("rules:\n  - name: a\n    labels: x\n");
+        assertThat(run("--bootstrap", "127.0.0.1:1", "--rules", file.toString(), "--max-clock-skew", "-1m"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--max-clock-skew'");
     }
 
     @Test
@@ -75,6 +85,8 @@ class AlertsCommandTest {
         Path file = rules("rules:\n  - name: a\n    labels: x\n");
         assertThat(run("--bootstrap", "127.0.0.1:1", "--rules", file.toString(), "--dedup-window", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--dedup-window must be at least 1");
+        assertThat(run("--bootstrap", "127.0.0.1:1", "--rules", file.toString(), "--webhook-queue", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--webhook-queue must be at least 1");
     }
 
     @Test

@@ -8,6 +8,7 @@ import clipstream.alerts.rules.RulesLoader;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -206,6 +207,40 @@ class CameraExpiryTest {
         assertThat(after.cameras()).contains("cam-old");
         after.onEvent(0, walk("cam-1", 560));
         assertThat(after.cameras()).containsExactly("cam-1");
+    }
+
+    /**
+     * A camera whose clock says the year 3000 would move its partition's clock 975 years ahead: every other camera
+     * there would be forgotten right after its event, streaks and dedup ids lost. Taken as ending at the wall clock
+     * plus the max skew, it expires nobody, and its own camera is forgotten after the expiry like any other.
+     */
+    @Test
+    void anEventFromTheYear3000DoesNotMakeItsPartitionForgetTheOtherCameras() throws Exception {
+        Instant[] wall = {at(3)};
+        RuleEngine engine = new RuleEngine(RulesLoader.parse(FALL_TWICE, "test"), 100, Duration.ofHours(1),
+                Duration.ofMinutes(5), () -> wall[0]);
+        engine.onEvent(0, fall("cam-1", 1));
+        engine.onEvent(0, walk("cam-2", 2));
+        engine.takeChanges();
+        ClipEvent year3000 = walk("cam-bad", 2);
+        year3000.setEndTime(Instant.parse("3000-01-01T00:00:00Z"));
+
+        engine.onEvent(0, year3000);
+
+        assertThat(engine.cameras()).containsExactlyInAnyOrder("cam-1", "cam-2", "cam-bad");
+        assertThat(engine.takeChanges()).noneMatch(StateChange::forgotten);
+        Instant bound = at(3).plus(Duration.ofMinutes(5));
+        assertThat(engine.takeEventsAheadOfClock()).containsExactly(new EventAheadOfClock(0, "cam-bad",
+                year3000.getEventId(), year3000.getEndTime(), bound));
+        assertThat(engine.takeEventsAheadOfClock()).as("taken").isEmpty();
+        assertThat(engine.snapshot("cam-bad").orElseThrow().lastEventTime()).isEqualTo(bound.toEpochMilli());
+        assertThat(engine.onEvent(0, fall("cam-1", 4))).as("cam-1's streak survived").hasSize(1);
+
+        // an hour of ordinary events later, the camera with the wrong clock is forgotten like the silent cam-2
+        wall[0] = at(3600 + 300 + 3);
+        engine.onEvent(0, walk("cam-1", 3600 + 300 + 3));
+        assertThat(engine.cameras()).containsExactly("cam-1");
+        assertThat(engine.takeEventsAheadOfClock()).isEmpty();
     }
 
     @Test

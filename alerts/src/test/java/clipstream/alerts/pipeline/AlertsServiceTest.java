@@ -26,20 +26,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -96,11 +103,25 @@ class AlertsServiceTest {
     }
 
     private AlertsService start(Path rules, AlertsConfig config) throws Exception {
+        return start(rules, config, AlertsPipeline::newProducer);
+    }
+
+    private AlertsService start(Path rules, AlertsConfig config,
+                                Function<Properties, KafkaProducer<byte[], byte[]>> producers)
+            throws Exception {
         AlertsService service = new AlertsService(config, rules,
-                new TerminalOutput(new PrintStream(terminal, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC));
+                new TerminalOutput(new PrintStream(terminal, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC),
+                producers);
         running.add(service);
         service.start();
         return service;
+    }
+
+    /** A configuration of this test's topics with {@code --webhook-queue} and Kafka client overrides. */
+    private AlertsConfig config(int webhookQueue, Map<String, String> clientOverrides) {
+        return new AlertsConfig(kafka.bootstrap(), name, "one", topic("events"), topic("state"), topic("dlq"),
+                RuleEngine.DEFAULT_DEDUP_WINDOW, RuleEngine.DEFAULT_CAMERA_EXPIRY, RuleEngine.DEFAULT_MAX_CLOCK_SKEW,
+                500, webhookQueue, clientOverrides);
     }
 
     private Path rulesFile(String yaml) throws Exception {
@@ -259,6 +280,211 @@ class AlertsServiceTest {
         }
     }
 
+    /**
+     * One rule, two webhooks: one answers 503 to everything and takes 3 s of retries per alert (18 s for the six), the
+     * other is healthy. Alerts come one a second. The healthy webhook gets each within a fraction of that, the dead
+     * one's all end as dead letters, and the dispatcher — which must poll every 5 s here — never stops.
+     */
+    @Test
+    void aDeadWebhookDelaysNoOtherWebhookAndItsAlertsEndAsDeadLetters() throws Exception {
+        try (WebhookServer dead = WebhookServer.start(() -> 503);
+             WebhookServer healthy = WebhookServer.start(() -> 200)) {
+            kafka.createTopic(topic("events"), 1);
+            Path rules = rulesFile("""
+                    rules:
+                      - name: fall
+                        labels: [falling]
+                        outputs:
+                          topic: ALERTS
+                          stdout: false
+                          webhook:
+                            - url: %s
+                              attempts: 3
+                              backoff: 1s
+                              max-backoff: 2s
+                            - url: %s
+                    """.formatted(dead.url(), healthy.url()));
+            AlertsService service = start(rules, config(AlertsConfig.DEFAULT_WEBHOOK_QUEUE,
+                    Map.of("max.poll.interval.ms", "5000")));
+            await("the webhook dispatcher has its partition", WAIT, () -> kafka.groupIsStable(name + "-webhooks"));
+            int count = 6;
+            Duration deadRetriesPerAlert = Duration.ofSeconds(1 + 2);
+            Map<String, Instant> producedAt = new ConcurrentHashMap<>();
+            for (int i = 1; i <= count; i++) {
+                ClipEvent event = event("cam-" + i, i, "falling", 0.9f);
+                producedAt.put(RuleEngine.alertId("fall", event.getCameraId(), event.getEventId()), Instant.now());
+                produce(List.of(event));
+                Thread.sleep(1000);
+            }
+
+            await("the healthy webhook accepts all " + count + " alerts", WAIT,
+                    () -> healthy.accepted().size() >= count || service.failure().isPresent());
+            assertThat(service.failure()).isEmpty();
+            List<Duration> delays = healthy.accepted().stream()
+                    .map(request -> Duration.between(producedAt.get(request.header("Idempotency-Key")), request.at()))
+                    .toList();
+            assertThat(delays).as("event produced → healthy webhook has the alert; the dead one needs %s in all",
+                    deadRetriesPerAlert.multipliedBy(count))
+                    .hasSize(count).allSatisfy(delay -> assertThat(delay).isLessThan(deadRetriesPerAlert));
+            assertThat(healthy.accepted()).extracting(request -> request.header("Idempotency-Key"))
+                    .containsExactlyInAnyOrderElementsOf(producedAt.keySet());
+
+            await("the dead webhook's alerts are all dead-lettered", WAIT, () -> deadLetters().size() >= count);
+            RecordDecoder<Alert> decoder = RecordDecoder.of(Alert.class);
+            assertThat(deadLetters()).hasSize(count).allSatisfy(letter -> {
+                assertThat(letter.getReason()).isEqualTo(DeadLetterReason.WEBHOOK_FAILED);
+                assertThat(letter.getMessage()).startsWith(dead.url().toString())
+                        .contains("failed 3 attempt(s)").contains("HTTP 503");
+            });
+            assertThat(deadLetters()).extracting(letter -> decoder.decode(letter.getValue().array()).getAlertId())
+                    .containsExactlyInAnyOrderElementsOf(producedAt.keySet());
+            assertThat(dead.received()).hasSize(3 * count);
+            await("the dispatcher commits past every alert", WAIT,
+                    () -> kafka.caughtUp(name + "-webhooks", topic("alerts")));
+            assertThat(service.failure()).isEmpty();
+        }
+    }
+
+    /**
+     * A webhook that never answers holds one alert in flight and one in its queue of 1; the others cannot wait
+     * behind them for its 2 × 15 s of timeouts: they are dead-lettered at once, saying why.
+     */
+    @Test
+    void alertsBeyondAFullWebhookQueueAreDeadLetteredAtOnce() throws Exception {
+        try (WebhookServer hanging = WebhookServer.start(() -> WebhookServer.HANG)) {
+            kafka.createTopic(topic("events"), 1);
+            Path rules = rulesFile("""
+                    rules:
+                      - name: fall
+                        labels: [falling]
+                        outputs:
+                          topic: ALERTS
+                          stdout: false
+                          webhook:
+                            url: %s
+                            timeout: 15s
+                            attempts: 2
+                    """.formatted(hanging.url()));
+            start(rules, config(1, Map.of()));
+            produce(List.of(event("cam-1", 1, "falling", 0.9f), event("cam-2", 1, "falling", 0.9f),
+                    event("cam-3", 1, "falling", 0.9f), event("cam-4", 1, "falling", 0.9f)));
+
+            await("alerts beyond the queue are dead-lettered before the first attempt times out",
+                    Duration.ofSeconds(12), () -> deadLetters().size() >= 2);
+            assertThat(deadLetters()).hasSizeBetween(2, 3).allSatisfy(letter -> {
+                assertThat(letter.getReason()).isEqualTo(DeadLetterReason.WEBHOOK_FAILED);
+                assertThat(letter.getMessage()).startsWith(hanging.url() + " not tried")
+                        .contains("1 alert(s) are already waiting for it (--webhook-queue)");
+            });
+            assertThat(alerts()).hasSize(4);
+        }
+    }
+
+    /**
+     * The first commit times out as it does while the broker restarts: the commit may still complete, and the
+     * producer (like the real one) refuses anything but the same commit until it returns. The event loop retries the
+     * commit (it does not abort, which Kafka would refuse and which would end the loop), and the alerts are those
+     * of an undisturbed run, printed once.
+     */
+    @Test
+    void aCommitThatTimesOutIsRetriedNotAborted() throws Exception {
+        kafka.createTopic(topic("events"), 1);
+        produce(ClipEvents.fallScript());
+        List<CommitTimingOutOnce> producers = new CopyOnWriteArrayList<>();
+        AlertsService service = start(rulesFile(withTopic(ClipEvents.FALL_RULES)), config("one", 500), properties -> {
+            CommitTimingOutOnce producer = new CommitTimingOutOnce(properties);
+            producers.add(producer);
+            return producer;
+        });
+
+        await("the consumer commits every event, or fails", WAIT,
+                () -> service.failure().isPresent() || kafka.caughtUp(name, topic("events")));
+
+        assertThat(service.failure()).isEmpty();
+        assertThat(producers).singleElement().satisfies(producer -> {
+            assertThat(producer.timeouts.get()).isEqualTo(1);
+            assertThat(producer.aborts.get()).isZero();
+        });
+        List<Alert> expected = RuleEngineTest.run(
+                new RuleEngine(RulesLoader.parse(ClipEvents.FALL_RULES, "f"), 100), ClipEvents.fallScript());
+        assertThat(alerts()).containsExactlyElementsOf(expected);
+        assertThat(terminal.toString(StandardCharsets.UTF_8).lines()).hasSize(expected.size());
+    }
+
+    /**
+     * A real producer whose first commit throws the {@link TimeoutException} of a commit not acknowledged within
+     * max.block.ms. Until the commit is retried it refuses other transactional calls with the real producer's
+     * message (its TransactionManager keeps the timed-out commit pending).
+     */
+    private static final class CommitTimingOutOnce extends KafkaProducer<byte[], byte[]> {
+        final AtomicInteger timeouts = new AtomicInteger();
+        final AtomicInteger aborts = new AtomicInteger();
+        private volatile boolean commitPending;
+
+        CommitTimingOutOnce(Properties properties) {
+            super(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (timeouts.get() == 0) {
+                timeouts.incrementAndGet();
+                commitPending = true;
+                throw new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(true)");
+            }
+            super.commitTransaction();
+            commitPending = false;
+        }
+
+        @Override
+        public void abortTransaction() {
+            aborts.incrementAndGet();
+            refuseWhileCommitPending("abortTransaction");
+            super.abortTransaction();
+        }
+
+        @Override
+        public void beginTransaction() {
+            refuseWhileCommitPending("beginTransaction");
+            super.beginTransaction();
+        }
+
+        private void refuseWhileCommitPending(String operation) {
+            if (commitPending) {
+                throw new IllegalStateException("Cannot attempt operation `" + operation + "` because the previous"
+                        + " call to `commitTransaction` timed out and must be retried");
+            }
+        }
+    }
+
+    /**
+     * cam-bad's clock says the year 3000. Its event would move the partition's clock 975 years ahead and make it forget
+     * the other cameras, which sent a moment ago, at once; taken as ending 5 minutes after the wall clock, it is
+     * counted and forgets nobody.
+     */
+    @Test
+    void anEventFromTheYear3000IsCountedAndForgetsNoOtherCamera() throws Exception {
+        kafka.createTopic(topic("events"), 1);
+        Instant now = Instant.now();
+        produce(List.of(endingAt(event("cam-1", 1, "walking", 0.9f), now.minusSeconds(2)),
+                endingAt(event("cam-2", 2, "falling", 0.9f), now.minusSeconds(1)),
+                endingAt(event("cam-bad", 3, "walking", 0.9f), Instant.parse("3000-01-01T00:00:00Z"))));
+        AlertsService service = start(rulesFile(withTopic(ClipEvents.FALL_RULES)), config("one", 500));
+
+        awaitProcessed();
+
+        await("the engine holds the three cameras", Duration.ofSeconds(10), () -> service.camerasHeld() == 3);
+        assertThat(service.eventsAheadOfClock()).isEqualTo(1);
+        assertThat(latestState()).containsOnlyKeys("cam-1", "cam-2", "cam-bad").doesNotContainValue(null);
+    }
+
+    /** {@code event}, a clip of one second ending at {@code end}. */
+    private static ClipEvent endingAt(ClipEvent event, Instant end) {
+        event.setStartTime(end.minusSeconds(1));
+        event.setEndTime(end);
+        return event;
+    }
+
     @Test
     void changedRulesFileAppliesWithoutRestartKeepingStateOfUnchangedRules() throws Exception {
         kafka.createTopic(topic("events"), 1);
@@ -301,7 +527,8 @@ class AlertsServiceTest {
                       stdout: false
                 """);
         AlertsConfig config = new AlertsConfig(kafka.bootstrap(), name, "one", topic("events"), topic("state"),
-                topic("dlq"), RuleEngine.DEFAULT_DEDUP_WINDOW, Duration.ofMinutes(1), 500, Map.of());
+                topic("dlq"), RuleEngine.DEFAULT_DEDUP_WINDOW, Duration.ofMinutes(1), RuleEngine.DEFAULT_MAX_CLOCK_SKEW,
+                500, AlertsConfig.DEFAULT_WEBHOOK_QUEUE, Map.of());
         List<ProducerRecord<String, ClipEvent>> everyone = new ArrayList<>();
         for (int second = 1; second <= 2; second++) {
             for (int c = 0; c < 40; c++) {
