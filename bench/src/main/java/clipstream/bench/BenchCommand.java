@@ -17,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "End-to-end benchmarks on the embedded stack; each writes target/bench/<suite>.json (+ .png).",
         subcommands = {BenchCommand.Pipeline.class, BenchCommand.Latency.class, BenchCommand.Scale.class,
-            BenchCommand.Ingest.class, BenchCommand.Pose.class})
+            BenchCommand.Ingest.class, BenchCommand.Pose.class, BenchCommand.Soak.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale, ingest or pose");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale, ingest, pose or soak");
     }
 
     public static void main(String[] args) {
@@ -187,6 +187,51 @@ public final class BenchCommand implements Runnable {
                 options = job.withCheckpoint(1000);
             }
             new LatencyBenchmark(options, sizes, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The whole pipeline for many minutes at a steady real-time load (exactly-once): RSS, heap"
+                    + " after GC, direct memory, consumer lag, checkpoint size and duration, events/s over time, and"
+                    + " whether RSS and lag stay flat after the warm-up. Writes soak.json and soak.png."})
+    static final class Soak implements Callable<Integer> {
+        @Mixin
+        JobOptions job;
+
+        @Option(names = "--quick", description = "Tiny sizes: a check that the suite works, not a measurement.")
+        boolean quick;
+
+        @Option(names = "--minutes", defaultValue = "30", description = "How long the cameras send (default: ${DEFAULT-VALUE}).")
+        double minutes;
+
+        @Option(names = "--cameras", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+        int cameras;
+
+        @Option(names = "--fps", defaultValue = "25", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
+        double fps;
+
+        @Option(names = "--warm-up-minutes", defaultValue = "3", description = "Left out of the flatness verdict"
+                + " (default: ${DEFAULT-VALUE}).")
+        double warmUpMinutes;
+
+        @Option(names = "--sample-seconds", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+        int sampleSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (minutes <= 0 || cameras < 1 || fps <= 0 || sampleSeconds < 1 || warmUpMinutes < 0) {
+                throw new IllegalArgumentException("--minutes, --cameras, --fps and --sample-seconds must be positive");
+            }
+            SoakBenchmark.Sizes sizes = quick
+                    ? new SoakBenchmark.Sizes(2, 10, Duration.ofSeconds(24), Duration.ofSeconds(4), Duration.ofSeconds(4))
+                    : new SoakBenchmark.Sizes(cameras, fps, Duration.ofSeconds(Math.round(minutes * 60)),
+                            Duration.ofSeconds(Math.round(warmUpMinutes * 60)), Duration.ofSeconds(sampleSeconds));
+            BenchOptions options = job.options();
+            if (quick && job.checkpointMs == 10000) {
+                options = job.withCheckpoint(1000);
+            }
+            new SoakBenchmark(options, sizes, System.out).run();
             return 0;
         }
     }

@@ -81,6 +81,16 @@ final class FlinkMetrics {
         return completed.isMissingNode() || completed.isNull() ? -1 : completed.path("state_size").asLong(-1);
     }
 
+    /** The latest completed checkpoint: state bytes and end-to-end milliseconds; empty when none has completed. */
+    java.util.Optional<long[]> latestCheckpoint() throws IOException, InterruptedException {
+        JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        if (completed.isMissingNode() || completed.isNull()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new long[] {completed.path("state_size").asLong(-1),
+                completed.path("end_to_end_duration").asLong(-1)});
+    }
+
     /** The metric's own name; a histogram's median is called p50 here, like the other percentiles. */
     private static String shortName(String id) {
         return id.substring(id.lastIndexOf('.') + 1).replaceFirst("_median$", "_p50");

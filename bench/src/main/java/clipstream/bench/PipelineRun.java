@@ -178,6 +178,59 @@ final class PipelineRun implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a prepared live load with {@code whileRunning} called as the cameras send (the soak's sampling loop):
+     * the job and its cluster, the cameras, and what happened to the events. Returns when {@code whileRunning}
+     * returns; the cameras are stopped and the job cancelled then.
+     */
+    void runLive(Prepared prepared, LiveRun whileRunning) throws Exception {
+        if (prepared.load().prefill()) {
+            throw new IllegalArgumentException("a live run needs a load that is not prefilled");
+        }
+        try (EventReader reader = new EventReader(kafka.bootstrapServers(), prepared.events())) {
+            reader.start();
+            if (flink == null) {
+                flink = LocalFlink.start(Math.max(1, options.parallelism()), 0);
+            }
+            try {
+                JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
+                try (Producer<String, Frame> producer = FrameProducers.create(
+                        FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
+                    IngestRunner runner = new IngestRunner(prepared.ingest(), prepared.cameras(), producer);
+                    runner.start();
+                    try {
+                        whileRunning.run(flink, new FlinkMetrics(flink.webUi(), job.toHexString()), reader);
+                    } finally {
+                        runner.stop();
+                        requireNoFailure(runner.awaitSummary(Duration.ofSeconds(30)));
+                    }
+                }
+            } finally {
+                flink.cancel(JOB_END_TIMEOUT);
+            }
+        }
+    }
+
+    /** What a live run does while its cameras send. */
+    interface LiveRun {
+        void run(LocalFlink flink, FlinkMetrics metrics, EventReader events) throws Exception;
+    }
+
+    /** The consumer group of a prepared run's job (its Kafka source commits offsets there on checkpoints). */
+    static String group(Prepared prepared) {
+        return prepared.config().kafka().consumerGroup();
+    }
+
+    /** The frames topic of a prepared run. */
+    static String framesTopic(Prepared prepared) {
+        return prepared.config().kafka().framesTopic();
+    }
+
+    /** Admin client on the suite's broker; the caller closes it. */
+    Admin admin() {
+        return kafka.admin();
+    }
+
     /** Closes the Flink cluster the runs used (cancelling a job still running). */
     @Override
     public void close() throws Exception {

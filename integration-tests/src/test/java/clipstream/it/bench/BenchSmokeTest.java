@@ -145,4 +145,19 @@ class BenchSmokeTest {
         }
         assertPlot(out.resolve("pose.png"));
     }
+
+    @Test
+    void soakSuiteSamplesMemoryLagAndCheckpointsAndJudgesFlatness(@TempDir Path out) throws Exception {
+        JsonNode json = run(out, "soak");
+
+        JsonNode samples = json.path("samples");
+        assertThat(samples.size()).isGreaterThanOrEqualTo(4);
+        for (JsonNode sample : samples) {
+            assertThat(sample.path("rss_mib").asLong()).isPositive();
+            assertThat(sample.path("lag_frames").asLong()).isNotNegative();
+        }
+        assertThat(samples.get(samples.size() - 1).path("checkpoint_bytes").asLong()).isPositive();
+        assertThat(json.path("verdict").has("rss_flat")).isTrue();
+        assertPlot(out.resolve("soak.png"));
+    }
 }
