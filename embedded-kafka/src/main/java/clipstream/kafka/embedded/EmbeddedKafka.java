@@ -40,6 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int START_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final KafkaRaftServer server;
@@ -62,11 +63,31 @@ public final class EmbeddedKafka implements AutoCloseable {
      * for a test of a client that relies on it.
      */
     public static EmbeddedKafka start(Map<String, String> brokerOverrides) throws IOException {
+        RuntimeException lost = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(brokerOverrides);
+            } catch (RuntimeException e) {
+                // the ports are free when picked and bound a moment later: another process can take one in
+                // between; new ports then, a few times
+                if (!portTaken(e)) {
+                    throw e;
+                }
+                lost = e;
+                LOG.warn("Kafka broker start {} of {}: a picked port was taken ({}); again with other ports",
+                        attempt, START_ATTEMPTS, e.toString());
+            }
+        }
+        throw lost;
+    }
+
+    private static EmbeddedKafka startOnce(Map<String, String> brokerOverrides) throws IOException {
         Path dataDir = Files.createTempDirectory("clipstream-kafka-");
         KafkaRaftServer server = null;
         try {
-            int brokerPort = freeLoopbackPort();
-            int controllerPort = freeLoopbackPort();
+            int[] ports = freeLoopbackPorts(2);
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
             Properties properties = serverProperties(dataDir, brokerPort, controllerPort);
             properties.putAll(brokerOverrides);
             format(dataDir);
@@ -81,6 +102,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteRecursively(dataDir);
             throw e;
         }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException
+                    || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code host:port} of the broker's listener. */
@@ -218,9 +249,28 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A port free on the loopback interface now (the broker binds it a moment later). */
     public static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        return freeLoopbackPorts(1)[0];
+    }
+
+    /**
+     * {@code count} distinct ports free on the loopback interface now: all are held open while they are picked, so
+     * the system cannot hand out the same one twice (two picks one after the other can return the same port).
+     */
+    static int[] freeLoopbackPorts(int count) throws IOException {
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

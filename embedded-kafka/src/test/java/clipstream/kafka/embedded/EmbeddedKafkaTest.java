@@ -86,4 +86,12 @@ class EmbeddedKafkaTest {
         }
         return values;
     }
+
+    @Test
+    void portsPickedTogetherAreDistinct() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            int[] ports = EmbeddedKafka.freeLoopbackPorts(2);
+            assertThat(ports[0]).isNotEqualTo(ports[1]);
+        }
+    }
 }
