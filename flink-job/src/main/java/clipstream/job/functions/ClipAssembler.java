@@ -337,10 +337,17 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         if (frame.seq() - start + 1 == clipLength) {
             out.collect(clip(camera, start, frame.seq()));
             clipsEmitted.inc();
-            for (long seq = start; seq < start + stride; seq++) {
-                window.remove(seq);
+            // by offset from the start, not seq <= end: a clip may end at Long.MAX_VALUE, where seq + 1 wraps
+            for (int i = 0; i < stride; i++) {
+                window.remove(start + i);
             }
-            windowStart.update(start + stride);
+            if (start > Long.MAX_VALUE - stride) {
+                // the next clip would start beyond the last seq there is: no frame can follow this one
+                window.clear();
+                windowStart.clear();
+            } else {
+                windowStart.update(start + stride);
+            }
         }
     }
 
@@ -350,13 +357,14 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         byte[] pixels = new byte[clipLength * frameBytes];
         int filled = 0;
         long endTime = first.captureTime();
-        for (long seq = firstSeq; seq <= lastSeq; seq++) {
+        for (int i = 0; i < clipLength; i++) {
+            long seq = firstSeq + i;
             ClipFrame frame = window.get(seq);
             if (frame.pixels().length != frameBytes) {
                 throw new IllegalStateException("frames of one clip differ in size: " + frame.pixels().length
                         + " != " + frameBytes + " bytes (the validator resizes every frame to the model's size)");
             }
-            System.arraycopy(frame.pixels(), 0, pixels, (int) (seq - firstSeq) * frameBytes, frameBytes);
+            System.arraycopy(frame.pixels(), 0, pixels, i * frameBytes, frameBytes);
             filled += frame.filled() ? 1 : 0;
             endTime = frame.captureTime();
         }

@@ -70,6 +70,10 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
                     ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
             refuse(ctx, record, reason, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // the decoder's own failures on bytes nobody vouches for: the record's fault, never the job's end
+            refuse(ctx, record, DeadLetterReason.UNDECODABLE, "the record does not decode: " + e);
+            return;
         }
         String problem;
         DeadLetterReason reason;

@@ -351,6 +351,21 @@ class ClipAssemblerTest {
     }
 
     @Test
+    void aClipEndingAtTheLastSeqThereIsIsEmittedAndEndsTheCamerasClips() throws Exception {
+        start(4, 2, 2);
+        long t = captureTime(0);
+        for (long i = 0; i < 4; i++) {
+            long seq = Long.MAX_VALUE - 3 + i;
+            harness.processElement(new StreamRecord<>(withSeq(frame("cam-1", i), seq, t + 40 * i), t + 40 * i));
+        }
+        harness.processWatermark(t + 1_000);
+
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(Long.MAX_VALUE - 3);
+        assertThat(clips().get(0).lastSeq()).isEqualTo(Long.MAX_VALUE);
+        assertThat(clips().get(0).frames()).isEqualTo(4);
+    }
+
+    @Test
     void missingFrameArrivingAfterItWasFilledIsDeadLetteredAsLate() throws Exception {
         start(8, 8, 2);
         send("cam-1", 0, 1, 3, 4);

@@ -165,7 +165,9 @@ public final class RecordDecoder<T extends SpecificRecord> {
             throw new RecordDecodeException(DecodeFailure.TRUNCATED, "Truncated " + type.getSimpleName()
                     + ": the body ended early (" + bytes.length + " bytes in all)", e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException e) {
+                 | ClassCastException | UnsupportedOperationException e) {
+            // UnsupportedOperationException: Avro's refusal of a length above what a Java array holds, e.g. a
+            // string or bytes field whose varint length a flipped bit made 2^31 or more
             throw new RecordDecodeException(DecodeFailure.MALFORMED, "Malformed " + type.getSimpleName() + " body: "
                     + e.getMessage(), e);
         }

@@ -279,4 +279,15 @@ class RecordCodecTest {
             return new Schema.Parser().parse(in);
         }
     }
+
+    @Test
+    void aLengthBeyondWhatAJavaArrayHoldsIsAMalformedRecordNotACrash() {
+        // a Frame header, then camera_id's length as the varint of 2147483640 (zig-zag: 0xf0ffffff0f)
+        byte[] header = RecordEncoder.of(Frame.class).toBytes(Records.rgbFrame(1, 1, 1));
+        byte[] hostile = Arrays.copyOf(header, 10 + 5);
+        System.arraycopy(new byte[] {(byte) 0xf0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, 0, hostile, 10, 5);
+
+        assertThatThrownBy(() -> RecordDecoder.of(Frame.class).decode(hostile))
+                .isInstanceOf(RecordDecodeException.class).hasMessageContaining("Malformed");
+    }
 }
