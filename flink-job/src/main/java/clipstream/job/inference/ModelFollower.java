@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * another one. The old version's lease is returned after the switch, so its native memory is freed once no task
  * of this JVM uses it. Events carry the version that classified them ({@code model_version}).
  *
- * <p>After a restart from a checkpoint the job starts from the version pinned at submission and switches again
- * on its first batch, so replayed clips may be classified by either version; with exactly-once sinks only one
- * result per clip is ever committed.
+ * <p>After a restart from a checkpoint the job starts from the version pinned at submission (or, when that one
+ * cannot be loaded any more, from the store's CURRENT) and switches again on its first batch, so replayed clips may
+ * be classified by either version; with exactly-once sinks only one result per clip is ever committed.
  */
 final class ModelFollower implements ClipBatchClassifier.Session {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
@@ -52,9 +52,34 @@ final class ModelFollower implements ClipBatchClassifier.Session {
     ModelFollower(ClassifierOptions options, Duration watch) {
         this.startOptions = options;
         this.watchNanos = watch.toNanos();
-        this.lease = SharedClassifiers.acquire(options);
+        this.lease = startLease(options, watch);
         this.serving = lease.classifier();
         this.nextCheck = System.nanoTime();
+    }
+
+    /**
+     * The version to start from: the one pinned at submission; for a job that follows {@code CURRENT}, the store's
+     * CURRENT when the pinned version cannot be loaded any more (a restart long after the job switched away from
+     * it and the old version was removed from the store) — a restart must not depend on a version nobody serves.
+     */
+    private static ClassifierLease startLease(ClassifierOptions options, Duration watch) {
+        try {
+            return SharedClassifiers.acquire(options);
+        } catch (RuntimeException pinnedFailed) {
+            if (watch.isZero() || options.version() == null) {
+                throw pinnedFailed;
+            }
+            Optional<String> current = new ModelStore(options.storeRoot()).current(options.modelName());
+            if (current.isEmpty() || current.get().equals(options.version())) {
+                throw pinnedFailed;
+            }
+            LOG.warn("Model {} version {} (pinned at submission) cannot be loaded ({}); starting from the store's"
+                    + " CURRENT, version {}", options.modelName(), options.version(), pinnedFailed.getMessage(),
+                    current.get());
+            return SharedClassifiers.acquire(new ClassifierOptions(options.storeRoot(), options.modelName(),
+                    current.get(), options.device(), options.intraOpThreads(), options.interOpThreads(),
+                    options.threadSpinning()));
+        }
     }
 
     @Override

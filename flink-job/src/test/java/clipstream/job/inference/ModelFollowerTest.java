@@ -1,6 +1,7 @@
 package clipstream.job.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.SharedClassifiers;
@@ -100,6 +101,28 @@ class ModelFollowerTest {
             assertThat(SharedClassifiers.leases(options("2"))).isZero();
         }
         assertThat(SharedClassifiers.leases(options("1"))).as("closing returns the last lease").isZero();
+    }
+
+    @Test
+    void aRestartAfterThePinnedVersionWasRemovedStartsFromCurrentWhenFollowing() throws Exception {
+        publishCopy("2", manifest -> { });
+        store.setCurrent(NAME, "2");
+        deleteTree(store.versionDirectory(NAME, "1"));
+
+        try (ModelFollower session = new ModelFollower(options("1"), Duration.ofHours(1))) {
+            assertThat(session.modelVersion()).isEqualTo("2");
+            assertThat(session.classify(List.of(clip), 3)).hasSize(1);
+        }
+        assertThatThrownBy(() -> new ModelFollower(options("1"), Duration.ZERO))
+                .as("a pinned job (no watch) keeps needing its version").isInstanceOf(RuntimeException.class);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     @Test
