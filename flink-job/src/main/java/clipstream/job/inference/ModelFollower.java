@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * it. On a cluster the store is a shared volume. Each inference session re-reads {@code CURRENT} (one small file)
  * at most every {@code watch} when it classifies a batch, so an idle job does no I/O.
  *
- * <p>A new version is taken only when all of this holds, checked on the task thread before the next batch: it
+ * <p>A new version is loaded on a loader thread of its own while the serving one goes on classifying (a load takes
+ * seconds: a batch, and a checkpoint barrier waiting behind it, must not wait for it), and taken at the first batch
+ * after the load when all of this holds: it
  * loads from the store with every file matching its manifest's checksums; its input (frames × height × width ×
  * channels) equals the serving version's, because the running job assembles clips of that shape; and one test
  * clip classifies to finite probabilities that sum to 1. Otherwise the version is refused with the reason logged,
@@ -46,6 +52,10 @@ final class ModelFollower implements ClipBatchClassifier.Session {
     private volatile ClipClassifier serving;
     private long nextCheck;
     private String refused;
+    /** Loads a new version off the classifying thread, so a batch (and a checkpoint barrier behind it) never waits. */
+    private final ExecutorService loader;
+    private CompletableFuture<ClassifierLease> loading;
+    private String loadingVersion;
     private int swaps;
     private int refusals;
 
@@ -55,6 +65,11 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         this.lease = startLease(options, watch);
         this.serving = lease.classifier();
         this.nextCheck = System.nanoTime();
+        this.loader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "model-loader-" + options.modelName());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -94,9 +109,12 @@ final class ModelFollower implements ClipBatchClassifier.Session {
 
     @Override
     public List<ClipScores> classify(List<byte[]> clips, int topK) {
+        if (loading != null && loading.isDone()) {
+            finishLoading();
+        }
         if (watchNanos > 0 && System.nanoTime() - nextCheck >= 0) {
             nextCheck = System.nanoTime() + watchNanos;
-            followCurrent();
+            startLoadingCurrent();
         }
         List<ClipPrediction> predictions = serving.classify(clips, topK);
         List<ClipScores> scores = new ArrayList<>(predictions.size());
@@ -110,9 +128,24 @@ final class ModelFollower implements ClipBatchClassifier.Session {
 
     /**
      * Reads {@code CURRENT} and switches to the version it names when that differs from the serving one and was
-     * not refused before. Returns whether the serving version changed.
+     * not refused before, waiting for the load. Returns whether the serving version changed. (Classifying does the
+     * same without waiting: the load runs on the loader thread and the switch happens at the first batch after it.)
      */
     boolean followCurrent() {
+        startLoadingCurrent();
+        if (loading == null) {
+            return false;
+        }
+        try {
+            loading.join();
+        } catch (RuntimeException failedLoad) {
+            // finishLoading reports it
+        }
+        return finishLoading();
+    }
+
+    /** Starts loading the version {@code CURRENT} names, unless it is served, refused or already loading. */
+    private void startLoadingCurrent() {
         String name = startOptions.modelName();
         Optional<String> current;
         try {
@@ -120,17 +153,31 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         } catch (RuntimeException e) {
             LOG.warn("Cannot read the CURRENT version of {} in {} ({}); still serving version {}", name,
                     startOptions.storeRoot(), e.getMessage(), modelVersion());
-            return false;
+            return;
         }
-        if (current.isEmpty() || current.get().equals(modelVersion()) || current.get().equals(refused)) {
-            return false;
+        if (current.isEmpty() || current.get().equals(modelVersion()) || current.get().equals(refused)
+                || current.get().equals(loadingVersion)) {
+            return;
+        }
+        if (loading != null) {
+            return; // one load at a time; CURRENT is read again at the next check
         }
         String candidate = current.get();
+        loadingVersion = candidate;
+        loading = CompletableFuture.supplyAsync(() -> SharedClassifiers.acquire(withVersion(candidate)), loader);
+    }
+
+    /** Takes the loaded version if it passes the checks, else refuses it. Returns whether the serving one changed. */
+    private boolean finishLoading() {
+        String candidate = loadingVersion;
+        CompletableFuture<ClassifierLease> done = loading;
+        loading = null;
+        loadingVersion = null;
         ClassifierLease next;
         try {
-            next = SharedClassifiers.acquire(withVersion(candidate));
-        } catch (RuntimeException e) {
-            refuse(candidate, e.getMessage());
+            next = done.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            refuse(candidate, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return false;
         }
         String problem = problemWith(next.classifier());
@@ -146,8 +193,8 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         refused = null;
         swaps++;
         old.close();
-        LOG.info("Model {} switched from version {} to version {} (the store's CURRENT)", name, oldVersion,
-                modelVersion());
+        LOG.info("Model {} switched from version {} to version {} (the store's CURRENT)", startOptions.modelName(),
+                oldVersion, modelVersion());
         return true;
     }
 
@@ -208,6 +255,11 @@ final class ModelFollower implements ClipBatchClassifier.Session {
 
     @Override
     public void close() {
+        loader.shutdownNow();
+        if (loading != null) {
+            // a version still loading is returned once it is loaded, so its native memory is freed too
+            loading.thenAccept(ClassifierLease::close);
+        }
         lease.close();
     }
 }
