@@ -24,7 +24,8 @@ import org.apache.flink.util.Collector;
  * The pose stage of one camera (keyed by camera id): each posed frame goes through the pose model, its people are
  * matched to the camera's tracks ({@link PersonTracker}, state kept per camera and checkpointed), and a
  * {@link PersonPoses} record goes out with everyone found, tracked or not yet. A camera silent for the idle timeout
- * loses its tracks, so state never outlives the cameras that send.
+ * loses its tracks, so state never outlives the cameras that send; a camera whose frame size changes starts its
+ * tracks over (ids go on from where they were, so an id is never reused for another person).
  */
 public class PoseTracking extends KeyedProcessFunction<String, ValidatedFrame, PersonPoses> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +40,7 @@ public class PoseTracking extends KeyedProcessFunction<String, ValidatedFrame, P
     private transient Counter framesPosed;
     private transient Counter peopleFound;
     private transient Counter camerasExpired;
+    private transient Counter tracksResetBySize;
 
     public PoseTracking(FramePoseModel.Factory models, PersonTracker tracker, Duration idleTimeout) {
         this.models = models;
@@ -56,17 +58,22 @@ public class PoseTracking extends KeyedProcessFunction<String, ValidatedFrame, P
         framesPosed = metrics.counter("framesPosed");
         peopleFound = metrics.counter("peopleFound");
         camerasExpired = metrics.counter("poseCamerasExpired");
+        tracksResetBySize = metrics.counter("tracksResetByFrameSize");
     }
 
     @Override
     public void processElement(ValidatedFrame frame, Context ctx, Collector<PersonPoses> out) throws Exception {
         touchIdleTimer(ctx);
         List<PersonPose> found = model.find(frame.pixels(), frame.width(), frame.height());
-        CameraTracks before = tracks.value() == null ? CameraTracks.NONE : tracks.value();
+        CameraTracks stored = tracks.value() == null ? CameraTracks.NONE : tracks.value();
+        if (stored.sizeChangedFor(frame.width(), frame.height())) {
+            tracksResetBySize.inc();
+        }
+        CameraTracks before = stored.forFrame(frame.width(), frame.height());
         List<Track.Box> boxes = found.stream()
                 .map(p -> new Track.Box(p.xMin(), p.yMin(), p.xMax(), p.yMax())).toList();
         PersonTracker.Update update = tracker.update(before.tracks(), before.nextId(), boxes);
-        tracks.update(new CameraTracks(update.tracks(), update.nextId()));
+        tracks.update(new CameraTracks(update.tracks(), update.nextId(), frame.width(), frame.height()));
         framesPosed.inc();
         peopleFound.inc(found.size());
         out.collect(record(frame, found, update.trackIds()));

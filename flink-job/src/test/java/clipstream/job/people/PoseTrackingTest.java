@@ -157,6 +157,24 @@ class PoseTrackingTest {
     }
 
     @Test
+    void aCameraThatChangesResolutionStartsItsTracksOverWithNewIds() throws Exception {
+        harness = harness();
+        harness.open();
+        for (int i = 0; i < 3; i++) {
+            send("cam-1", i, 10);
+        }
+        byte[] pixels = new byte[WIDTH * 2 * HEIGHT * 2 * 3];
+        pixels[0] = 10;
+        pixels[1] = (byte) 255;
+        for (long seq = 3; seq < 6; seq++) {
+            harness.processElement(new StreamRecord<>(new ValidatedFrame("cam-1", seq, 1_000 * seq, pixels, WIDTH * 2,
+                    HEIGHT * 2, "frames", 0, seq), 1_000 * seq));
+        }
+
+        assertThat(trackIds("cam-1")).containsExactly(-1L, -1L, 1L, -1L, -1L, 2L);
+    }
+
+    @Test
     void tracksSurviveASnapshotAndRestore() throws Exception {
         harness = harness();
         harness.open();
