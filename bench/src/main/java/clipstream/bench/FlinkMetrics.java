@@ -81,14 +81,18 @@ final class FlinkMetrics {
         return completed.isMissingNode() || completed.isNull() ? -1 : completed.path("state_size").asLong(-1);
     }
 
-    /** The latest completed checkpoint: state bytes and end-to-end milliseconds; empty when none has completed. */
-    java.util.Optional<long[]> latestCheckpoint() throws IOException, InterruptedException {
+    /** A completed checkpoint: its state in bytes and how long it took end to end. */
+    record Checkpoint(long stateBytes, long durationMs) {
+        static final Checkpoint NONE = new Checkpoint(-1, -1);
+    }
+
+    /** The latest completed checkpoint; {@link Checkpoint#NONE} when none has completed. */
+    Checkpoint latestCheckpoint() throws IOException, InterruptedException {
         JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
         if (completed.isMissingNode() || completed.isNull()) {
-            return java.util.Optional.empty();
+            return Checkpoint.NONE;
         }
-        return java.util.Optional.of(new long[] {completed.path("state_size").asLong(-1),
-                completed.path("end_to_end_duration").asLong(-1)});
+        return new Checkpoint(completed.path("state_size").asLong(-1), completed.path("end_to_end_duration").asLong(-1));
     }
 
     /** The metric's own name; a histogram's median is called p50 here, like the other percentiles. */

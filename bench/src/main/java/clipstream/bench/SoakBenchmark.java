@@ -83,11 +83,12 @@ final class SoakBenchmark {
                         });
                         long now = System.nanoTime();
                         int count = events.count();
-                        long[] checkpoint = metrics.latestCheckpoint().orElse(new long[] {-1, -1});
+                        FlinkMetrics.Checkpoint checkpoint = metrics.latestCheckpoint();
                         Sample sample = new Sample((now - start) / 1e9, ProcessUsage.residentMiB(), heapAfterGcMiB(),
                                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
                                 directMiB(), lag(admin, PipelineRun.group(prepared), PipelineRun.framesTopic(prepared)),
-                                checkpoint[0], checkpoint[1], (count - lastCount) / ((now - lastAt) / 1e9));
+                                checkpoint.stateBytes(), checkpoint.durationMs(),
+                                (count - lastCount) / ((now - lastAt) / 1e9));
                         lastCount = count;
                         lastAt = now;
                         samples.add(sample);
