@@ -91,9 +91,7 @@ final class ModelFollower implements ClipBatchClassifier.Session {
             LOG.warn("Model {} version {} (pinned at submission) cannot be loaded ({}); starting from the store's"
                     + " CURRENT, version {}", options.modelName(), options.version(), pinnedFailed.getMessage(),
                     current.get());
-            return SharedClassifiers.acquire(new ClassifierOptions(options.storeRoot(), options.modelName(),
-                    current.get(), options.device(), options.intraOpThreads(), options.interOpThreads(),
-                    options.threadSpinning()));
+            return SharedClassifiers.acquire(options.withModel(options.modelName(), current.get()));
         }
     }
 
@@ -164,7 +162,7 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         }
         String candidate = current.get();
         loadingVersion = candidate;
-        loading = CompletableFuture.supplyAsync(() -> SharedClassifiers.acquire(withVersion(candidate)), loader);
+        loading = CompletableFuture.supplyAsync(() -> SharedClassifiers.acquire(startOptions.withModel(startOptions.modelName(), candidate)), loader);
     }
 
     /** Takes the loaded version if it passes the checks, else refuses it. Returns whether the serving one changed. */
@@ -196,12 +194,6 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         LOG.info("Model {} switched from version {} to version {} (the store's CURRENT)", startOptions.modelName(),
                 oldVersion, modelVersion());
         return true;
-    }
-
-    private ClassifierOptions withVersion(String version) {
-        return new ClassifierOptions(startOptions.storeRoot(), startOptions.modelName(), version,
-                startOptions.device(), startOptions.intraOpThreads(), startOptions.interOpThreads(),
-                startOptions.threadSpinning());
     }
 
     /** Why {@code candidate} cannot replace the serving model, or null when it can. */
@@ -238,12 +230,12 @@ final class ModelFollower implements ClipBatchClassifier.Session {
                 startOptions.modelName(), version, reason, modelVersion());
     }
 
-    /** How many times this session switched versions. */
+    /** How many times this follower switched versions. */
     int swaps() {
         return swaps;
     }
 
-    /** How many versions this session refused. */
+    /** How many versions this follower refused. */
     int refusals() {
         return refusals;
     }

@@ -21,7 +21,7 @@ public final class StoreClassifier implements ClipBatchClassifier {
     }
 
     /** The model-store options for these settings, thread counts of 0 resolved on this machine. */
-    static ClassifierOptions options(ModelSettings settings) {
+    public static ClassifierOptions options(ModelSettings settings) {
         int intra = settings.intraOpThreads() > 0 ? settings.intraOpThreads() : Runtime.getRuntime().availableProcessors();
         int inter = settings.interOpThreads() > 0 ? settings.interOpThreads() : 1;
         return new ClassifierOptions(Path.of(settings.storeRoot()), settings.name(), settings.version(),

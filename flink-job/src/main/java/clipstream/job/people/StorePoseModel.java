@@ -2,10 +2,10 @@ package clipstream.job.people;
 
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.inference.StoreClassifier;
 import clipstream.model.pose.PersonPose;
 import clipstream.model.pose.PoseEstimator;
 import clipstream.model.runtime.ClassifierOptions;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,10 +24,8 @@ public final class StorePoseModel implements FramePoseModel {
     /** A factory for {@code people}'s pose model in the store of {@code model}. */
     public static Factory factory(ModelSettings model, PeopleSettings people) {
         return () -> {
-            int intra = model.intraOpThreads() > 0 ? model.intraOpThreads() : Runtime.getRuntime().availableProcessors();
-            ClassifierOptions options = new ClassifierOptions(Path.of(model.storeRoot()), people.poseModel(),
-                    people.poseVersion(), model.device(), intra, Math.max(1, model.interOpThreads()),
-                    model.threadSpinning());
+            ClassifierOptions options = StoreClassifier.options(model).withModel(people.poseModel(),
+                    people.poseVersion());
             return new StorePoseModel(PoseEstimator.open(options, people.poseInput()), people.minPersonScore());
         };
     }

@@ -5,9 +5,11 @@ import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.PersonPoses;
 import clipstream.schema.flink.AvroSerializationSchema;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -36,7 +38,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-events")
-                .setRecordSerializer(new ClipEventRecords(kafka.eventsTopic(), Clock.systemUTC()))
+                .setRecordSerializer(clipEventRecords(kafka.eventsTopic(), Clock.systemUTC()))
                 .build();
     }
 
@@ -46,7 +48,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dlq")
-                .setRecordSerializer(new DeadLetterRecords(kafka.deadLetterTopic(), Clock.systemUTC()))
+                .setRecordSerializer(deadLetterRecords(kafka.deadLetterTopic(), Clock.systemUTC()))
                 .build();
     }
 
@@ -57,7 +59,7 @@ public final class KafkaSinks {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setDeliveryGuarantee(kafka.delivery())
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-poses")
-                .setRecordSerializer(new PersonPosesRecords(topic, Clock.systemUTC()))
+                .setRecordSerializer(personPosesRecords(topic, Clock.systemUTC()))
                 .build();
     }
 
@@ -76,17 +78,35 @@ public final class KafkaSinks {
         return time >= 0 && time <= now ? time : now;
     }
 
-    /** Events keyed by camera id, so a camera's events stay in order in one partition; stamped with their end time. */
-    static final class ClipEventRecords implements KafkaRecordSerializationSchema<ClipEvent> {
+    /**
+     * An Avro record type on its topic, keyed and stamped as {@code key} and {@code time} say of each record; the
+     * stream record's own timestamp is ignored (it may be a refused frame's capture time).
+     */
+    static final class AvroRecords<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
+
+        /** The Kafka key of a record; null for none. */
+        interface Key<T> extends Serializable {
+            byte[] of(T record);
+        }
+
+        /** The record's own time in epoch milliseconds, before {@link #writableTimestamp} checks it. */
+        interface Time<T> extends Serializable {
+            long of(T record);
+        }
 
         private final String topic;
         private final Clock clock;
-        private final AvroSerializationSchema<ClipEvent> values = new AvroSerializationSchema<>(ClipEvent.class);
+        private final Key<T> key;
+        private final Time<T> time;
+        private final AvroSerializationSchema<T> values;
 
-        ClipEventRecords(String topic, Clock clock) {
+        AvroRecords(Class<T> type, String topic, Clock clock, Key<T> key, Time<T> time) {
             this.topic = topic;
             this.clock = clock;
+            this.key = key;
+            this.time = time;
+            this.values = new AvroSerializationSchema<>(type);
         }
 
         @Override
@@ -95,71 +115,40 @@ public final class KafkaSinks {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(ClipEvent event, KafkaSinkContext context, Long timestamp) {
-            long time = writableTimestamp(event.getEndTime().toEpochMilli(), clock.millis());
-            return new ProducerRecord<>(topic, null, time, event.getCameraId().getBytes(StandardCharsets.UTF_8),
-                    values.serialize(event));
+        public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
+            return new ProducerRecord<>(topic, null, writableTimestamp(time.of(record), clock.millis()),
+                    key.of(record), values.serialize(record));
         }
+    }
+
+    /** Events keyed by camera id, so a camera's events stay in order in one partition; stamped with their end time. */
+    static AvroRecords<ClipEvent> clipEventRecords(String topic, Clock clock) {
+        return new AvroRecords<>(ClipEvent.class, topic, clock, event -> utf8(event.getCameraId()),
+                event -> event.getEndTime().toEpochMilli());
     }
 
     /** Poses keyed by camera id, so a camera's poses stay in order in one partition; stamped with the capture time. */
-    static final class PersonPosesRecords implements KafkaRecordSerializationSchema<PersonPoses> {
-        private static final long serialVersionUID = 1L;
-
-        private final String topic;
-        private final Clock clock;
-        private final AvroSerializationSchema<PersonPoses> values = new AvroSerializationSchema<>(PersonPoses.class);
-
-        PersonPosesRecords(String topic, Clock clock) {
-            this.topic = topic;
-            this.clock = clock;
-        }
-
-        @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-            values.open(context);
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(PersonPoses poses, KafkaSinkContext context, Long timestamp) {
-            long time = writableTimestamp(poses.getCaptureTime().toEpochMilli(), clock.millis());
-            return new ProducerRecord<>(topic, null, time, poses.getCameraId().getBytes(StandardCharsets.UTF_8),
-                    values.serialize(poses));
-        }
+    static AvroRecords<PersonPoses> personPosesRecords(String topic, Clock clock) {
+        return new AvroRecords<>(PersonPoses.class, topic, clock, poses -> utf8(poses.getCameraId()),
+                poses -> poses.getCaptureTime().toEpochMilli());
     }
 
     /** Dead letters keyed like the record they stand for, stamped with the time they were dead-lettered. */
-    static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
-        private static final long serialVersionUID = 1L;
+    static AvroRecords<DeadLetter> deadLetterRecords(String topic, Clock clock) {
+        return new AvroRecords<>(DeadLetter.class, topic, clock, letter -> bytes(letter.getKey()),
+                letter -> letter.getTime().toEpochMilli());
+    }
 
-        private final String topic;
-        private final Clock clock;
-        private final AvroSerializationSchema<DeadLetter> values = new AvroSerializationSchema<>(DeadLetter.class);
+    private static byte[] utf8(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
-        DeadLetterRecords(String topic, Clock clock) {
-            this.topic = topic;
-            this.clock = clock;
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
         }
-
-        @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-            values.open(context);
-        }
-
-        /** {@code timestamp}, the stream record's, is ignored: it may be a refused frame's capture time. */
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-            long time = writableTimestamp(letter.getTime().toEpochMilli(), clock.millis());
-            return new ProducerRecord<>(topic, null, time, bytes(letter.getKey()), values.serialize(letter));
-        }
-
-        private static byte[] bytes(ByteBuffer buffer) {
-            if (buffer == null) {
-                return null;
-            }
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
-        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 }

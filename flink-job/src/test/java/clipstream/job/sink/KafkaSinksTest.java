@@ -29,7 +29,7 @@ class KafkaSinksTest {
     }
 
     private static ProducerRecord<byte[], byte[]> written(ClipEvent event, Long streamTimestamp) {
-        return new KafkaSinks.ClipEventRecords("events", CLOCK).serialize(event, null, streamTimestamp);
+        return KafkaSinks.clipEventRecords("events", CLOCK).serialize(event, null, streamTimestamp);
     }
 
     @Test
@@ -62,7 +62,7 @@ class KafkaSinksTest {
 
         // the stream record of a letter may carry the refused frame's capture time: the year 3000, or before 1970
         for (Long streamTimestamp : new Long[] {YEAR_3000, -5L, null}) {
-            ProducerRecord<byte[], byte[]> record = new KafkaSinks.DeadLetterRecords("dlq", CLOCK)
+            ProducerRecord<byte[], byte[]> record = KafkaSinks.deadLetterRecords("dlq", CLOCK)
                     .serialize(letter, null, streamTimestamp);
             assertThat(record.timestamp()).isEqualTo(deadLettered.toEpochMilli());
             assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1");

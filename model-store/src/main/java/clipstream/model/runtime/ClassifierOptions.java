@@ -38,6 +38,12 @@ public record ClassifierOptions(Path storeRoot, String modelName, String version
         return new ClassifierOptions(storeRoot, modelName, null, "cpu", Runtime.getRuntime().availableProcessors(), 1);
     }
 
+    /** These options for another model or version of the same store, on the same device and thread pools. */
+    public ClassifierOptions withModel(String name, String newVersion) {
+        return new ClassifierOptions(storeRoot, name, newVersion, device, intraOpThreads, interOpThreads,
+                threadSpinning);
+    }
+
     /** TensorFlow's session settings: thread pools, spinning, strict device placement (no silent CPU fallback). */
     public ConfigProto sessionConfig() {
         return ConfigProto.newBuilder()
