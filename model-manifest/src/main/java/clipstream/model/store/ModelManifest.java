@@ -75,8 +75,33 @@ public record ModelManifest(
                         @JsonProperty("width") int width, @JsonProperty("channels") int channels,
                         @JsonProperty("layout") String layout, @JsonProperty("dtype") String dtype) {
 
+        /** The layout of a keypoint clip: batch, frames, keypoints, (x, y, score). */
+        public static final String KEYPOINTS_LAYOUT = "NTKC";
+
         public static Input uint8(InputShape shape) {
             return new Input(shape.frames(), shape.height(), shape.width(), shape.channels(), "NTHWC", "uint8");
+        }
+
+        /**
+         * A keypoint clip, float32 N×T×K×3 ({@link #KEYPOINTS_LAYOUT}): {@code shape} is T × 1 × K × 3 (one row of K
+         * keypoints per frame, x and y in [0, 1] of the person's clip box, then the score).
+         */
+        public static Input keypoints(InputShape shape) {
+            if (shape.height() != 1 || shape.channels() != 3) {
+                throw new IllegalArgumentException("A keypoint clip is T x 1 x K x 3, got " + shape);
+            }
+            return new Input(shape.frames(), 1, shape.width(), 3, KEYPOINTS_LAYOUT, "float32");
+        }
+
+        /** Whether the model takes keypoint clips rather than video. */
+        public boolean isKeypoints() {
+            return KEYPOINTS_LAYOUT.equals(layout);
+        }
+
+        /** Bytes of one input clip: its elements times 4 for float32 (a keypoint clip), times 1 for uint8. */
+        public int clipBytes() {
+            int elements = frames * height * width * channels;
+            return "float32".equals(dtype) ? elements * Float.BYTES : elements;
         }
 
         public InputShape shape() {

@@ -1,5 +1,7 @@
 package clipstream.model.cli;
 
+import clipstream.media.people.PersonAction;
+import clipstream.media.synthetic.MotionAction;
 import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
@@ -13,19 +15,24 @@ import picocli.CommandLine.Parameters;
         description = "Per-layer output shapes, parameters and multiply-adds of an architecture.")
 final class DescribeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ARCHITECTURE", description = "One of: seed-conv3d, c3d, c3d-small, frame2d")
+    @Parameters(index = "0", paramLabel = "ARCHITECTURE",
+            description = "One of: seed-conv3d, c3d, c3d-small, frame2d, posec3d-small")
     String architecture;
 
     @Option(names = "--input", paramLabel = "TxHxWxC", description = "Input clip shape (default: the architecture's)")
     String input;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes. Default: ${DEFAULT-VALUE}")
-    int classes;
+    @Option(names = "--classes",
+            description = "Number of classes (default: 12 people actions for posec3d-small, else 10 motion actions)")
+    Integer classes;
 
     @Override
     public Integer call() {
         InputShape shape = input != null ? InputShape.parse(input) : defaultInput(architecture);
-        System.out.print(NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes)).describe());
+        int count = classes != null ? classes
+                : ModelZoo.POSEC3D_SMALL.equals(architecture) ? PersonAction.values().length
+                : MotionAction.values().length;
+        System.out.print(NetworkPlan.of(ModelZoo.architecture(architecture, shape, count)).describe());
         return 0;
     }
 

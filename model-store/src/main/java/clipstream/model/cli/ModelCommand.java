@@ -5,12 +5,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** {@code ./clipstream model ...}: describe, train, evaluate, list, verify, switch (current), import and benchmark models. */
+/**
+ * {@code ./clipstream model ...}: describe, train, evaluate, list, verify, switch (current), import and benchmark
+ * models, and measure the pose model's noise on real video.
+ */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
             VerifyCommand.class, CurrentCommand.class, ImportCommand.class, ImportTfjsCommand.class,
-            ModelBenchCommand.class})
+            ModelBenchCommand.class, PoseNoiseCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,13 +1,19 @@
 package clipstream.model.cli;
 
-import clipstream.model.data.ClipDataset;
+import clipstream.media.people.DatasetSplit;
+import clipstream.media.people.PersonAction;
+import clipstream.media.people.PoseClipGenerator;
+import clipstream.media.people.PoseClipSettings;
 import clipstream.media.synthetic.MotionAction;
+import clipstream.model.data.ClipDataset;
+import clipstream.model.data.KeypointDataset;
 import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.data.PeopleDataset;
 import clipstream.model.data.VideoFolderDataset;
+import clipstream.model.store.InputShape;
 import clipstream.model.store.ModelStore;
 import clipstream.model.train.TrainingOptions;
 import clipstream.model.train.TrainingRun;
-import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -28,8 +34,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelCommand.StoreOption store;
 
-    @Parameters(index = "0", paramLabel = "ARCHITECTURE", description = "seed-conv3d, c3d, c3d-small or frame2d")
+    @Parameters(index = "0", paramLabel = "ARCHITECTURE",
+            description = "seed-conv3d, c3d, c3d-small or frame2d (video), or posec3d-small (people's keypoints)")
     String architecture;
+
+    @Option(names = "--fps", defaultValue = "10",
+            description = "posec3d-small: pose frames per second of the generated clips, the rate the job's pose stage"
+                    + " should run at (32 frames at 10 fps: 3.2 s per clip). Default: ${DEFAULT-VALUE}")
+    double fps;
 
     @Option(names = "--name", description = "Model name in the store (default: the architecture)")
     String name;
@@ -88,12 +100,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--clips-per-class must be >= 2, got " + clipsPerClass);
         }
         InputShape shape = input != null ? InputShape.parse(input) : DescribeCommand.defaultInput(architecture);
-        if (shape.channels() != 3) {
-            throw new IllegalArgumentException("--input must have 3 channels (RGB), got " + shape);
-        }
         String modelName = ModelStore.validateName(name != null ? name : architecture);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, learningRate, seed, patience,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), bnBatches);
+        if (ModelZoo.architecture(architecture, shape, PersonAction.values().length).keypointInput()) {
+            return trainOnPeople(shape, modelName, options);
+        }
+        if (shape.channels() != 3) {
+            throw new IllegalArgumentException("--input must have 3 channels (RGB), got " + shape);
+        }
         ClipDataset data;
         if (dataDir != null) {
             System.out.printf(Locale.ROOT, "Reading clips of %s from %s...%n", shape, dataDir);
@@ -123,6 +138,53 @@ final class TrainCommand implements Callable<Integer> {
         ModelStore models = new ModelStore(store.store);
         TrainingRun.Outcome outcome = new TrainingRun(models, options, new ProgressBar(System.out))
                 .run(modelName, plan, split, description);
+        return stored(models, modelName, outcome);
+    }
+
+    /**
+     * A keypoint model: generated people ({@link PeopleDataset}), {@code --clips-per-class} per action of which
+     * {@code --held-out} from held-out seeds (never a training seed), seen by the simulated pose estimator.
+     */
+    private Integer trainOnPeople(InputShape shape, String modelName, TrainingOptions options) {
+        if (dataDir != null) {
+            throw new IllegalArgumentException("--data takes video folders; " + architecture
+                    + " trains on generated people's keypoints");
+        }
+        int heldOutPerClass = Math.max(1, (int) Math.round(clipsPerClass * heldOut));
+        int trainPerClass = clipsPerClass - heldOutPerClass;
+        PoseClipSettings settings = new PoseClipSettings(shape.frames(), fps,
+                PoseClipSettings.DEFAULTS.width(), PoseClipSettings.DEFAULTS.height(), PoseClipSettings.DEFAULTS.noise(),
+                heldOut);
+        PoseClipGenerator generator = new PoseClipGenerator(settings);
+        int actions = PersonAction.values().length;
+        System.out.printf(Locale.ROOT, "Generating %d + %d people clips of %d frames (data seed %d)...%n",
+                trainPerClass * actions, heldOutPerClass * actions, shape.frames(), dataSeed);
+        KeypointDataset train = PeopleDataset.generate(generator, trainPerClass, dataSeed, DatasetSplit.TRAIN);
+        KeypointDataset test = PeopleDataset.generate(generator, heldOutPerClass, dataSeed, DatasetSplit.HELD_OUT);
+        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, actions));
+        System.out.printf(Locale.ROOT, "Training %s (%,d parameters, %.2f GFLOP per clip) on %d clips, %d held out%n",
+                architecture, plan.totalParams(), 2 * plan.totalMacs() / 1e9, train.size(), test.size());
+        ObjectNode description = JsonNodeFactory.instance.objectNode();
+        description.put("command", "./clipstream model train " + architecture + " --name " + modelName + " --input "
+                + shape + " --fps " + fps + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed
+                + " --held-out " + heldOut
+                + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
+                + " --seed " + seed + " --patience " + patience + " --bn-batches " + bnBatches);
+        description.put("dataset", "people (generated: clipstream.media.people.PoseClipGenerator, "
+                + settings.frames() + " frames at " + settings.fps() + " fps, " + settings.width() + "x"
+                + settings.height() + " camera, simulated pose estimator " + settings.noise() + "),"
+                + " keypoints normalised by clipstream.model.pose.KeypointClips");
+        description.put("data_seed", dataSeed);
+        description.put("clips_per_class", clipsPerClass);
+        description.put("held_out_fraction", heldOut);
+        description.put("pose_fps", fps);
+        ModelStore models = new ModelStore(store.store);
+        TrainingRun.Outcome outcome = new TrainingRun(models, options, new ProgressBar(System.out))
+                .run(modelName, plan, train, test, description);
+        return stored(models, modelName, outcome);
+    }
+
+    private Integer stored(ModelStore models, String modelName, TrainingRun.Outcome outcome) {
         System.out.print(outcome.evaluation().report());
         String version = outcome.model().manifest().version();
         if (setCurrent) {

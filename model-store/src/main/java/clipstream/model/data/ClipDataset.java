@@ -2,12 +2,17 @@ package clipstream.model.data;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.types.TUint8;
 
 /**
  * Labelled clips in memory: each clip is {@code frames × height × width × 3} RGB bytes, frame-major,
  * exactly what {@code ClipClassifier.classify} takes.
  */
-public record ClipDataset(List<String> labelNames, int frames, int height, int width, byte[][] clips, int[] labels) {
+public record ClipDataset(List<String> labelNames, int frames, int height, int width, byte[][] clips, int[] labels)
+        implements TrainingData {
 
     public ClipDataset {
         if (clips.length != labels.length) {
@@ -22,8 +27,22 @@ public record ClipDataset(List<String> labelNames, int frames, int height, int w
         }
     }
 
+    @Override
     public int size() {
         return clips.length;
+    }
+
+    /** uint8 clips N×T×H×W×3. */
+    @Override
+    public Tensor batch(int[] indices, int from, int to) {
+        int clipBytes = clipBytes();
+        Shape shape = Shape.of(to - from, frames, height, width, 3);
+        return TUint8.tensorOf(shape, t -> {
+            ByteDataBuffer buffer = t.asRawTensor().data();
+            for (int i = from; i < to; i++) {
+                buffer.offset((long) (i - from) * clipBytes).write(clips[indices[i]]);
+            }
+        });
     }
 
     public int clipBytes() {

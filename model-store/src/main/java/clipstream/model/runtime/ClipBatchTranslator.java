@@ -8,6 +8,7 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import clipstream.model.store.ModelManifest;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Turns a batch of clips (frame bytes packed in a direct buffer) into the model's input tensor and its
@@ -28,6 +29,13 @@ final class ClipBatchTranslator implements NoBatchifyTranslator<ClipBatchTransla
     @Override
     public NDList processInput(TranslatorContext ctx, Batch batch) {
         ModelManifest.Input in = manifest.input();
+        if (in.isKeypoints()) {
+            // keypoint clips: little-endian float32 N×T×K×3, already normalised to each person's clip box
+            NDArray keypoints = ctx.getNDManager().create(batch.pixels().order(ByteOrder.LITTLE_ENDIAN),
+                    new Shape(batch.count(), in.frames(), in.width(), in.channels()), DataType.FLOAT32);
+            keypoints.setName(manifest.signature().input());
+            return new NDList(keypoints);
+        }
         Shape shape = new Shape(batch.count(), in.frames(), in.height(), in.width(), in.channels());
         NDArray pixels = ctx.getNDManager().create(batch.pixels(), shape, DataType.UINT8);
         if (manifest.normalization().inGraph() || "uint8".equals(in.dtype())) {

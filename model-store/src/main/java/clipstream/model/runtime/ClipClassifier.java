@@ -13,6 +13,7 @@ import clipstream.model.store.ModelStore;
 import clipstream.model.store.ModelStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * Serves one stored model through DJL's TensorFlow engine: {@link #classify} takes clips as raw RGB bytes
- * (frames × height × width × 3, frame-major, the model's input size) and returns the top-k labels of each.
+ * (frames × height × width × 3, frame-major, the model's input size), or for a pose-based action model keypoint
+ * clips as little-endian float32 bytes (frames × keypoints × (x, y, score)), and returns the top-k labels of each.
  *
  * <p>Thread-safe: each calling thread gets its own predictor and its own direct input buffer, reused
  * across calls (predictors are not thread-safe). Loading verifies every file's checksum first.
@@ -96,9 +98,12 @@ public final class ClipClassifier implements AutoCloseable {
         return device;
     }
 
-    /** Bytes one clip must have: frames × height × width × channels of the model's input. */
+    /**
+     * Bytes one clip must have: frames × height × width × channels of the model's input (times 4 for a keypoint
+     * model: its clips are little-endian float32, see {@code KeypointClips.toBytes}).
+     */
     public int clipBytes() {
-        return manifest.input().shape().clipBytes();
+        return manifest.input().clipBytes();
     }
 
     /**
@@ -114,6 +119,13 @@ public final class ClipClassifier implements AutoCloseable {
         }
         int clipBytes = clipBytes();
         for (int i = 0; i < clips.size(); i++) {
+            if (clips.get(i).length != clipBytes && manifest.input().isKeypoints()) {
+                throw new IllegalArgumentException(String.format(
+                        "Clip %d has %d bytes but %s version %s takes keypoint clips of %d frames x %d keypoints x"
+                                + " (x, y, score) as little-endian float32 = %d bytes",
+                        i, clips.get(i).length, manifest.name(), manifest.version(), manifest.frames(),
+                        manifest.width(), clipBytes));
+            }
             if (clips.get(i).length != clipBytes) {
                 throw new IllegalArgumentException(String.format(
                         "Clip %d has %d bytes but %s version %s takes %s clips (frames x height x width x channels"
@@ -203,7 +215,7 @@ public final class ClipClassifier implements AutoCloseable {
 
         ByteBuffer buffer(int bytes) {
             if (buffer == null || buffer.capacity() < bytes) {
-                buffer = ByteBuffer.allocateDirect(bytes);
+                buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
             }
             buffer.clear();
             return buffer;

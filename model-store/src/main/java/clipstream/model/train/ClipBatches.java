@@ -1,28 +1,15 @@
 package clipstream.model.train;
 
-import clipstream.model.data.ClipDataset;
+import clipstream.model.data.TrainingData;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TUint8;
 
-/** Turns dataset clips and labels into the tensors a training or evaluation step feeds. */
+/** Turns dataset labels into the tensors a training step feeds, and logits into predictions. */
 final class ClipBatches {
     private ClipBatches() {
     }
 
-    static TUint8 clips(ClipDataset data, int[] indices, int from, int to) {
-        int clipBytes = data.clipBytes();
-        Shape shape = Shape.of(to - from, data.frames(), data.height(), data.width(), 3);
-        return TUint8.tensorOf(shape, t -> {
-            ByteDataBuffer buffer = t.asRawTensor().data();
-            for (int i = from; i < to; i++) {
-                buffer.offset((long) (i - from) * clipBytes).write(data.clips()[indices[i]]);
-            }
-        });
-    }
-
-    static TFloat32 oneHot(ClipDataset data, int[] indices, int from, int to, int classes) {
+    static TFloat32 oneHot(TrainingData data, int[] indices, int from, int to, int classes) {
         float[] values = new float[(to - from) * classes];
         for (int i = from; i < to; i++) {
             values[(i - from) * classes + data.labels()[indices[i]]] = 1f;

@@ -1,9 +1,9 @@
 package clipstream.model.train;
 
 import clipstream.model.runtime.TensorFlowNatives;
+import clipstream.model.store.Normalization;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.store.Normalization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ public final class SavedModelExporter {
                 SavedModelBundle.exporter(directory.toString())
                         .withSession(session)
                         .withSignature(Signature.builder().key(SIGNATURE_KEY)
-                                .input(NetworkGraph.INPUT_OP, network.input())
+                                .input(network.inputName(), network.input())
                                 .output(NetworkGraph.PROBABILITIES_OP, probabilities)
                                 .build())
                         .export();

@@ -1,10 +1,10 @@
 package clipstream.model.train;
 
-import clipstream.model.data.ClipDataset;
+import clipstream.model.data.TrainingData;
 import clipstream.model.runtime.TensorFlowNatives;
+import clipstream.model.store.Normalization;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.store.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +13,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -20,7 +21,6 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.train.ApplyAdam;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TUint8;
 
 /**
  * Trains a {@link NetworkPlan} on clips with Adam and softmax cross-entropy, in a TensorFlow graph built
@@ -44,7 +44,7 @@ public final class Trainer {
     public record Result(Map<String, float[]> weights, List<EpochStats> history, int[] heldOutPredictions) {
     }
 
-    public Result train(NetworkPlan plan, Normalization normalization, ClipDataset train, ClipDataset heldOut) {
+    public Result train(NetworkPlan plan, Normalization normalization, TrainingData train, TrainingData heldOut) {
         TensorFlowNatives.engine();
         Conv3dGradient.register();
         int classes = plan.architecture().classes();
@@ -88,7 +88,7 @@ public final class Trainer {
     private Result loop(Session session, NetworkGraph network, Placeholder<TFloat32> labels, Operand<TFloat32> loss,
                         Operand<TFloat32> trainLogits, Operand<TFloat32> evalLogits, List<ApplyAdam<TFloat32>> updates,
                         List<Operand<TFloat32>> statistics, Placeholder<TFloat32> learningRate, Placeholder<TFloat32> beta1Power,
-                        Placeholder<TFloat32> beta2Power, ClipDataset train, ClipDataset heldOut, int classes) {
+                        Placeholder<TFloat32> beta2Power, TrainingData train, TrainingData heldOut, int classes) {
         SplittableRandom random = new SplittableRandom(options.seed() ^ 0x2545F4914F6CDD1DL);
         List<EpochStats> history = new ArrayList<>();
         Map<String, float[]> best = null;
@@ -106,7 +106,7 @@ public final class Trainer {
                 int from = b * options.batchSize();
                 int to = Math.min(train.size(), from + options.batchSize());
                 step++;
-                try (TUint8 clips = ClipBatches.clips(train, order, from, to);
+                try (Tensor clips = train.batch(order, from, to);
                      TFloat32 oneHot = ClipBatches.oneHot(train, order, from, to, classes);
                      TFloat32 lr = TFloat32.scalarOf((float) options.learningRate());
                      TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
@@ -167,7 +167,7 @@ public final class Trainer {
      * the weights being evaluated and stored. Per channel: mean = the average of batch means; variance = the
      * average of (batch variance + batch mean²) minus mean², each batch weighted by its size.
      */
-    void reestimateBatchNorm(Session session, NetworkGraph network, ClipDataset train, long seed) {
+    void reestimateBatchNorm(Session session, NetworkGraph network, TrainingData train, long seed) {
         List<NetworkGraph.BatchStatistics> layers = network.batchStatistics();
         if (layers.isEmpty() || options.bnBatches() == 0 || train.size() == 0) {
             return;
@@ -181,7 +181,7 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * options.batchSize();
                 int to = Math.min(train.size(), from + options.batchSize());
-                try (TUint8 input = ClipBatches.clips(train, order, from, to);
+                try (Tensor input = train.batch(order, from, to);
                      org.tensorflow.Result result = session.runner().feed(network.input(), input)
                              .fetch(layer.mean()).fetch(layer.variance()).run()) {
                     float[] mean = floats((TFloat32) result.get(0));
@@ -218,7 +218,7 @@ public final class Trainer {
     }
 
     /** Arg-max class of every clip of {@code data} under the current weights. */
-    static int[] predict(Session session, Placeholder<TUint8> input, Operand<TFloat32> logitsOp, ClipDataset data,
+    static int[] predict(Session session, Operand<?> input, Operand<TFloat32> logitsOp, TrainingData data,
                          int classes) {
         int[] predictions = new int[data.size()];
         int[] identity = new int[data.size()];
@@ -228,7 +228,7 @@ public final class Trainer {
         int batch = 16;
         for (int from = 0; from < data.size(); from += batch) {
             int to = Math.min(data.size(), from + batch);
-            try (TUint8 clips = ClipBatches.clips(data, identity, from, to);
+            try (Tensor clips = data.batch(identity, from, to);
                  org.tensorflow.Result result = session.runner().feed(input, clips).fetch(logitsOp).run()) {
                 float[] logits = new float[(to - from) * classes];
                 ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(logits);

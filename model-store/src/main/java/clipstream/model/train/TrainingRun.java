@@ -1,14 +1,15 @@
 package clipstream.model.train;
 
 import clipstream.model.data.ClipDataset;
+import clipstream.model.data.TrainingData;
 import clipstream.model.eval.Evaluation;
 import clipstream.model.eval.Plots;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelPublisher;
 import clipstream.model.store.ModelStore;
+import clipstream.model.store.Normalization;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.store.Normalization;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -40,15 +41,28 @@ public final class TrainingRun {
      * as model {@code name}. {@code dataDescription} (dataset, seeds, sizes, command) goes into the manifest.
      */
     public Outcome run(String name, NetworkPlan plan, ClipDataset.Split data, ObjectNode dataDescription) {
-        Normalization normalization = measureNormalization(data.train());
-        Trainer.Result result = new Trainer(options, listener).train(plan, normalization, data.train(), data.test());
-        List<String> labels = data.train().labelNames();
-        Evaluation evaluation = Evaluation.of(labels, data.test().labels(), result.heldOutPredictions());
+        return run(name, plan, data.train(), data.test(), dataDescription);
+    }
+
+    /**
+     * Trains {@code plan} on {@code train} (RGB clips or keypoint clips), evaluates on {@code heldOut} and publishes
+     * the result as model {@code name}; RGB clips get their normalisation measured on {@code train}, keypoint clips
+     * come normalised to the person's box and get none.
+     */
+    public Outcome run(String name, NetworkPlan plan, TrainingData train, TrainingData heldOut,
+                       ObjectNode dataDescription) {
+        Normalization normalization = train instanceof ClipDataset clips ? measureNormalization(clips) : IDENTITY;
+        Trainer.Result result = new Trainer(options, listener).train(plan, normalization, train, heldOut);
+        List<String> labels = train.labelNames();
+        Evaluation evaluation = Evaluation.of(labels, heldOut.labels(), result.heldOutPredictions());
 
         ModelStore.StoredModel stored = publish(name, plan, normalization, result.weights(), evaluation,
-                result.history(), dataDescription, data.train().size(), data.test().size());
+                result.history(), dataDescription, train.size(), heldOut.size());
         return new Outcome(stored, evaluation, result.history());
     }
+
+    /** No normalisation (keypoint clips): what the manifest of a keypoint model records. */
+    static final Normalization IDENTITY = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
 
     /** Exports {@code weights} and publishes them with a sealed manifest and plots as the next version of {@code name}. */
     public ModelStore.StoredModel publish(String name, NetworkPlan plan, Normalization normalization,
@@ -73,9 +87,10 @@ public final class TrainingRun {
         }
         List<String> labels = evaluation.labels();
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT, name, "0", plan.architecture().name(),
-                plan.architecture().description(), ModelManifest.Input.uint8(plan.architecture().input()), labels,
+                plan.architecture().description(), input(plan), labels,
                 new ModelManifest.NormalizationSpec(normalization.mean(), normalization.std(), true),
-                new ModelManifest.SignatureSpec(SavedModelExporter.SIGNATURE_KEY, NetworkGraph.INPUT_OP,
+                new ModelManifest.SignatureSpec(SavedModelExporter.SIGNATURE_KEY,
+                        plan.architecture().keypointInput() ? NetworkGraph.KEYPOINTS_INPUT_OP : NetworkGraph.INPUT_OP,
                         NetworkGraph.PROBABILITIES_OP, true),
                 plan.totalParams(), plan.totalMacs(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 training, evaluation.toJson(), null);
@@ -88,6 +103,12 @@ public final class TrainingRun {
                         dir.resolve("training.png"));
             }
         });
+    }
+
+    /** The manifest's input of {@code plan}: uint8 RGB clips, or float keypoint clips. */
+    static ModelManifest.Input input(NetworkPlan plan) {
+        return plan.architecture().keypointInput() ? ModelManifest.Input.keypoints(plan.architecture().input())
+                : ModelManifest.Input.uint8(plan.architecture().input());
     }
 
     /** Per-channel mean and standard deviation of the training clips' pixels (sampled). */

@@ -18,6 +18,20 @@ public sealed interface Layer {
     record MaxPool3D(String name, int poolT, int poolH, int poolW, boolean same) implements Layer {
     }
 
+    /**
+     * Renders a keypoint clip (T × joints × (x, y, score), x and y in [0, 1] of the person's clip box) as a
+     * heatmap volume T × height × width × joints inside the graph: per joint a Gaussian of {@code sigma} heatmap
+     * pixels at its position, scaled by its score (PoseC3D's score-weighted joint heatmaps, Duan et al. 2022). A
+     * joint with score 0 (lost, or no person in the frame) adds nothing.
+     */
+    record PoseHeatmaps(String name, int joints, int height, int width, double sigma) implements Layer {
+        public PoseHeatmaps {
+            if (joints < 1 || height < 2 || width < 2 || !(sigma > 0)) {
+                throw new IllegalArgumentException("PoseHeatmaps needs joints >= 1, a map of at least 2x2 and sigma > 0");
+            }
+        }
+    }
+
     /** Keeps one frame (the middle one) of the clip: the input of a single-frame baseline. */
     record MiddleFrame(String name) implements Layer {
     }

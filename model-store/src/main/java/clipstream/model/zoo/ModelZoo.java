@@ -8,6 +8,7 @@ import clipstream.model.zoo.Layer.Flatten;
 import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
+import clipstream.model.zoo.Layer.PoseHeatmaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +19,21 @@ public final class ModelZoo {
     public static final String C3D = "c3d";
     public static final String C3D_SMALL = "c3d-small";
     public static final String FRAME2D = "frame2d";
+    public static final String POSEC3D_SMALL = "posec3d-small";
 
     /** Each architecture's default input, used when none is given. */
     public static final Map<String, InputShape> DEFAULT_INPUT = Map.of(
             SEED_CONV3D, new InputShape(32, 64, 64, 3),
             C3D, new InputShape(16, 112, 112, 3),
             C3D_SMALL, new InputShape(32, 64, 64, 3),
-            FRAME2D, new InputShape(32, 64, 64, 3));
+            FRAME2D, new InputShape(32, 64, 64, 3),
+            POSEC3D_SMALL, new InputShape(32, 1, 17, 3));
 
     private ModelZoo() {
     }
 
     public static List<String> names() {
-        return List.of(SEED_CONV3D, C3D, C3D_SMALL, FRAME2D);
+        return List.of(SEED_CONV3D, C3D, C3D_SMALL, FRAME2D, POSEC3D_SMALL);
     }
 
     public static Architecture architecture(String name, InputShape input, int classes) {
@@ -39,6 +42,7 @@ public final class ModelZoo {
             case C3D -> c3d(input, classes);
             case C3D_SMALL -> c3dSmall(input, classes);
             case FRAME2D -> frame2d(input, classes);
+            case POSEC3D_SMALL -> posec3dSmall(input, classes);
             default -> throw new IllegalArgumentException("Unknown architecture '" + name + "'; known: " + names());
         };
     }
@@ -97,6 +101,34 @@ public final class ModelZoo {
                 new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                 new Dense("logits", classes, false)));
         return new Architecture(FRAME2D, "Single-frame 2-D baseline (middle frame, 1x3x3 kernels)", input, classes, layers);
+    }
+
+    /** Heatmap size of {@code posec3d-small}: rows and columns of the person's clip box. */
+    public static final int POSE_HEATMAP_SIZE = 32;
+    /** Width of each joint's Gaussian in heatmap pixels. */
+    public static final double POSE_HEATMAP_SIGMA = 1.0;
+
+    /**
+     * A PoseC3D-style network for CPUs (after Duan et al., "Revisiting Skeleton-based Action Recognition", CVPR
+     * 2022): a person's keypoint clip is rendered in the graph as 17 joint heatmaps of 32×32 per frame, then a
+     * slow-only Conv3D stack: two 1×3×3 stages (space only, full time resolution, as the slow pathway starts) and
+     * two 3×3×3 stages (space-time), with batch normalisation, pooling time only once the kernels see time, and a
+     * global average pool before the classifier.
+     */
+    static Architecture posec3dSmall(InputShape input, int classes) {
+        return new Architecture(POSEC3D_SMALL, "PoseC3D-style slow-only Conv3D for CPUs: 17 joint heatmaps of "
+                + POSE_HEATMAP_SIZE + "x" + POSE_HEATMAP_SIZE + " per frame rendered in the graph, 1x3x3 stages of 16"
+                + " and 32 channels, 3x3x3 stages of 64 and 128, batch normalisation, global average pooling",
+                input, classes, List.of(
+                        new PoseHeatmaps("heatmaps", input.width(), POSE_HEATMAP_SIZE, POSE_HEATMAP_SIZE,
+                                POSE_HEATMAP_SIGMA),
+                        new Conv3D("conv1", 16, 1, 3, 3, true, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                        new Conv3D("conv2", 32, 1, 3, 3, true, true), pool("pool2", 2, false),
+                        normConv("conv3", 64), pool("pool3", 2, false),
+                        normConv("conv4", 128),
+                        new GlobalAveragePool("global_pool"),
+                        new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
+                        new Dense("logits", classes, false)));
     }
 
     private static Conv3D conv(String name, int filters, boolean same) {

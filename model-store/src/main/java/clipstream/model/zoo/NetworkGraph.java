@@ -1,8 +1,7 @@
 package clipstream.model.zoo;
 
-import clipstream.model.store.Normalization;
 import clipstream.model.store.InputShape;
-
+import clipstream.model.store.Normalization;
 import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
@@ -10,6 +9,7 @@ import clipstream.model.zoo.Layer.Flatten;
 import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
+import clipstream.model.zoo.Layer.PoseHeatmaps;
 import clipstream.model.zoo.NetworkPlan.VariableSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +36,13 @@ import org.tensorflow.types.TUint8;
  */
 public final class NetworkGraph {
     public static final String INPUT_OP = "clips";
+    /** The input of a network that takes keypoint clips ({@link Architecture#keypointInput()}). */
+    public static final String KEYPOINTS_INPUT_OP = "keypoints";
     public static final String PROBABILITIES_OP = "probabilities";
 
     private final NetworkPlan plan;
     private final Ops tf;
-    private final Placeholder<TUint8> input;
+    private final Placeholder<?> input;
     private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
     private final Map<String, Placeholder<TFloat32>> initialValues = new LinkedHashMap<>();
     private final Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
@@ -56,8 +58,12 @@ public final class NetworkGraph {
         this.plan = plan;
         this.tf = Ops.create(graph);
         InputShape in = plan.architecture().input();
-        this.input = tf.withName(INPUT_OP).placeholder(TUint8.class, Placeholder.shape(
-                Shape.of(-1, in.frames(), in.height(), in.width(), in.channels())));
+        boolean keypoints = plan.architecture().keypointInput();
+        this.input = keypoints
+                ? tf.withName(KEYPOINTS_INPUT_OP).placeholder(TFloat32.class, Placeholder.shape(
+                        Shape.of(-1, in.frames(), in.width(), in.channels())))
+                : tf.withName(INPUT_OP).placeholder(TUint8.class, Placeholder.shape(
+                        Shape.of(-1, in.frames(), in.height(), in.width(), in.channels())));
         for (VariableSpec spec : plan.variables()) {
             // spec names are "<layer>/<kernel|bias>": the layer becomes the op's name scope
             String[] parts = spec.name().split("/");
@@ -68,6 +74,12 @@ public final class NetworkGraph {
             variables.put(spec.name(), variable);
             initialValues.put(spec.name(), value);
             assigns.put(spec.name(), scope.withName(parts[1] + "_assign").assign(variable, value));
+        }
+        if (keypoints) {
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> floats = (Operand<TFloat32>) input;
+            this.normalised = floats; // keypoints are normalised to the person's clip box before they come in
+            return;
         }
         float[] mean = normalization.mean();
         float[] std = normalization.std();
@@ -98,8 +110,14 @@ public final class NetworkGraph {
         return plan;
     }
 
-    public Placeholder<TUint8> input() {
+    /** The input placeholder: uint8 clips (N×T×H×W×C), or float keypoint clips (N×T×joints×3). */
+    public Placeholder<?> input() {
         return input;
+    }
+
+    /** The name of the input op: {@value #INPUT_OP}, or {@value #KEYPOINTS_INPUT_OP} for keypoint clips. */
+    public String inputName() {
+        return plan.architecture().keypointInput() ? KEYPOINTS_INPUT_OP : INPUT_OP;
     }
 
     public Map<String, Variable<TFloat32>> variables() {
@@ -115,12 +133,27 @@ public final class NetworkGraph {
         return x;
     }
 
+    /** The inference output of layer {@code name} (and of every layer before it): what a layer sees, for checks. */
+    public Operand<TFloat32> upTo(String name) {
+        Operand<TFloat32> x = normalised;
+        for (Layer layer : plan.architecture().layers()) {
+            x = apply(layer, x, false);
+            if (layer.name().equals(name)) {
+                return x;
+            }
+        }
+        throw new IllegalArgumentException("No layer " + name + " in " + plan.architecture().name());
+    }
+
     /** Softmax over the inference logits, named {@value #PROBABILITIES_OP}. */
     public Operand<TFloat32> probabilities() {
         return tf.withName(PROBABILITIES_OP).nn.softmax(logits(false));
     }
 
     private Operand<TFloat32> apply(Layer layer, Operand<TFloat32> x, boolean training) {
+        if (layer instanceof PoseHeatmaps h) {
+            return heatmaps(h, x);
+        }
         if (layer instanceof Conv3D c) {
             Operand<TFloat32> conv = tf.nn.conv3d(x, variables.get(c.name() + "/kernel"), List.of(1L, 1L, 1L, 1L, 1L),
                     c.same() ? "SAME" : "VALID");
@@ -163,6 +196,40 @@ public final class NetworkGraph {
             return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
         }
         throw new IllegalArgumentException("Unknown layer " + layer);
+    }
+
+    /**
+     * Keypoints N×T×J×(x, y, score) to heatmaps N×T×H×W×J: each joint's Gaussian is separable, so a row factor
+     * (N×T×H×1×J, times the score) and a column factor (N×T×1×W×J) are computed per joint and multiplied by
+     * broadcasting. Scores are clipped to [0, 1]; x and y are taken in [0, 1] of the map (pixel centres at
+     * (i + 0.5) / size), so a joint outside the box fades out instead of being drawn on the border.
+     */
+    private Operand<TFloat32> heatmaps(PoseHeatmaps h, Operand<TFloat32> keypoints) {
+        int frames = plan.architecture().input().frames();
+        Operand<org.tensorflow.types.TInt32> size = tf.constant(new int[] {-1, frames, -1, 1});
+        Operand<org.tensorflow.types.TInt32> jointsLast = tf.constant(new int[] {-1, frames, 1, 1, h.joints()});
+        Operand<TFloat32> x = tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 0}), size), jointsLast);
+        Operand<TFloat32> y = tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 1}), size), jointsLast);
+        Operand<TFloat32> score = tf.clipByValue(
+                tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 2}), size), jointsLast),
+                tf.constant(0f), tf.constant(1f));
+        float[] columns = new float[h.width()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = (i + 0.5f) / h.width();
+        }
+        float[] rows = new float[h.height()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i + 0.5f) / h.height();
+        }
+        Operand<TFloat32> gridX = tf.reshape(tf.constant(columns), tf.constant(new int[] {1, 1, 1, h.width(), 1}));
+        Operand<TFloat32> gridY = tf.reshape(tf.constant(rows), tf.constant(new int[] {1, 1, h.height(), 1, 1}));
+        float sigmaX = (float) (h.sigma() / h.width());
+        float sigmaY = (float) (h.sigma() / h.height());
+        Operand<TFloat32> columnFactor = tf.math.exp(tf.math.mul(tf.math.square(tf.math.sub(gridX, x)),
+                tf.constant(-1f / (2 * sigmaX * sigmaX))));
+        Operand<TFloat32> rowFactor = tf.math.mul(tf.math.exp(tf.math.mul(tf.math.square(tf.math.sub(gridY, y)),
+                tf.constant(-1f / (2 * sigmaY * sigmaY)))), score);
+        return tf.math.mul(rowFactor, columnFactor);
     }
 
     /**

@@ -8,6 +8,7 @@ import clipstream.model.zoo.Layer.Flatten;
 import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
+import clipstream.model.zoo.Layer.PoseHeatmaps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class NetworkPlan {
 
     public static NetworkPlan of(Architecture architecture) {
         InputShape in = architecture.input();
-        long[] shape = {in.frames(), in.height(), in.width(), in.channels()};
+        long[] shape = architecture.keypointInput() ? new long[] {in.frames(), in.width(), in.channels()}
+                : new long[] {in.frames(), in.height(), in.width(), in.channels()};
         List<Step> steps = new ArrayList<>();
         for (Layer layer : architecture.layers()) {
             Step step = plan(layer, shape, architecture.name());
@@ -58,6 +60,12 @@ public final class NetworkPlan {
     }
 
     private static Step plan(Layer layer, long[] in, String network) {
+        if (layer instanceof PoseHeatmaps h) {
+            requireRank(in, 3, layer, network);
+            long[] out = {in[0], h.height(), h.width(), h.joints()};
+            // one Gaussian product per heatmap value (the row and column factors are computed once per joint)
+            return new Step(layer, out, 0, out[0] * out[1] * out[2] * out[3], List.of());
+        }
         if (layer instanceof Conv3D c) {
             requireRank(in, 4, layer, network);
             long[] out = {
@@ -156,7 +164,8 @@ public final class NetworkPlan {
     public String describe() {
         StringBuilder out = new StringBuilder();
         Architecture a = architecture;
-        out.append(String.format(Locale.ROOT, "%s — %s%ninput %s, %d classes%n%n", a.name(), a.description(), a.input(),
+        out.append(String.format(Locale.ROOT, "%s — %s%ninput %s%s, %d classes%n%n", a.name(), a.description(), a.input(),
+                a.keypointInput() ? " (a person's keypoint clip: frames x 1 x keypoints x (x, y, score), float32)" : "",
                 a.classes()));
         out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %14s %18s%n", "layer", "type", "output", "params",
                 "multiply-adds"));

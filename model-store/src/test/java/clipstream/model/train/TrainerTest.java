@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TUint8;
 
 class TrainerTest {
 
@@ -95,7 +95,7 @@ class TrainerTest {
                 session.initialize();
                 network.assign(session, result.weights());
                 Session.Runner runner = session.runner();
-                try (TUint8 batch = ClipBatches.clips(data.train(), all, 0, all.length)) {
+                try (Tensor batch = data.train().batch(all, 0, all.length)) {
                     runner.feed(network.input(), batch);
                     layers.forEach(layer -> runner.fetch(layer.mean()).fetch(layer.variance()));
                     try (org.tensorflow.Result fetched = runner.run()) {
