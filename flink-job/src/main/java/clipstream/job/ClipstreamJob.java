@@ -1,24 +1,32 @@
 package clipstream.job;
 
 import clipstream.job.config.JobConfig;
+import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.config.PersonActionSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.functions.ClipAssembler;
+import clipstream.job.functions.EdgePosesValidator;
 import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BatchingInference;
 import clipstream.job.operators.ClipAssemblerOperator;
+import clipstream.job.operators.PoseTrackingOperator;
 import clipstream.job.people.FramePoseModel;
+import clipstream.job.people.PersonClips;
 import clipstream.job.people.PersonTracker;
+import clipstream.job.people.PoseEstimation;
 import clipstream.job.people.PoseFrameSampler;
 import clipstream.job.people.PoseTracking;
 import clipstream.job.people.StorePoseModel;
 import clipstream.job.records.Clip;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
+import clipstream.job.records.UntrackedPoses;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.job.sink.KafkaSinks;
+import clipstream.job.source.EdgePosesTopicSource;
 import clipstream.job.source.FramesTopicSource;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
@@ -39,8 +47,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The clipstream topology: frames are read from Kafka, validated, assembled per camera into clips,
  * classified in batches, and the labelled events written out; whatever is refused on the way goes to the
- * dead-letter topic. Sources, sinks and the model come in through the constructor, so tests can put their
- * own in.
+ * dead-letter topic. With the people path, the people of each camera's frames (found by the pose model, or sent by
+ * edge devices as poses) are tracked per camera, and the tracked poses ({@link #trackedPoses}) written out. Sources,
+ * sinks and the models come in through the constructor and the {@code with...} methods, so tests can put their own
+ * in.
  */
 public final class ClipstreamJob {
     static final String JOB_NAME = "clipstream";
@@ -52,9 +62,19 @@ public final class ClipstreamJob {
     private final Sink<ClipEvent> events;
     private final Sink<DeadLetter> deadLetters;
     private People people;
+    private PersonActions personActions;
+    private DataStream<PersonPoses> trackedPoses;
 
-    /** The people path's parts, when it runs: its settings, the pose model and where the poses go. */
-    private record People(PeopleSettings settings, FramePoseModel.Factory model, Sink<PersonPoses> poses) {
+    /** What classifies each tracked person's clips, when the people model is on. */
+    private record PersonActions(PersonActionSettings settings, ClipBatchClassifier model) {
+    }
+
+    /**
+     * The people path's parts, when it runs: its settings, where its poses come from (the pose model on frames, or
+     * the edge devices' source) and where the tracked poses go.
+     */
+    private record People(PeopleSettings settings, FramePoseModel.Factory model, Source<RawRecord, ?, ?> edgePoses,
+                          Sink<PersonPoses> poses) {
     }
 
     /**
@@ -86,18 +106,77 @@ public final class ClipstreamJob {
     }
 
     /**
-     * Adds the people path: frames sampled by seq go through the pose model at their own size, people are tracked
-     * per camera, and their poses go to {@code poses}.
+     * Adds the people path on frames: frames sampled by seq go through the pose model at their own size, people are
+     * tracked per camera, and their poses go to {@code poses}.
      */
     public ClipstreamJob withPeople(PeopleSettings settings, FramePoseModel.Factory model, Sink<PersonPoses> poses) {
-        this.people = new People(settings, model, poses);
+        require(settings, PeopleInput.FRAMES);
+        this.people = new People(settings, model, null, poses);
         return this;
     }
 
-    /** {@link #withPeople} with the pose model from the store and the poses topic on Kafka. */
+    /**
+     * Adds the people path on edge devices' poses: {@code PersonPoses} records from {@code edgePoses} are validated,
+     * their people tracked per camera by the same tracking as on frames (the edge's own track ids are not used), and
+     * the tracked poses go to {@code poses}.
+     */
+    public ClipstreamJob withEdgePeople(PeopleSettings settings, Source<RawRecord, ?, ?> edgePoses,
+                                        Sink<PersonPoses> poses) {
+        require(settings, PeopleInput.EDGE);
+        this.people = new People(settings, null, edgePoses, poses);
+        return this;
+    }
+
+    /**
+     * {@link #withPeople} with the pose model from the store, or {@link #withEdgePeople} with the edge poses topic,
+     * as the settings' input says; the tracked poses go to the poses topic on Kafka.
+     */
     public ClipstreamJob withPeopleOnKafka(PeopleSettings settings) {
-        return withPeople(settings, StorePoseModel.factory(config.model(), settings),
-                KafkaSinks.poses(config.kafka(), settings.posesTopic()));
+        Sink<PersonPoses> poses = KafkaSinks.poses(config.kafka(), settings.posesTopic());
+        return switch (settings.input()) {
+            case FRAMES -> withPeople(settings, StorePoseModel.factory(config.model(), settings), poses);
+            case EDGE -> withEdgePeople(settings,
+                    EdgePosesTopicSource.kafka(config.kafka(), settings.edgePosesTopic()), poses);
+        };
+    }
+
+    /**
+     * Adds per-person actions to the people path: each tracked person's poses are cut into clips
+     * ({@link PersonClips}), classified in batches by {@code model} (a keypoint model), and their events — with the
+     * person's track and box — go to the events sink with the whole-frame clips' events.
+     */
+    public ClipstreamJob withPersonActions(PersonActionSettings settings, ClipBatchClassifier model) {
+        this.personActions = new PersonActions(settings, model);
+        return this;
+    }
+
+    /** {@link #withPersonActions} with the people model from the store (following its CURRENT if set to). */
+    public ClipstreamJob withPersonActionsFromStore(PersonActionSettings settings) {
+        return withPersonActions(settings, new StoreClassifier(settings.model()));
+    }
+
+    private void require(PeopleSettings settings, PeopleInput input) {
+        if (settings.input() != input) {
+            throw new IllegalArgumentException("people settings for --people-input " + settings.input().flagValue()
+                    + " given where " + input.flagValue() + " was meant");
+        }
+        settings.requireTopicsApartFrom(config.kafka());
+    }
+
+    /**
+     * The people path's tracked poses, as {@link #build} wired them: one {@link PersonPoses} record per posed frame
+     * (from the job's pose model or an edge device) with the job's own track ids, the stream written to the poses
+     * topic; attach further stages (per-track clips) to it.
+     *
+     * @throws IllegalStateException before {@link #build}, or when the people path is off
+     */
+    public DataStream<PersonPoses> trackedPoses() {
+        if (trackedPoses == null) {
+            throw new IllegalStateException(people == null
+                    ? "the people path is off: withPeople or withEdgePeople turns it on"
+                    : "the topology is not built yet: call build (or start, execute) first");
+        }
+        return trackedPoses;
     }
 
     /** Wires the topology into {@code env}. */
@@ -126,33 +205,87 @@ public final class ClipstreamJob {
                         new BatchingInference(model, batching.size(), batching.timeout(), config.model().topK()))
                 .uid("classify-clips");
 
-        labelled.sinkTo(events).name("clip events").uid("clip-events-sink");
+        DataStream<ClipEvent> allEvents = labelled;
 
-        if (people != null) {
-            buildPeople(records);
+        DataStream<DeadLetter> refused = validFrames.getSideOutput(FrameDeadLetters.OUTPUT)
+                .union(clips.getSideOutput(FrameDeadLetters.OUTPUT));
+        trackedPoses = null;
+        if (people != null && people.settings().input() == PeopleInput.FRAMES) {
+            // what the tracking refuses (LATE, OVER_CAPACITY) is only counted: the clip path judges the same frames
+            // and dead-letters what it refuses, once
+            trackedPoses = trackPeople(posesOfFrames(records));
+        } else if (people != null) {
+            SingleOutputStreamOperator<UntrackedPoses> edge = posesOfEdgeDevices(env);
+            SingleOutputStreamOperator<PersonPoses> tracked = trackPeople(edge);
+            refused = refused.union(edge.getSideOutput(FrameDeadLetters.OUTPUT),
+                    tracked.getSideOutput(FrameDeadLetters.OUTPUT));
+            trackedPoses = tracked;
         }
-
-        validFrames.getSideOutput(FrameDeadLetters.OUTPUT)
-                .union(clips.getSideOutput(FrameDeadLetters.OUTPUT))
-                .sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
+        if (trackedPoses != null) {
+            trackedPoses.sinkTo(people.poses()).name("person poses").uid("person-poses-sink");
+            if (personActions != null) {
+                allEvents = allEvents.union(classifyPeople(trackedPoses));
+            }
+        } else if (personActions != null) {
+            throw new IllegalStateException("person actions need the people path: withPeople or withEdgePeople");
+        }
+        allEvents.sinkTo(events).name("clip events").uid("clip-events-sink");
+        refused.sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
     }
 
-    private void buildPeople(DataStream<RawRecord> records) {
+    /** The frames sampled by seq through the pose model at their own size: each one's people, untracked. */
+    private DataStream<UntrackedPoses> posesOfFrames(DataStream<RawRecord> records) {
         var clipSettings = config.clips();
-        PeopleSettings settings = people.settings();
-        records
-                .filter(new PoseFrameSampler(settings.poseEvery()))
+        return records
+                .filter(new PoseFrameSampler(people.settings().poseEvery()))
                 .name("sample frames for poses").uid("sample-pose-frames")
                 // at their own size (the pose model letterboxes them); what this refuses, the clip path's
                 // validator refuses too and dead-letters once
                 .process(new FrameValidator(null, clipSettings.maxFrameBytes(), clipSettings.captureTimes()))
                 .name("decode frames for poses").uid("decode-pose-frames")
-                .keyBy(ValidatedFrame::cameraId)
-                .process(new PoseTracking(people.model(), new PersonTracker(settings.trackMinIou(),
+                .process(new PoseEstimation(people.model()), TypeInformation.of(UntrackedPoses.class))
+                .name("find poses in frames").uid("find-poses");
+    }
+
+    /**
+     * The edge devices' poses, validated (what they refuse goes to the dead letters) and untracked: their own track
+     * ids are not trusted. Read from their own topic, never the poses topic the job writes.
+     */
+    private SingleOutputStreamOperator<UntrackedPoses> posesOfEdgeDevices(StreamExecutionEnvironment env) {
+        return env
+                .fromSource(people.edgePoses(), EdgePosesTopicSource.captureTime(config.clips()), "edge poses")
+                .uid("edge-poses-source")
+                .process(new EdgePosesValidator(config.clips().captureTimes()))
+                .name("validate edge poses").uid("validate-edge-poses");
+    }
+
+    /** Each tracked person's clips, classified in batches by the people model: one event per person and clip. */
+    private DataStream<ClipEvent> classifyPeople(DataStream<PersonPoses> tracked) {
+        PersonActionSettings settings = personActions.settings();
+        var batching = config.batching();
+        return tracked
+                .keyBy(PersonPoses::getCameraId)
+                .process(new PersonClips(settings.clipLength(), settings.stride(), settings.maxGap(),
+                        people.settings().maxTracks(), PersonClips.JOINTS, people.settings().idleTimeout()),
+                        TypeInformation.of(Clip.class))
+                .name("clips per person").uid("person-clips")
+                .transform("classify people's clips in batches", new AvroRecordTypeInfo<>(ClipEvent.class),
+                        new BatchingInference(personActions.model(), batching.size(), batching.timeout(),
+                                settings.model().topK()))
+                .uid("classify-person-clips");
+    }
+
+    /** One tracking for either input: each camera's people followed from frame to frame, with this job's ids. */
+    private SingleOutputStreamOperator<PersonPoses> trackPeople(DataStream<UntrackedPoses> found) {
+        PeopleSettings settings = people.settings();
+        var clipSettings = config.clips();
+        return found
+                .keyBy(UntrackedPoses::cameraId)
+                .transform("track people per camera", new AvroRecordTypeInfo<>(PersonPoses.class),
+                        new PoseTrackingOperator(new PoseTracking(new PersonTracker(settings.trackMinIou(),
                                 settings.trackBirthHits(), settings.trackDeathMisses(), settings.maxTracks()),
-                        settings.idleTimeout()), new AvroRecordTypeInfo<>(PersonPoses.class))
-                .name("poses and tracks per camera").uid("pose-tracking")
-                .sinkTo(people.poses()).name("person poses").uid("person-poses-sink");
+                                settings.idleTimeout(), clipSettings.maxCameras(), clipSettings.seqRestart())))
+                .uid("pose-tracking");
     }
 
     /**

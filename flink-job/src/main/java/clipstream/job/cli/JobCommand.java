@@ -9,7 +9,9 @@ import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
+import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.runtime.TemporaryCheckpoints;
@@ -106,8 +108,8 @@ public final class JobCommand implements Callable<Integer> {
                     + " move event time (default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
     @Option(names = "--max-cameras", defaultValue = "1024",
-            description = "Cameras one clip-assembler subtask holds state for; frames of a further camera are"
-                    + " dead-lettered until one goes idle (default: ${DEFAULT-VALUE}).")
+            description = "Cameras one clip-assembler (or people-tracking) subtask holds state for; frames or poses of"
+                    + " a further camera are dead-lettered (OVER_CAPACITY) until one goes idle (default: ${DEFAULT-VALUE}).")
     int maxCameras;
     @Option(names = "--max-pending-frames", defaultValue = "64",
             description = "Frames one camera keeps waiting for the watermark; beyond it the lowest seqs are used at"
@@ -159,21 +161,36 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/clipstream/checkpoints (default: in memory).")
     String checkpointDir;
 
+    @Option(names = "--people-input", defaultValue = "frames", paramLabel = "frames|edge",
+            description = "Where the people path's poses come from: frames (the job runs --pose-model on the frames;"
+                    + " the path is off without it) or edge (PersonPoses records that cameras or edge boxes running"
+                    + " pose estimation publish on --edge-poses-topic, validated and tracked like the pose model's;"
+                    + " no pose model runs) (default: ${DEFAULT-VALUE}).")
+    String peopleInput;
+
+    @Option(names = "--edge-poses-topic", defaultValue = "edge-poses",
+            description = "Topic of the edge devices' PersonPoses records, read with --people-input edge; never the"
+                    + " --poses-topic the job writes (default: ${DEFAULT-VALUE}).")
+    String edgePosesTopic;
+
     @Option(names = "--pose-model", paramLabel = "NAME",
-            description = "Turn the people path on with this pose model from the store (e.g. movenet-multipose):"
-                    + " people and their tracks per camera go to --poses-topic (default: off).")
+            description = "Turn the people path on frames on with this pose model from the store (e.g."
+                    + " movenet-multipose): people and their tracks per camera go to --poses-topic (default: off).")
     String poseModel;
 
     @Option(names = "--pose-model-version", paramLabel = "VERSION", description = "Pose model version (default: its CURRENT).")
     String poseModelVersion;
 
-    @Option(names = "--pose-input", defaultValue = "0", paramLabel = "PIXELS",
-            description = "Side of the pose model's square input, a multiple of 32; larger finds smaller people, at a"
-                    + " higher cost (default: the model's, 256 for movenet-multipose).")
+    @Option(names = "--pose-input", defaultValue = "" + PeopleSettings.DEFAULT_POSE_INPUT, paramLabel = "PIXELS",
+            description = "Side of the pose model's square input, a multiple of 32, or 0 for the model's own (256 for"
+                    + " movenet-multipose); larger finds smaller people, at a higher cost. On real CCTV (people 60-130"
+                    + " px tall in 768x576) 384 finds 4.1 people a frame where 256 finds 0.7 (model-store/README.md)"
+                    + " (default: ${DEFAULT-VALUE}).")
     int poseInput;
 
     @Option(names = "--pose-every", defaultValue = "" + PeopleSettings.DEFAULT_POSE_EVERY, paramLabel = "N",
-            description = "Pose the frames whose seq is a multiple of N: 5 gives 5 poses/s from a 25 fps camera"
+            description = "Pose the frames whose seq is a multiple of N: 3 gives 8.3 poses/s from a 25 fps camera, near"
+                    + " the 10 poses/s the people model was trained at"
                     + " (default: ${DEFAULT-VALUE}).")
     int poseEvery;
 
@@ -184,8 +201,30 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--max-tracks", defaultValue = "16", description = "Person tracks per camera at most (default: ${DEFAULT-VALUE}).")
     int maxTracks;
 
-    @Option(names = "--poses-topic", defaultValue = "poses", description = "Topic of the person poses (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--poses-topic", defaultValue = "poses",
+            description = "Topic of the tracked person poses the job writes, whichever --people-input (default: ${DEFAULT-VALUE}).")
     String posesTopic;
+
+    @Option(names = "--people-model", defaultValue = "posec3d-small", paramLabel = "NAME|none",
+            description = "With the people path: the keypoint model (from the store) that says what each tracked person"
+                    + " does, clip by clip; their events, with the person's track and box, go to the events topic"
+                    + " beside the whole-frame clips' (none: poses and tracks only) (default: ${DEFAULT-VALUE}).")
+    String peopleModel;
+
+    @Option(names = "--people-model-version", paramLabel = "VERSION",
+            description = "People model version (default: its CURRENT, followed like the action model's).")
+    String peopleModelVersion;
+
+    @Option(names = "--person-clip-stride", defaultValue = "" + PersonActionSettings.DEFAULT_STRIDE, paramLabel = "N",
+            description = "Pose frames between the starts of one person's consecutive clips; clips have the people"
+                    + " model's length (32 pose frames for posec3d-small, trained at 10 poses/s: choose --pose-every"
+                    + " so that a camera's frame rate / N is about 10) (default: ${DEFAULT-VALUE}).")
+    int personClipStride;
+
+    @Option(names = "--person-max-gap", defaultValue = "" + PersonActionSettings.DEFAULT_MAX_GAP, paramLabel = "N",
+            description = "Pose frames in a row a tracked person may be missing from their clip (filled as lost);"
+                    + " more ends the unfinished clip, which is dropped (default: ${DEFAULT-VALUE}).")
+    int personMaxGap;
 
     @Option(names = "--dry-run", description = "Validate the settings and the model, print the job graph, and exit.")
     boolean dryRun;
@@ -277,8 +316,13 @@ public final class JobCommand implements Callable<Integer> {
             FrameSize frameSize = new FrameSize(manifest.width(), manifest.height());
             ClipstreamJob job = job(config, frameSize);
             PeopleSettings people = people(config);
+            PersonActionSettings personActions = null;
             if (people != null) {
                 job.withPeopleOnKafka(people);
+                personActions = personActions(config);
+                if (personActions != null) {
+                    job.withPersonActionsFromStore(personActions);
+                }
             }
             StreamExecutionEnvironment env = environment(config);
             if (dryRun) {
@@ -295,10 +339,19 @@ public final class JobCommand implements Callable<Integer> {
                             : "pinned",
                     config.clips().clipLength(), frameSize, config.clips().stride(), config.kafka().framesTopic(),
                     config.kafka().eventsTopic(), config.kafka().deadLetterTopic(), delivery);
-            if (people != null) {
+            if (people != null && people.input() == PeopleInput.EDGE) {
+                spec.commandLine().getOut().printf("clipstream job: people path on: edge devices' poses from %s,"
+                        + " tracked poses -> %s%n", people.edgePosesTopic(), people.posesTopic());
+            } else if (people != null) {
                 spec.commandLine().getOut().printf("clipstream job: people path on: %s version %s, every %d-th frame,"
                         + " poses -> %s%n", people.poseModel(), people.poseVersion(), people.poseEvery(),
                         people.posesTopic());
+            }
+            if (personActions != null) {
+                spec.commandLine().getOut().printf("clipstream job: people model %s version %s: clips of %d pose"
+                                + " frames per person, stride %d -> %s%n", personActions.model().name(),
+                        personActions.model().version(), personActions.clipLength(), personActions.stride(),
+                        config.kafka().eventsTopic());
             }
             job.execute(env);
             return 0;
@@ -312,8 +365,40 @@ public final class JobCommand implements Callable<Integer> {
         }
     }
 
-    /** The people path's settings, with the pose model's version resolved; null when --pose-model is not given. */
+    /**
+     * The people model's settings (same store, device, threads and watch as the action model), its version resolved
+     * and its clip length read from its manifest; null with {@code --people-model none}.
+     */
+    PersonActionSettings personActions(JobConfig config) {
+        if (peopleModel == null || peopleModel.equalsIgnoreCase("none")) {
+            return null;
+        }
+        ModelManifest manifest = new ModelStore(Path.of(config.model().storeRoot()))
+                .describe(peopleModel, peopleModelVersion).manifest();
+        if (!manifest.input().isKeypoints()) {
+            throw new ConfigException("--people-model " + peopleModel + " does not take keypoint clips (its input is "
+                    + manifest.input().shape() + " " + manifest.input().layout() + "); train one with ./clipstream model"
+                    + " train posec3d-small, or give --people-model none");
+        }
+        ModelSettings action = config.model();
+        ModelSettings model = new ModelSettings(action.storeRoot(), peopleModel, manifest.version(), action.device(),
+                action.intraOpThreads(), action.interOpThreads(), action.topK(),
+                peopleModelVersion != null ? Duration.ZERO : action.currentWatch(), action.threadSpinning());
+        return new PersonActionSettings(model, manifest.frames(), personClipStride, personMaxGap);
+    }
+
+    /**
+     * The people path's settings: on edge devices' poses with {@code --people-input edge}; on frames with the pose
+     * model's version resolved when {@code --pose-model} is given; else null (off).
+     */
     PeopleSettings people(JobConfig config) {
+        if (PeopleInput.parse(peopleInput) == PeopleInput.EDGE) {
+            if (poseModel != null) {
+                throw new ConfigException("--pose-model " + poseModel + " is for --people-input frames: with"
+                        + " --people-input edge the edge devices run pose estimation and the job runs no pose model");
+            }
+            return PeopleSettings.edge(edgePosesTopic, maxTracks, posesTopic, config.clips().idleTimeout());
+        }
         if (poseModel == null) {
             return null;
         }

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * camera wait: beyond that the lowest seqs are used at once, as if the watermark had passed them (a flood of
  * far-ahead seqs, or a gap while another partition holds the watermark back, costs reordering, not memory; a
  * frame that then arrives for a seq passed is LATE, as always). At most {@code maxCameras} cameras have state in
- * one subtask: a frame of a further camera is dead-lettered (OTHER, naming {@code --max-cameras}) until an idle
- * camera expires. The count of live cameras is the number of cameras with state;
+ * one subtask: a frame of a further camera is dead-lettered (OVER_CAPACITY, naming {@code --max-cameras}) until an
+ * idle camera expires. The count of live cameras is the number of cameras with state;
  * {@link clipstream.job.operators.ClipAssemblerOperator} counts them again on restore ({@link #LIVE_CAMERA_STATE}),
  * so it survives checkpoints and rescaling.
  */
@@ -438,7 +438,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
 
     private void refuseOverCameraLimit(Context ctx, ValidatedFrame frame) {
         framesOverCameraLimit.inc();
-        ctx.output(FrameDeadLetters.OUTPUT, FrameDeadLetters.of(frame, DeadLetterReason.OTHER,
+        ctx.output(FrameDeadLetters.OUTPUT, FrameDeadLetters.of(frame, DeadLetterReason.OVER_CAPACITY,
                 "frame " + frame.seq() + " of camera " + frame.cameraId() + " refused: this clip-assembler subtask"
                         + " already holds state for " + liveCameras + " cameras, the limit (--max-cameras " + maxCameras
                         + "); a place frees when one of them sends nothing for --idle-timeout ("

@@ -1,7 +1,9 @@
 package clipstream.job.inference;
 
 import clipstream.job.records.Clip;
+import clipstream.job.records.PersonRef;
 import clipstream.schema.ClipEvent;
+import clipstream.schema.PersonBox;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,9 +23,18 @@ public final class ClipEvents {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /** The event id of a person's clip: the whole-frame id's parts and the person's track. */
+    public static String eventId(String cameraId, long firstSeq, long startTime, String modelVersion, long trackId) {
+        String name = cameraId + '\u0000' + firstSeq + '\u0000' + startTime + '\u0000' + modelVersion
+                + "\u0000track\u0000" + trackId;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     public static ClipEvent of(Clip clip, ClipScores scores, String modelName, String modelVersion, float inferenceMs) {
+        PersonRef person = clip.person();
         return ClipEvent.newBuilder()
-                .setEventId(eventId(clip.cameraId(), clip.firstSeq(), clip.startTime(), modelVersion))
+                .setEventId(person == null ? eventId(clip.cameraId(), clip.firstSeq(), clip.startTime(), modelVersion)
+                        : eventId(clip.cameraId(), clip.firstSeq(), clip.startTime(), modelVersion, person.trackId()))
                 .setCameraId(clip.cameraId())
                 .setFirstSeq(clip.firstSeq())
                 .setLastSeq(clip.lastSeq())
@@ -36,6 +47,9 @@ public final class ClipEvents {
                 .setModelVersion(modelVersion)
                 .setFramesFilled(clip.framesFilled())
                 .setInferenceMs(inferenceMs)
+                .setTrackId(person == null ? null : person.trackId())
+                .setBox(person == null ? null : new PersonBox(person.xMin(), person.yMin(), person.xMax(),
+                        person.yMax(), person.frameWidth(), person.frameHeight()))
                 .build();
     }
 }

@@ -57,15 +57,30 @@ public final class FrameDeadLetters {
      * camera id, as on the frames topic.
      */
     public static DeadLetter of(ValidatedFrame frame, DeadLetterReason reason, String message, long now) {
+        return pointingAt(frame.cameraId(), frame.sourceTopic(), frame.sourcePartition(), frame.sourceOffset(), reason,
+                message, now);
+    }
+
+    /**
+     * A dead letter for poses refused after validation (by the tracking): like a frame's, it points at the source
+     * record, keyed by the camera id.
+     */
+    public static DeadLetter of(UntrackedPoses poses, DeadLetterReason reason, String message, long now) {
+        return pointingAt(poses.cameraId(), poses.sourceTopic(), poses.sourcePartition(), poses.sourceOffset(), reason,
+                message, now);
+    }
+
+    private static DeadLetter pointingAt(String cameraId, String topic, int partition, long offset,
+                                         DeadLetterReason reason, String message, long now) {
         return DeadLetter.newBuilder()
-                .setSourceTopic(frame.sourceTopic())
-                .setSourcePartition(frame.sourcePartition())
-                .setSourceOffset(frame.sourceOffset())
-                .setKey(ByteBuffer.wrap(frame.cameraId().getBytes(StandardCharsets.UTF_8)))
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setKey(ByteBuffer.wrap(cameraId.getBytes(StandardCharsets.UTF_8)))
                 .setValue(null)
                 .setReason(reason)
-                .setMessage(message + " (value not kept after validation: read it at " + frame.sourceTopic() + "/"
-                        + frame.sourcePartition() + "@" + frame.sourceOffset() + ")")
+                .setMessage(message + " (value not kept after validation: read it at " + topic + "/" + partition + "@"
+                        + offset + ")")
                 .setTime(java.time.Instant.ofEpochMilli(now))
                 .build();
     }

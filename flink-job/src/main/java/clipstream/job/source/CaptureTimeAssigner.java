@@ -6,13 +6,14 @@ import clipstream.schema.Frame;
 import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.time.Clock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
 /**
- * Event time of a raw frame record: its {@code capture_time}. A record that does not decode, or whose capture
- * time lies outside the {@link CaptureTimeWindow} around the wall clock, gets {@link Long#MIN_VALUE}, so it never
- * moves the watermark (the validator dead-letters it): one frame stamped in the year 3000 would otherwise carry
- * the watermark there, and every camera's frames would be behind it from then on.
+ * Event time of a raw frame record (or of an edge device's poses record): its {@code capture_time}. A record that
+ * does not decode, or whose capture time lies outside the {@link CaptureTimeWindow} around the wall clock, gets
+ * {@link Long#MIN_VALUE}, so it never moves the watermark (the validator dead-letters it): one frame stamped in the
+ * year 3000 would otherwise carry the watermark there, and every camera's frames would be behind it from then on.
  *
  * <p>This reads the record once more than the validator does, which keeps per-partition watermarks in the
  * source, where idleness works per partition; it reads only {@code capture_time} and skips the other fields, so
@@ -21,13 +22,20 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 public final class CaptureTimeAssigner implements SerializableTimestampAssigner<RawRecord> {
     private static final long serialVersionUID = 1L;
 
+    private final Class<? extends SpecificRecord> type;
     private final CaptureTimeWindow window;
     private final Clock clock;
 
-    private transient RecordDecoder<Frame>.LongField captureTime;
+    private transient RecordDecoder<?>.LongField captureTime;
 
     /** @param clock the wall clock the window is judged on (the validator judges on processing time, the same) */
     public CaptureTimeAssigner(CaptureTimeWindow window, Clock clock) {
+        this(Frame.class, window, clock);
+    }
+
+    /** The capture time of records of {@code type}, which has a {@code capture_time} field of type long. */
+    public CaptureTimeAssigner(Class<? extends SpecificRecord> type, CaptureTimeWindow window, Clock clock) {
+        this.type = type;
         this.window = window;
         this.clock = clock;
     }
@@ -35,7 +43,7 @@ public final class CaptureTimeAssigner implements SerializableTimestampAssigner<
     @Override
     public long extractTimestamp(RawRecord record, long kafkaTimestamp) {
         if (captureTime == null) {
-            captureTime = RecordDecoder.of(Frame.class).longField("capture_time");
+            captureTime = RecordDecoder.of(type).longField("capture_time");
         }
         long time;
         try {

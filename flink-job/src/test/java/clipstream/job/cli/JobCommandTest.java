@@ -7,6 +7,8 @@ import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
+import clipstream.job.config.PeopleInput;
+import clipstream.job.config.PeopleSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -171,7 +173,56 @@ class JobCommandTest {
                 .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--pose-model", "movenet-multipose",
                         "--pose-every", "5", "--dry-run");
         assertThat(planned).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("poses and tracks per camera", "sample frames for poses",
-                "assemble clips per camera");
+        assertThat(out.toString()).contains("track people per camera", "find poses in frames",
+                "sample frames for poses", "assemble clips per camera");
+    }
+
+    @Test
+    void thePeoplePathOnEdgePosesReadsItsTopicAndRunsNoPoseModel() {
+        String store = Path.of("..", "model-store").toString();
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+
+        int refused = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--people-input", "edge",
+                        "--pose-model", "movenet-multipose", "--dry-run");
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString()).contains("--pose-model movenet-multipose is for --people-input frames");
+
+        refused = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--people-input", "edge",
+                        "--edge-poses-topic", "poses", "--dry-run");
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString()).contains("--edge-poses-topic and --poses-topic must differ");
+
+        refused = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--people-input", "cameras",
+                        "--dry-run");
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString()).contains("--people-input must be frames or edge, got 'cameras'");
+
+        int planned = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--bootstrap", "127.0.0.1:9", "--model-store", store, "--people-input", "edge", "--dry-run");
+        assertThat(planned).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("edge poses", "validate edge poses", "track people per camera",
+                "assemble clips per camera").doesNotContain("find poses in frames");
+    }
+
+    @Test
+    void thePeopleInputAndTheEdgePosesTopicHaveTheirDefaults() {
+        CommandLine cli = JobCommand.commandLine("--bootstrap", "b:9092");
+        cli.parseArgs("--bootstrap", "b:9092");
+        JobCommand command = cli.getCommand();
+        JobConfig config = command.config();
+        assertThat(command.people(config)).as("off: frames input without --pose-model").isNull();
+
+        cli = JobCommand.commandLine("--bootstrap", "b:9092", "--people-input", "EDGE");
+        cli.parseArgs("--bootstrap", "b:9092", "--people-input", "EDGE");
+        command = cli.getCommand();
+        PeopleSettings edge = command.people(command.config());
+        assertThat(edge.input()).isEqualTo(PeopleInput.EDGE);
+        assertThat(edge.edgePosesTopic()).isEqualTo("edge-poses");
+        assertThat(edge.posesTopic()).isEqualTo("poses");
+        assertThat(edge.idleTimeout()).isEqualTo(config.clips().idleTimeout());
     }
 }

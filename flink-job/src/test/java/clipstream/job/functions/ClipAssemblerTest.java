@@ -438,7 +438,7 @@ class ClipAssemblerTest {
         send("cam-c", 0, 1);
 
         assertThat(deadLetters()).hasSize(2).allSatisfy(letter -> {
-            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OTHER);
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OVER_CAPACITY);
             assertThat(letter.getMessage()).contains("camera cam-c", "--max-cameras 2", "--idle-timeout");
         });
         assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
@@ -477,7 +477,7 @@ class ClipAssemblerTest {
         ClipAssembler restored = startOperator(new ClipAssembler(4, 4, 0, IDLE, 2, UNLIMITED), snapshot);
         assertThat(restored.liveCameras()).isEqualTo(2);
         send("cam-c", 0);
-        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.OTHER);
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.OVER_CAPACITY);
 
         harness.setProcessingTime(IDLE.toMillis()); // both restored cameras expire
         assertThat(restored.liveCameras()).isZero();

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import clipstream.job.config.ConfigException;
+import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.operators.PoseTrackingOperator;
+import clipstream.job.records.DetectedPerson;
+import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
+import clipstream.job.records.UntrackedPoses;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.model.pose.PersonPose;
+import clipstream.schema.DeadLetter;
+import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
 import clipstream.schema.Person;
@@ -15,15 +22,17 @@ import clipstream.schema.PersonPoses;
 import clipstream.schema.codec.RecordEncoder;
 import clipstream.schema.flink.AvroRecordSerializer;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +40,7 @@ class PoseTrackingTest {
     private static final int WIDTH = 64;
     private static final int HEIGHT = 32;
     private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final int SEQ_RESTART = 250;
 
     /**
      * A stand-in pose model that reads the scene from the frame: byte 0 is a person's x (255: nobody), byte 1 a
@@ -68,7 +78,8 @@ class PoseTrackingTest {
         }
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ValidatedFrame, PersonPoses> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, UntrackedPoses, PersonPoses> harness;
+    private PoseTracking tracking;
 
     @AfterEach
     void close() throws Exception {
@@ -77,25 +88,46 @@ class PoseTrackingTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ValidatedFrame, PersonPoses> harness()
+    private KeyedOneInputStreamOperatorTestHarness<String, UntrackedPoses, PersonPoses> harness(int maxCameras)
             throws Exception {
-        var tracking = new PoseTracking(PixelPeople::new, new PersonTracker(0.3f, 3, 2, 4), IDLE);
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(tracking),
-                ValidatedFrame::cameraId, Types.STRING);
+        tracking = new PoseTracking(new PersonTracker(0.3f, 3, 2, 4), IDLE, maxCameras, SEQ_RESTART);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new PoseTrackingOperator(tracking),
+                UntrackedPoses::cameraId, Types.STRING);
         h.setup(new AvroRecordSerializer<>(PersonPoses.class));
         return h;
     }
 
+    /** A person of box {@code x}..{@code x + 8} × 2..30, keypoints inside it. */
+    private static DetectedPerson person(int x) {
+        float[] keypoints = new float[51];
+        for (int k = 0; k < 17; k++) {
+            keypoints[3 * k] = x + 2;
+            keypoints[3 * k + 1] = 4 + k;
+            keypoints[3 * k + 2] = 0.8f;
+        }
+        return new DetectedPerson(0.9f, x, 2, x + 8, 30, keypoints);
+    }
+
+    private static UntrackedPoses poses(String camera, long seq, int width, int... xs) {
+        DetectedPerson[] people = new DetectedPerson[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            people[i] = person(xs[i]);
+        }
+        return new UntrackedPoses(camera, seq, 1_000 * seq, width, HEIGHT, "edge-model", "7", people, "edge-poses", 2,
+                100 + seq);
+    }
+
     private void send(String camera, long seq, int... xs) throws Exception {
-        byte[] pixels = new byte[WIDTH * HEIGHT * 3];
-        pixels[0] = (byte) (xs.length > 0 ? xs[0] : 255);
-        pixels[1] = (byte) (xs.length > 1 ? xs[1] : 255);
-        harness.processElement(new StreamRecord<>(new ValidatedFrame(camera, seq, 1_000 * seq, pixels, WIDTH, HEIGHT,
-                "frames", 0, seq), 1_000 * seq));
+        harness.processElement(new StreamRecord<>(poses(camera, seq, WIDTH, xs), 1_000 * seq));
     }
 
     private List<PersonPoses> output() {
         return harness.extractOutputValues();
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var side = harness.getSideOutput(FrameDeadLetters.OUTPUT);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private List<Long> trackIds(String camera) {
@@ -104,8 +136,8 @@ class PoseTrackingTest {
     }
 
     @Test
-    void aPersonWalkingAcrossIsTrackedOnceConfirmedAndEveryFrameIsReported() throws Exception {
-        harness = harness();
+    void aPersonWalkingAcrossIsTrackedOnceConfirmedAndEveryFrameIsReportedAsFound() throws Exception {
+        harness = harness(8);
         harness.open();
         for (int i = 0; i < 6; i++) {
             send("cam-1", i * 5, 10 + 2 * i);
@@ -118,32 +150,37 @@ class PoseTrackingTest {
         assertThat(last.getCaptureTime()).isEqualTo(Instant.ofEpochMilli(25_000));
         assertThat(last.getWidth()).isEqualTo(WIDTH);
         assertThat(last.getHeight()).isEqualTo(HEIGHT);
-        assertThat(last.getModelName()).isEqualTo("pixel-people");
+        assertThat(last.getModelName()).isEqualTo("edge-model");
+        assertThat(last.getModelVersion()).isEqualTo("7");
         Person person = last.getPeople().get(0);
         assertThat(person.getXMin()).isEqualTo(20f);
+        assertThat(person.getScore()).isEqualTo(0.9f);
         assertThat(person.getKeypoints()).hasSize(17);
+        assertThat(person.getKeypoints().get(16).getY()).isEqualTo(20f);
+        assertThat(person.getKeypoints().get(16).getScore()).isEqualTo(0.8f);
     }
 
     @Test
-    void camerasAreTrackedApartAndANewPersonGetsTheNextId() throws Exception {
-        harness = harness();
+    void camerasAreTrackedApartAndANewPersonGetsTheNextIdInTheOrderFound() throws Exception {
+        harness = harness(8);
         harness.open();
         for (int i = 0; i < 3; i++) {
             send("cam-1", i, 10);
             send("cam-2", i, 100);
         }
         for (int i = 3; i < 6; i++) {
-            send("cam-1", i, 10, 150);
+            send("cam-1", i, 150, 10);
         }
 
         assertThat(trackIds("cam-2")).containsExactly(-1L, -1L, 1L);
         List<PersonPoses> cam1 = output().stream().filter(p -> p.getCameraId().equals("cam-1")).toList();
-        assertThat(cam1.get(5).getPeople()).extracting(Person::getTrackId).containsExactly(1L, 2L);
+        assertThat(cam1.get(5).getPeople()).extracting(Person::getXMin).containsExactly(150f, 10f);
+        assertThat(cam1.get(5).getPeople()).extracting(Person::getTrackId).containsExactly(2L, 1L);
     }
 
     @Test
     void framesWithNobodyAreReportedEmptyAndAnIdleCameraLeavesNoState() throws Exception {
-        harness = harness();
+        harness = harness(8);
         harness.open();
         harness.setProcessingTime(0);
         send("cam-1", 0);
@@ -154,21 +191,18 @@ class PoseTrackingTest {
         harness.setProcessingTime(IDLE.toMillis() + 1);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(tracking.liveCameras()).isZero();
     }
 
     @Test
     void aCameraThatChangesResolutionStartsItsTracksOverWithNewIds() throws Exception {
-        harness = harness();
+        harness = harness(8);
         harness.open();
         for (int i = 0; i < 3; i++) {
             send("cam-1", i, 10);
         }
-        byte[] pixels = new byte[WIDTH * 2 * HEIGHT * 2 * 3];
-        pixels[0] = 10;
-        pixels[1] = (byte) 255;
         for (long seq = 3; seq < 6; seq++) {
-            harness.processElement(new StreamRecord<>(new ValidatedFrame("cam-1", seq, 1_000 * seq, pixels, WIDTH * 2,
-                    HEIGHT * 2, "frames", 0, seq), 1_000 * seq));
+            harness.processElement(new StreamRecord<>(poses("cam-1", seq, WIDTH * 2, 10), 1_000 * seq));
         }
 
         assertThat(trackIds("cam-1")).containsExactly(-1L, -1L, 1L, -1L, -1L, 2L);
@@ -176,7 +210,7 @@ class PoseTrackingTest {
 
     @Test
     void tracksSurviveASnapshotAndRestore() throws Exception {
-        harness = harness();
+        harness = harness(8);
         harness.open();
         for (int i = 0; i < 4; i++) {
             send("cam-1", i, 10 + i);
@@ -184,12 +218,107 @@ class PoseTrackingTest {
         OperatorSubtaskState snapshot = harness.snapshot(1, 1);
         harness.close();
 
-        harness = harness();
+        harness = harness(8);
         harness.initializeState(snapshot);
         harness.open();
         send("cam-1", 4, 14);
 
         assertThat(trackIds("cam-1")).containsExactly(1L);
+    }
+
+    @Test
+    void aDuplicateIsDroppedOnceAndAnEarlierSeqIsLateWithALetterPointingAtItsRecord() throws Exception {
+        harness = harness(8);
+        harness.open();
+        for (int i = 0; i < 4; i++) {
+            send("cam-1", 10 + i, 10 + i);
+        }
+        send("cam-1", 13, 13);
+        send("cam-1", 11, 11);
+        send("cam-1", 14, 14);
+
+        assertThat(output()).extracting(PersonPoses::getSeq).containsExactly(10L, 11L, 12L, 13L, 14L);
+        assertThat(trackIds("cam-1")).containsExactly(-1L, -1L, 1L, 1L, 1L);
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.LATE);
+            assertThat(letter.getSourceTopic()).isEqualTo("edge-poses");
+            assertThat(letter.getSourcePartition()).isEqualTo(2);
+            assertThat(letter.getSourceOffset()).isEqualTo(111L);
+            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).isEqualTo("cam-1");
+            assertThat(letter.getValue()).isNull();
+            assertThat(letter.getMessage()).contains("poses 11 of camera cam-1", "moved on to seq 13",
+                    "edge-poses/2@111");
+        });
+    }
+
+    @Test
+    void aSeqFarBehindIsTheCameraStartingOverAndKeepsItsTracks() throws Exception {
+        harness = harness(8);
+        harness.open();
+        for (int i = 0; i < 3; i++) {
+            send("cam-1", 1_000 + i, 10);
+        }
+        send("cam-1", 0, 10);
+        send("cam-1", 1, 10);
+
+        assertThat(output()).extracting(PersonPoses::getSeq).containsExactly(1_000L, 1_001L, 1_002L, 0L, 1L);
+        assertThat(trackIds("cam-1")).containsExactly(-1L, -1L, 1L, 1L, 1L);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aNewCameraBeyondMaxCamerasIsOverCapacityAndKeepsNoStateEvenAfterARestore() throws Exception {
+        harness = harness(2);
+        harness.open();
+        harness.setProcessingTime(0);
+        send("cam-a", 0, 10);
+        send("cam-b", 0, 10);
+        int entries = harness.numKeyedStateEntries();
+
+        send("cam-c", 0, 10);
+
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(entries);
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.OVER_CAPACITY);
+            assertThat(letter.getMessage()).contains("camera cam-c", "--max-cameras 2", "--idle-timeout");
+        });
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(2);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(tracking.liveCameras()).as("counted again from the restored state").isEqualTo(2);
+        send("cam-d", 1, 10);
+        send("cam-a", 1, 10);
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.OVER_CAPACITY);
+        assertThat(output()).extracting(PersonPoses::getCameraId).containsExactly("cam-a");
+    }
+
+    @Test
+    void framesGoThroughThePoseModelIntoTheSameTracking() throws Exception {
+        OneInputStreamOperatorTestHarness<ValidatedFrame, UntrackedPoses> model =
+                ProcessFunctionTestHarnesses.forProcessFunction(new PoseEstimation(PixelPeople::new));
+        for (int i = 0; i < 4; i++) {
+            byte[] pixels = new byte[WIDTH * HEIGHT * 3];
+            pixels[0] = (byte) (10 + 2 * i);
+            pixels[1] = (byte) (i < 3 ? 255 : 40);
+            model.processElement(new StreamRecord<>(new ValidatedFrame("cam-1", i * 5L, 1_000L * i, pixels, WIDTH,
+                    HEIGHT, "frames", 0, i), 1_000L * i));
+        }
+        List<UntrackedPoses> found = model.extractOutputValues();
+        model.close();
+        harness = harness(8);
+        harness.open();
+        for (UntrackedPoses poses : found) {
+            harness.processElement(new StreamRecord<>(poses, poses.captureTime()));
+        }
+
+        assertThat(found).extracting(UntrackedPoses::sourceTopic).containsOnly("frames");
+        assertThat(output()).extracting(PersonPoses::getModelName).containsOnly("pixel-people");
+        assertThat(trackIds("cam-1")).containsExactly(-1L, -1L, 1L, 1L);
+        assertThat(output().get(3).getPeople()).extracting(Person::getTrackId).containsExactly(1L, -1L);
+        assertThat(output().get(3).getPeople().get(1).getKeypoints()).hasSize(17);
     }
 
     @Test
@@ -215,5 +344,13 @@ class PoseTrackingTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-input");
         assertThatThrownBy(() -> PeopleSettings.of("movenet-multipose", null, 0, 0, 0.25f, 16, "poses", IDLE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-every");
+        assertThatThrownBy(() -> PeopleSettings.edge("poses", 16, "poses", IDLE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--edge-poses-topic", "--poses-topic");
+        assertThatThrownBy(() -> new PeopleSettings(PeopleInput.EDGE, "movenet-multipose", null, 0, 5, 0.25f, 0.3f, 3,
+                10, 16, "poses", "edge-poses", IDLE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-model", "--people-input frames");
+        assertThatThrownBy(() -> PeopleInput.parse("cameras"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--people-input");
+        assertThat(PeopleSettings.edge("edge-poses", 16, "poses", IDLE).poseModel()).isNull();
     }
 }

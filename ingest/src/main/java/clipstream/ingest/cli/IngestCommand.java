@@ -12,11 +12,14 @@ import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
+import clipstream.ingest.source.SourceSpec;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.PersonPoses;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +40,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
-/** {@code ./clipstream ingest}: cameras (files, streams, image folders, synthetic) to Avro frames on Kafka. */
+/**
+ * {@code ./clipstream ingest}: cameras (files, streams, image folders, synthetic) to Avro frames on Kafka, and
+ * synthetic-people cameras (which run pose estimation themselves) to Avro poses on the edge poses topic.
+ */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Reads cameras and publishes their frames to Kafka as Avro Frame records keyed by camera id.",
             "SOURCE: a video file; an rtsp://, http(s)://, tcp://, udp://, srt:// ... FFmpeg URL (live:"
                     + " reconnects when it drops); lavfi:<graph> (FFmpeg test source); a folder of images;"
                     + " synthetic:<class|random>[?seed=N&segment=N] (motion-actions generator with known ground"
-                    + " truth)."},
+                    + " truth); synthetic-people:<action|random>[?people=N&seed=N&segment=N&size=WxH&fps=F] (people"
+                    + " moving clip after clip before a camera that runs pose estimation itself: PersonPoses records"
+                    + " with known ground truth to --edge-poses-topic, not frames)."},
         footer = {"", "Exit codes: 0 all cameras ended well, 1 a camera failed or Kafka is unreachable, 2 bad usage;"
                 + " Ctrl-C flushes what was read, prints the summary and exits 130.",
             "Example: ./clipstream ingest --bootstrap localhost:9092 --camera lobby=rtsp://10.0.0.7/stream"
@@ -67,6 +75,11 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--topic", defaultValue = "frames", description = "Frames topic (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Option(names = "--edge-poses-topic", defaultValue = "edge-poses",
+            description = "Topic the synthetic-people cameras publish their PersonPoses to: the one the job reads"
+                    + " with --people-input edge (default: ${DEFAULT-VALUE}).")
+    String edgePosesTopic;
 
     @Option(names = "--size", paramLabel = "WxH",
             description = "Output frame size (default: the served model's input size from the model store, else 64x64).")
@@ -166,11 +179,22 @@ public final class IngestCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         MessageSizeLimit limit;
+        boolean poses = cameraSpecs.stream().anyMatch(c -> c.source() instanceof SourceSpec.SyntheticPeople);
+        boolean frames = cameraSpecs.stream().anyMatch(c -> !(c.source() instanceof SourceSpec.SyntheticPeople));
         try (Admin admin = TopicLimits.admin(producerProps, KAFKA_TIMEOUT)) {
             limit = TopicLimits.forTopic(admin, producerProps, topic, KAFKA_TIMEOUT);
-            if (TopicReadiness.await(admin, List.of(topic), KAFKA_TIMEOUT) == TopicReadiness.State.MISSING) {
-                err.println("clipstream ingest: topic '" + topic + "' does not exist; it is created on the first"
-                        + " write only where the brokers allow auto-creation (create it first: see README)");
+            List<String> topics = new ArrayList<>();
+            if (frames) {
+                topics.add(topic);
+            }
+            if (poses) {
+                topics.add(edgePosesTopic);
+            }
+            for (String used : topics) {
+                if (TopicReadiness.await(admin, List.of(used), KAFKA_TIMEOUT) == TopicReadiness.State.MISSING) {
+                    err.println("clipstream ingest: topic '" + used + "' does not exist; it is created on the first"
+                            + " write only where the brokers allow auto-creation (create it first: see README)");
+                }
             }
         } catch (IllegalStateException | java.util.concurrent.TimeoutException e) {
             err.println("clipstream ingest: " + e.getMessage());
@@ -182,9 +206,14 @@ public final class IngestCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "clipstream ingest: %d camera(s) -> %s topic '%s', %dx%d %s, %s%n", cameraSpecs.size(),
                 bootstrap, topic, settings.width(), settings.height(), settings.encoding(),
                 settings.pacing() == Pacing.FAST ? "as fast as possible" : "real time");
+        if (poses) {
+            err.printf("clipstream ingest: synthetic-people cameras' poses -> topic '%s'%n", edgePosesTopic);
+        }
 
-        try (KafkaProducer<String, Frame> producer = FrameProducers.create(producerProps)) {
-            IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer,
+        try (KafkaProducer<String, Frame> producer = frames ? FrameProducers.create(producerProps) : null;
+             KafkaProducer<String, PersonPoses> posesProducer = poses
+                     ? FrameProducers.createForPoses(producerProps) : null) {
+            IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer, posesProducer,
                     new PublishedSeqs(producerProps, KAFKA_TIMEOUT), err, Duration.ofSeconds(progressSeconds));
             CountDownLatch reported = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {
@@ -241,6 +270,7 @@ public final class IngestCommand implements Callable<Integer> {
     IngestSettings settings() {
         int[] wh = size != null ? parseSize(size) : defaultSize();
         IngestSettings settings = IngestSettings.defaults(topic, wh[0], wh[1])
+                .withPosesTopic(edgePosesTopic)
                 .withEncoding(parseEncoding(encoding), jpegQuality / 100f)
                 .withPacing(pacing.fast ? Pacing.FAST : Pacing.REALTIME)
                 .withLoop(loop)

@@ -1,6 +1,7 @@
 package clipstream.ingest.publish;
 
 import clipstream.schema.Frame;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.kafka.AvroSerializer;
 import java.util.Map;
 import java.util.Properties;
@@ -9,11 +10,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The Kafka producer ingest writes frames with: idempotent ({@code enable.idempotence}, {@code acks=all}) so a
- * retried batch is never duplicated or reordered per camera, keyed by camera id, values in the schemas module's
- * Avro single-object encoding, placed by Kafka's default partitioning of the key (each camera in one partition, in
- * order; {@link PublishedSeqs} reads its last seq back from there). One producer serves every camera of a process
- * (it is thread-safe).
+ * The Kafka producer ingest writes frames (and the poses of synthetic-people cameras) with: idempotent
+ * ({@code enable.idempotence}, {@code acks=all}) so a retried batch is never duplicated or reordered per camera, keyed
+ * by camera id, values in the schemas module's Avro single-object encoding, placed by Kafka's default partitioning of
+ * the key (each camera in one partition, in order; {@link PublishedSeqs} reads its last seq back from there). One
+ * producer serves every camera of a process (it is thread-safe).
  */
 public final class FrameProducers {
     /** A frame is tens of KB: batches of many frames and a short linger keep requests few without adding lag. */
@@ -67,6 +68,14 @@ public final class FrameProducers {
 
     public static KafkaProducer<String, Frame> create(Properties properties) {
         return new KafkaProducer<>(properties, new StringSerializer(), new AvroSerializer<>(Frame.class));
+    }
+
+    /**
+     * The same producer for the {@code PersonPoses} of cameras that run pose estimation themselves (synthetic-people
+     * cameras): idempotent, keyed by camera id, placed by the key's default partitioning, as frames are.
+     */
+    public static KafkaProducer<String, PersonPoses> createForPoses(Properties properties) {
+        return new KafkaProducer<>(properties, new StringSerializer(), new AvroSerializer<>(PersonPoses.class));
     }
 
     /** The {@code max.request.size} these properties give the producer (Kafka's default when unset). */

@@ -1,6 +1,7 @@
 package clipstream.ingest.publish;
 
 import clipstream.schema.Frame;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The highest seq each camera has on the frames topic, read back from the tail of the partition its key goes to:
- * where a restarted ingest continues its cameras' seqs. The topic itself is the record of what Kafka acknowledged
- * (acks=all: a record is readable once it is acknowledged), so a restart continues right after the last frame the
- * job can have seen, whichever host sent it and however that run ended, and nothing else has to be kept.
+ * The highest seq each camera has on the frames topic (or, for cameras of poses, on the poses topic), read back from
+ * the tail of the partition its key goes to: where a restarted ingest continues its cameras' seqs. The topic itself
+ * is the record of what Kafka acknowledged (acks=all: a record is readable once it is acknowledged), so a restart
+ * continues right after the last frame the job can have seen, whichever host sent it and however that run ended, and
+ * nothing else has to be kept.
  *
  * <p>Only committed records count (read_committed: a transactional writer's aborted records are skipped). Records of
  * other cameras sharing the partition are passed over, and so are records under the camera's key that do not decode
@@ -55,7 +57,8 @@ public final class PublishedSeqs {
     private final Duration timeout;
     private final long lookbackBytes;
     private final int chunkRecords;
-    private final RecordDecoder<Frame> decoder = RecordDecoder.of(Frame.class);
+    private final RecordDecoder<Frame> frames = RecordDecoder.of(Frame.class);
+    private final RecordDecoder<PersonPoses> poses = RecordDecoder.of(PersonPoses.class);
 
     /** Reads with the producer's connection settings (bootstrap, security ...), {@code timeout} on every Kafka call. */
     public PublishedSeqs(Properties producerProperties, Duration timeout) {
@@ -96,6 +99,23 @@ public final class PublishedSeqs {
      * @throws IllegalStateException when Kafka does not answer within the timeout
      */
     public Map<String, Long> highest(String topic, Collection<String> cameraIds) {
+        return highest(topic, cameraIds, this::frameSeq);
+    }
+
+    /**
+     * The highest seq of each of {@code cameraIds} on the poses topic {@code topic}, read back as {@link #highest}
+     * reads frames: where a restarted synthetic-people camera continues.
+     */
+    public Map<String, Long> highestPoses(String topic, Collection<String> cameraIds) {
+        return highest(topic, cameraIds, this::posesSeq);
+    }
+
+    /** Reads a record's seq when it is one of the camera's; -1 otherwise. */
+    private interface SeqOf {
+        long read(String camera, byte[] value) throws RecordDecodeException;
+    }
+
+    private Map<String, Long> highest(String topic, Collection<String> cameraIds, SeqOf seqOf) {
         Map<String, Long> highest = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -110,7 +130,7 @@ public final class PublishedSeqs {
                 byPartition.computeIfAbsent(partition, p -> new HashSet<>()).add(cameraId);
             }
             byPartition.forEach((partition, cameras) ->
-                    highest.putAll(scan(consumer, new TopicPartition(topic, partition), cameras)));
+                    highest.putAll(scan(consumer, new TopicPartition(topic, partition), cameras, seqOf)));
         } catch (UnknownTopicOrPartitionException e) {
             return Map.of();
         } catch (KafkaException e) {
@@ -123,7 +143,7 @@ public final class PublishedSeqs {
 
     /** Reads {@code partition} backwards from its end until each of {@code cameras} is found or the look-back ends. */
     private Map<String, Long> scan(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition,
-                                   Set<String> cameras) {
+                                   Set<String> cameras, SeqOf seqOf) {
         long begin = consumer.beginningOffsets(List.of(partition), timeout).get(partition);
         long end = consumer.endOffsets(List.of(partition), timeout).get(partition); // read_committed: stable end
         consumer.assign(List.of(partition));
@@ -149,7 +169,7 @@ public final class PublishedSeqs {
                     bytesRead += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
                     keys.forEach((camera, key) -> {
                         if (Arrays.equals(key, record.key())) {
-                            long seq = seqOf(camera, record);
+                            long seq = seqOf(camera, record, seqOf);
                             if (seq >= 0) {
                                 highest.merge(camera, seq, Math::max);
                             }
@@ -163,18 +183,28 @@ public final class PublishedSeqs {
         return highest;
     }
 
-    /** The seq of a record under {@code camera}'s key, or -1 when it is not a valid frame of that camera. */
-    private long seqOf(String camera, ConsumerRecord<byte[], byte[]> record) {
+    /** The seq of a record under {@code camera}'s key, or -1 when it is not a valid record of that camera. */
+    private static long seqOf(String camera, ConsumerRecord<byte[], byte[]> record, SeqOf seqOf) {
         if (record.value() == null) {
             return -1;
         }
         try {
-            Frame frame = decoder.decode(record.value());
-            return camera.contentEquals(frame.getCameraId()) ? frame.getSeq() : -1;
+            return seqOf.read(camera, record.value());
         } catch (RecordDecodeException e) {
-            log.warn("Record at offset {} of {} under camera {}'s key is not a frame ({}); passed over when resuming"
-                    + " its seq", record.offset(), record.topic() + "-" + record.partition(), camera, e.getMessage());
+            log.warn("Record at offset {} of {} under camera {}'s key is not one of its records ({}); passed over when"
+                    + " resuming its seq", record.offset(), record.topic() + "-" + record.partition(), camera,
+                    e.getMessage());
             return -1;
         }
+    }
+
+    private long frameSeq(String camera, byte[] value) throws RecordDecodeException {
+        Frame frame = frames.decode(value);
+        return camera.contentEquals(frame.getCameraId()) ? frame.getSeq() : -1;
+    }
+
+    private long posesSeq(String camera, byte[] value) throws RecordDecodeException {
+        PersonPoses record = poses.decode(value);
+        return camera.contentEquals(record.getCameraId()) ? record.getSeq() : -1;
     }
 }

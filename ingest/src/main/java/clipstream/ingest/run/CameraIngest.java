@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * capture time, encodes the pixels and hands the Frame to a bounded buffer; a publisher thread sends the buffer
  * to Kafka. A failure of either ends this camera only.
  */
-public final class CameraIngest {
+public final class CameraIngest implements CameraRun {
     private static final Logger log = LoggerFactory.getLogger(CameraIngest.class);
 
     private final CameraSpec camera;
@@ -65,15 +65,18 @@ public final class CameraIngest {
         return live ? OverflowPolicy.DROP_OLDEST : OverflowPolicy.BLOCK;
     }
 
+    @Override
     public CameraStats stats() {
         return stats;
     }
 
+    @Override
     public String id() {
         return camera.id();
     }
 
     /** Starts reading and publishing; the camera's first frame gets {@code firstSeq}. */
+    @Override
     public void start(long firstSeq) {
         this.firstSeq = firstSeq;
         stats.started();
@@ -82,12 +85,14 @@ public final class CameraIngest {
     }
 
     /** Asks the camera to stop after the frame in hand; what was read is still published. */
+    @Override
     public void stop() {
         endState = CameraState.STOPPED;
         stop.raise();
     }
 
     /** Waits until the camera and its publisher have finished, up to {@code timeout}. */
+    @Override
     public boolean await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         reader.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -96,7 +101,8 @@ public final class CameraIngest {
     }
 
     /** Marks the camera ended once everything it sent has been acknowledged or failed. */
-    void finish() {
+    @Override
+    public void finish() {
         stats.end(endState);
     }
 

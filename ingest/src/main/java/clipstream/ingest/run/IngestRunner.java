@@ -1,9 +1,12 @@
 package clipstream.ingest.run;
 
 import clipstream.ingest.publish.PublishedSeqs;
+import clipstream.ingest.source.SourceSpec;
 import clipstream.schema.Frame;
+import clipstream.schema.PersonPoses;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingests many cameras into Kafka in this process, each on its own threads and keyed by its id, through one
- * shared producer. The programmatic entry point (the CLI, the demo and the tests use it):
+ * shared producer (and, for synthetic-people cameras, which publish poses to {@code settings.posesTopic()}, a
+ * second one of {@code PersonPoses}). The programmatic entry point (the CLI, the demo and the tests use it):
  *
  * <pre>{@code
  * try (var producer = FrameProducers.create(FrameProducers.properties(bootstrap, Map.of()))) {
@@ -34,8 +38,9 @@ public final class IngestRunner {
     private static final Logger log = LoggerFactory.getLogger(IngestRunner.class);
 
     private final IngestSettings settings;
-    private final List<CameraIngest> cameras;
+    private final List<CameraRun> cameras;
     private final Producer<String, Frame> producer;
+    private final Producer<String, PersonPoses> posesProducer;
     private final PublishedSeqs publishedSeqs;
     private final String topic;
     private final ProgressReporter progress;
@@ -44,12 +49,16 @@ public final class IngestRunner {
     private boolean started;
 
     /**
+     * @param producer the frames producer; null when every camera publishes poses
+     * @param posesProducer the producer of the synthetic-people cameras' {@code PersonPoses}
+     *     ({@code FrameProducers.createForPoses}, to {@code settings.posesTopic()}); null when there are none
      * @param publishedSeqs reads each camera's highest seq back from the topic when {@code settings} resume seqs;
      *     null when they do not
      * @param progressOut where a progress line per camera goes every {@code progressInterval}; null for none
      */
     public IngestRunner(IngestSettings settings, List<CameraSpec> cameras, Producer<String, Frame> producer,
-                        PublishedSeqs publishedSeqs, PrintWriter progressOut, Duration progressInterval) {
+                        Producer<String, PersonPoses> posesProducer, PublishedSeqs publishedSeqs,
+                        PrintWriter progressOut, Duration progressInterval) {
         if (cameras.isEmpty()) {
             throw new IllegalArgumentException("No camera to ingest: give at least one --camera ID=SOURCE");
         }
@@ -59,13 +68,20 @@ public final class IngestRunner {
         }
         CameraSpec.requireUniqueIds(cameras);
         this.settings = settings;
-        this.cameras = cameras.stream().map(camera -> new CameraIngest(camera, settings, producer)).toList();
+        this.cameras = cameras.stream().map(camera -> run(camera, settings, producer, posesProducer)).toList();
         this.producer = producer;
+        this.posesProducer = posesProducer;
         this.publishedSeqs = publishedSeqs;
         this.topic = settings.topic();
         this.progress = progressOut == null ? null
-                : new ProgressReporter(this.cameras.stream().map(CameraIngest::stats).toList(), progressOut,
+                : new ProgressReporter(this.cameras.stream().map(CameraRun::stats).toList(), progressOut,
                         progressInterval);
+    }
+
+    /** A runner of frames cameras only. */
+    public IngestRunner(IngestSettings settings, List<CameraSpec> cameras, Producer<String, Frame> producer,
+                        PublishedSeqs publishedSeqs, PrintWriter progressOut, Duration progressInterval) {
+        this(settings, cameras, producer, null, publishedSeqs, progressOut, progressInterval);
     }
 
     /** A runner without progress output. */
@@ -79,21 +95,51 @@ public final class IngestRunner {
         this(settings, cameras, producer, null);
     }
 
+    private static CameraRun run(CameraSpec camera, IngestSettings settings, Producer<String, Frame> producer,
+                                 Producer<String, PersonPoses> posesProducer) {
+        if (camera.source() instanceof SourceSpec.SyntheticPeople) {
+            if (posesProducer == null) {
+                throw new IllegalArgumentException("Camera " + camera.id() + " (" + camera.source().describe()
+                        + ") publishes poses: the runner needs a poses producer (FrameProducers.createForPoses)");
+            }
+            return new PoseCameraIngest(camera, settings, posesProducer);
+        }
+        if (producer == null) {
+            throw new IllegalArgumentException("Camera " + camera.id() + " (" + camera.source().describe()
+                    + ") publishes frames: the runner needs a frames producer (FrameProducers.create)");
+        }
+        return new CameraIngest(camera, settings, producer);
+    }
+
     /**
-     * Makes sure the topic exists and has a leader, then starts every camera and returns.
+     * Makes sure the topics exist and have a leader, then starts every camera and returns.
      *
-     * @throws IllegalStateException when the topic is not available within the producer's {@code max.block.ms}
+     * @throws IllegalStateException when a topic is not available within the producer's {@code max.block.ms}
      */
     public synchronized void start() {
         if (started) {
             throw new IllegalStateException("Already started");
         }
         started = true;
-        awaitTopic();
-        Map<String, Long> published = settings.resumeSeq()
-                ? publishedSeqs.highest(topic, cameras.stream().map(CameraIngest::id).toList()) : Map.of();
-        for (CameraIngest camera : cameras) {
-            camera.start(firstSeq(camera.id(), published));
+        List<String> frameCameras = ids(CameraIngest.class);
+        List<String> poseCameras = ids(PoseCameraIngest.class);
+        if (!frameCameras.isEmpty()) {
+            awaitTopic(producer, topic);
+        }
+        if (!poseCameras.isEmpty()) {
+            awaitTopic(posesProducer, settings.posesTopic());
+        }
+        Map<String, Long> published = new HashMap<>();
+        if (settings.resumeSeq()) {
+            if (!frameCameras.isEmpty()) {
+                published.putAll(publishedSeqs.highest(topic, frameCameras));
+            }
+            if (!poseCameras.isEmpty()) {
+                published.putAll(publishedSeqs.highestPoses(settings.posesTopic(), poseCameras));
+            }
+        }
+        for (CameraRun camera : cameras) {
+            camera.start(firstSeq(camera, published));
         }
         if (progress != null) {
             progress.start();
@@ -103,17 +149,22 @@ public final class IngestRunner {
         waiter.start();
     }
 
+    private List<String> ids(Class<? extends CameraRun> kind) {
+        return cameras.stream().filter(kind::isInstance).map(CameraRun::id).toList();
+    }
+
     /** Where a camera starts: right after its highest seq on the topic when resuming and it has one, else startSeq. */
-    private long firstSeq(String cameraId, Map<String, Long> published) {
-        Long highest = published.get(cameraId);
+    private long firstSeq(CameraRun camera, Map<String, Long> published) {
+        String cameraTopic = camera instanceof PoseCameraIngest ? settings.posesTopic() : topic;
+        Long highest = published.get(camera.id());
         if (highest == null) {
             if (settings.resumeSeq()) {
-                log.info("Camera {} has no frame in the tail of topic '{}': starting at seq {}", cameraId, topic,
-                        settings.startSeq());
+                log.info("Camera {} has no record in the tail of topic '{}': starting at seq {}", camera.id(),
+                        cameraTopic, settings.startSeq());
             }
             return settings.startSeq();
         }
-        log.info("Camera {} resumes after seq {}, its highest on topic '{}'", cameraId, highest, topic);
+        log.info("Camera {} resumes after seq {}, its highest on topic '{}'", camera.id(), highest, cameraTopic);
         return highest + 1; // past Long.MAX_VALUE it is negative, and the camera fails saying it has no seq left
     }
 
@@ -123,7 +174,7 @@ public final class IngestRunner {
      * several requests in flight (KAFKA-15591: it is retried with OUT_OF_ORDER_SEQUENCE_NUMBER until
      * delivery.timeout.ms expires it).
      */
-    private void awaitTopic() {
+    private static void awaitTopic(Producer<String, ?> producer, String topic) {
         try {
             producer.partitionsFor(topic);
         } catch (KafkaException e) {
@@ -134,7 +185,7 @@ public final class IngestRunner {
 
     /** Asks every camera to stop; what was read is still published. Returns at once. */
     public void stop() {
-        cameras.forEach(CameraIngest::stop);
+        cameras.forEach(CameraRun::stop);
     }
 
     /** Waits until every camera has ended and the producer is flushed; the summary, or null on timeout. */
@@ -150,18 +201,23 @@ public final class IngestRunner {
 
     /** Live counters, one per camera, in the order given. */
     public List<CameraStats> stats() {
-        return cameras.stream().map(CameraIngest::stats).toList();
+        return cameras.stream().map(CameraRun::stats).toList();
     }
 
     private void awaitCameras() {
         try {
-            for (CameraIngest camera : cameras) {
+            for (CameraRun camera : cameras) {
                 while (!camera.await(Duration.ofDays(1))) {
                     // a camera may run for days; keep waiting
                 }
             }
-            producer.flush();
-            cameras.forEach(CameraIngest::finish);
+            if (producer != null) {
+                producer.flush();
+            }
+            if (posesProducer != null) {
+                posesProducer.flush();
+            }
+            cameras.forEach(CameraRun::finish);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -32,17 +32,26 @@ import java.util.OptionalLong;
  * @param readTimeout how long a network source (a live stream, an http(s) recording) may send nothing before its
  *     read gives up: a live stream is then reconnected, a recording fails
  * @param sizeLimit the largest record Kafka accepts, and the setting behind it
+ * @param posesTopic the topic synthetic-people cameras (cameras that run pose estimation themselves) publish their
+ *     {@code PersonPoses} to: the edge poses topic the job reads with {@code --people-input edge}
  */
 public record IngestSettings(String topic, int width, int height, OptionalDouble fps, FrameEncoding encoding,
                              float jpegQuality, Pacing pacing, boolean loop, OptionalLong maxFrames,
                              Optional<Duration> duration, long startSeq, boolean resumeSeq, int bufferFrames,
-                             Backoff reconnect, Duration readTimeout, MessageSizeLimit sizeLimit) {
+                             Backoff reconnect, Duration readTimeout, MessageSizeLimit sizeLimit,
+                             String posesTopic) {
     public static final double DEFAULT_GENERATED_FPS = 25;
+    /** The edge poses topic the job reads (its {@code --edge-poses-topic}). */
+    public static final String DEFAULT_EDGE_POSES_TOPIC = "edge-poses";
 
     public IngestSettings {
         Objects.requireNonNull(topic, "topic");
         if (topic.isBlank()) {
             throw new IllegalArgumentException("--topic must not be empty");
+        }
+        Objects.requireNonNull(posesTopic, "posesTopic");
+        if (posesTopic.isBlank() || posesTopic.equals(topic)) {
+            throw new IllegalArgumentException("--edge-poses-topic must name a topic other than --topic " + topic);
         }
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("--size must be positive, got " + width + "x" + height);
@@ -76,7 +85,8 @@ public record IngestSettings(String topic, int width, int height, OptionalDouble
     public static IngestSettings defaults(String topic, int width, int height) {
         return new IngestSettings(topic, width, height, OptionalDouble.empty(), FrameEncoding.RGB24, 0.85f,
                 Pacing.REALTIME, false, OptionalLong.empty(), Optional.empty(), 0, false, 64, Backoff.DEFAULT,
-                Duration.ofSeconds(10), MessageSizeLimit.producer(1024 * 1024));
+                Duration.ofSeconds(10), MessageSizeLimit.producer(1024 * 1024),
+                DEFAULT_EDGE_POSES_TOPIC);
     }
 
     /** The frame rate of sources that have none of their own. */
@@ -86,58 +96,64 @@ public record IngestSettings(String topic, int width, int height, OptionalDouble
 
     public IngestSettings withFps(double value) {
         return new IngestSettings(topic, width, height, OptionalDouble.of(value), encoding, jpegQuality, pacing, loop,
-                maxFrames, duration, startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                maxFrames, duration, startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withEncoding(FrameEncoding value, float quality) {
         return new IngestSettings(topic, width, height, fps, value, quality, pacing, loop, maxFrames, duration,
-                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withPacing(Pacing value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, value, loop, maxFrames, duration,
-                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withLoop(boolean value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, value, maxFrames, duration,
-                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withMaxFrames(long value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop,
                 OptionalLong.of(value), duration, startSeq, resumeSeq, bufferFrames, reconnect, readTimeout,
-                sizeLimit);
+                sizeLimit, posesTopic);
     }
 
     public IngestSettings withDuration(Duration value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames,
-                Optional.of(value), startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                Optional.of(value), startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withStartSeq(long value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                value, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit);
+                value, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     /** Continue each camera after the highest seq it has on the topic; {@link #startSeq} for cameras without one. */
     public IngestSettings withResumeSeq(boolean value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, value, bufferFrames, reconnect, readTimeout, sizeLimit);
+                startSeq, value, bufferFrames, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withBufferFrames(int value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, resumeSeq, value, reconnect, readTimeout, sizeLimit);
+                startSeq, resumeSeq, value, reconnect, readTimeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withReconnect(Backoff value, Duration timeout) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, resumeSeq, bufferFrames, value, timeout, sizeLimit);
+                startSeq, resumeSeq, bufferFrames, value, timeout, sizeLimit, posesTopic);
     }
 
     public IngestSettings withSizeLimit(MessageSizeLimit value) {
         return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
-                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, value);
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, value, posesTopic);
+    }
+
+    /** Where synthetic-people cameras publish their poses. */
+    public IngestSettings withPosesTopic(String value) {
+        return new IngestSettings(topic, width, height, fps, encoding, jpegQuality, pacing, loop, maxFrames, duration,
+                startSeq, resumeSeq, bufferFrames, reconnect, readTimeout, sizeLimit, value);
     }
 }

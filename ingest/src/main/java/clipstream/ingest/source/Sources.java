@@ -32,6 +32,10 @@ public final class Sources {
             return recording(options, () -> VideoSourceReader.open(video(recording.location(), recording.format(),
                     options, readTimeoutOptions(recording.location(), readTimeout)), false, readTimeout));
         }
+        if (spec instanceof SourceSpec.SyntheticPeople people) {
+            throw new IllegalArgumentException(people.describe() + " is a camera of poses, not frames: open it as a"
+                    + " SyntheticPeopleSource");
+        }
         SourceSpec.LiveStream stream = (SourceSpec.LiveStream) spec;
         Map<String, String> network = readTimeoutOptions(stream.url(), options.readTimeout());
         return new ReconnectingSource(stream.url(),

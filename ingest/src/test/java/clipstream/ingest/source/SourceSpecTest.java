@@ -3,10 +3,13 @@ package clipstream.ingest.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.media.people.PeopleScene;
+import clipstream.media.people.PersonAction;
 import clipstream.media.synthetic.MotionAction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,5 +56,38 @@ class SourceSpecTest {
                 .hasMessageContaining("sideways").hasMessageContaining("left");
         assertThatThrownBy(() -> SourceSpec.parse("synthetic:left?speed=3", "cam-1"))
                 .hasMessageContaining("speed=3");
+    }
+
+    @Test
+    void syntheticPeopleCamerasNameAnActionOrRandomWithTheirPeopleSeedSegmentSizeAndRate() {
+        assertThat(SourceSpec.parse("synthetic-people:random", "door-1")).isEqualTo(
+                new SourceSpec.SyntheticPeople(Optional.empty(), SourceSpec.DEFAULT_PEOPLE, "door-1".hashCode(),
+                        SourceSpec.DEFAULT_PEOPLE_SEGMENT_FRAMES, 640, 480, OptionalDouble.empty()));
+        SourceSpec parsed = SourceSpec.parse("synthetic-people:sit-down?people=3&seed=9&segment=48&size=960x540&fps=15",
+                "door-1");
+        assertThat(parsed).isEqualTo(new SourceSpec.SyntheticPeople(Optional.of(PersonAction.SIT_DOWN), 3, 9, 48, 960,
+                540, OptionalDouble.of(15)));
+        assertThat(parsed.describe()).isEqualTo("synthetic-people:sit_down?people=3&seed=9&segment=48&size=960x540"
+                + "&fps=15.0");
+        assertThat(SourceSpec.parse(parsed.describe(), "other")).as("what describe says parses back").isEqualTo(parsed);
+        PeopleScene scene = ((SourceSpec.SyntheticPeople) parsed).scene(25);
+        assertThat(scene.people()).isEqualTo(3);
+        assertThat(scene.fps()).as("its own rate over ingest's").isEqualTo(15);
+        assertThat(scene.width()).isEqualTo(960);
+
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:moonwalk", "cam-1"))
+                .hasMessageContaining("moonwalk").hasMessageContaining("sit_down");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:walk?crowd=3", "cam-1"))
+                .hasMessageContaining("crowd=3").hasMessageContaining("people=N");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:walk?people=17", "cam-1"))
+                .hasMessageContaining("people=1-16");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:walk?people=4&size=100x480", "cam-1"))
+                .hasMessageContaining("32x32");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:walk?size=640", "cam-1"))
+                .hasMessageContaining("WxH");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:walk?fps=0", "cam-1"))
+                .hasMessageContaining("fps");
+        assertThatThrownBy(() -> SourceSpec.parse("synthetic-people:", "cam-1"))
+                .hasMessageContaining("needs an action");
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * What the job must do with one record of the frames topic, judged from its bytes alone by the rules of the
  * schema and the job's README (decoded with the project's {@link RecordDecoder}, checked in the validator's order):
  * the dead-letter reasons it may get, and whether it may go through without a letter. A frame that passes
- * validation may still be refused by the clip assembler ({@code LATE} by seq, {@code OTHER} beyond
+ * validation may still be refused by the clip assembler ({@code LATE} by seq, {@code OVER_CAPACITY} beyond
  * {@code --max-cameras}) or dropped as a counted duplicate, which no test can tell from the bytes alone: such a
  * frame may get one of those letters or none. Where the bytes do not settle the outcome (a JPEG whose damage only
  * a decoder can judge, a capture time at an edge of the window while the record waits to be read) the verdict
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 record FuzzVerdict(String why, Set<DeadLetterReason> reasons, boolean mayPass) {
     /** The reasons only the clip assembler gives, to frames that passed validation. */
     static final Set<DeadLetterReason> ASSEMBLER = Collections.unmodifiableSet(
-            EnumSet.of(DeadLetterReason.LATE, DeadLetterReason.OTHER));
+            EnumSet.of(DeadLetterReason.LATE, DeadLetterReason.OVER_CAPACITY));
     /** The camera id rule of {@code Frame.avsc}. */
     private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final RecordDecoder<Frame> FRAMES = RecordDecoder.of(Frame.class);

@@ -413,7 +413,7 @@ class HostileInputFuzzTest {
         assertThat(metrics.get("framesLate")).as("framesLate").isEqualTo((double) byReason.getOrDefault(
                 DeadLetterReason.LATE, 0L));
         assertThat(metrics.get("framesOverCameraLimit")).as("framesOverCameraLimit")
-                .isEqualTo((double) byReason.getOrDefault(DeadLetterReason.OTHER, 0L));
+                .isEqualTo((double) byReason.getOrDefault(DeadLetterReason.OVER_CAPACITY, 0L));
         long validCameras = fuzz.stream().filter(s -> s.verdict().kind().equals("valid frame")).map(Sent::camera)
                 .distinct().count();
         assertThat(metrics.get("liveCameras")).as("cameras with state (bounded)")
@@ -421,8 +421,8 @@ class HostileInputFuzzTest {
         if (validCameras + CAMERAS > ClipSettings.DEFAULT_MAX_CAMERAS) {
             assertThat(metrics.get("liveCameras")).as("cameras with state: the limit reached")
                     .isEqualTo((double) ClipSettings.DEFAULT_MAX_CAMERAS);
-            assertThat(byReason.getOrDefault(DeadLetterReason.OTHER, 0L)).as("frames of cameras beyond the limit")
-                    .isPositive();
+            assertThat(byReason.getOrDefault(DeadLetterReason.OVER_CAPACITY, 0L))
+                    .as("frames of cameras beyond the limit").isPositive();
         }
     }
 

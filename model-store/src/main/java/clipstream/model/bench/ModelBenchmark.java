@@ -1,20 +1,26 @@
 package clipstream.model.bench;
 
-import clipstream.model.data.ClipDataset;
+import clipstream.media.people.DatasetSplit;
+import clipstream.media.people.PersonAction;
+import clipstream.media.people.PoseClipGenerator;
+import clipstream.media.people.PoseClipSettings;
+import clipstream.model.data.KeypointDataset;
 import clipstream.model.data.MotionActionsDataset;
+import clipstream.model.data.PeopleDataset;
 import clipstream.model.eval.Evaluation;
+import clipstream.model.pose.KeypointClips;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.runtime.TensorFlowNatives;
+import clipstream.model.store.InputShape;
 import clipstream.model.store.ModelStore;
+import clipstream.model.store.Normalization;
 import clipstream.model.train.TrainingListener;
 import clipstream.model.train.TrainingOptions;
 import clipstream.model.train.TrainingRun;
 import clipstream.model.train.WeightInit;
-import clipstream.model.store.InputShape;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.store.Normalization;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,19 +67,18 @@ public final class ModelBenchmark {
         ModelStore store = new ModelStore(settings.workDir());
         for (String architecture : settings.architectures()) {
             InputShape shape = ModelZoo.DEFAULT_INPUT.get(architecture);
-            NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, 10));
+            NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes(architecture)));
             Map<String, float[]> weights = WeightInit.initial(plan, 1);
             Normalization normalization = new Normalization(new float[] {127.5f, 127.5f, 127.5f},
                     new float[] {64f, 64f, 64f});
             publish(store, architecture, plan, normalization, weights);
             int largest = settings.batches().stream().mapToInt(Integer::intValue).max().orElse(1);
-            ClipDataset clips = MotionActionsDataset.generate((largest + 9) / 10, shape.frames(), shape.height(),
-                    shape.width(), 3);
+            List<byte[]> clips = clips(plan, (largest + 9) / 10);
             try (RawSession raw = new RawSession(plan, normalization, weights, settings.threads());
                  ClipClassifier serving = ClipClassifier.open(new ClassifierOptions(settings.workDir(), architecture,
                          null, "cpu", settings.threads(), 1))) {
                 for (int batch : settings.batches()) {
-                    List<byte[]> input = Arrays.asList(clips.clips()).subList(0, batch);
+                    List<byte[]> input = clips.subList(0, batch);
                     double rawRate = rate(() -> raw.run(input), batch);
                     double servingRate = rate(() -> serving.classify(input, 1), batch);
                     double gflops = servingRate * 2.0 * plan.totalMacs() / 1e9;
@@ -99,8 +104,8 @@ public final class ModelBenchmark {
         String architecture = settings.architectures().contains(ModelZoo.C3D_SMALL) ? ModelZoo.C3D_SMALL
                 : settings.architectures().get(0);
         InputShape shape = ModelZoo.DEFAULT_INPUT.get(architecture);
-        ClipDataset clips = MotionActionsDataset.generate(1, shape.frames(), shape.height(), shape.width(), 4);
-        List<byte[]> batch = Arrays.asList(clips.clips()).subList(0, 8);
+        List<byte[]> batch = clips(NetworkPlan.of(ModelZoo.architecture(architecture, shape, classes(architecture))), 1)
+                .subList(0, 8);
         ObjectNode memory = JsonNodeFactory.instance.objectNode();
         try (ClipClassifier serving = ClipClassifier.open(new ClassifierOptions(settings.workDir(), architecture, null,
                 "cpu", settings.threads(), 1))) {
@@ -126,12 +131,34 @@ public final class ModelBenchmark {
         return memory;
     }
 
+    /** The architecture's classes: the people actions for a keypoint model, else the motion actions. */
+    private static int classes(String architecture) {
+        return ModelZoo.POSEC3D_SMALL.equals(architecture) ? PersonAction.values().length
+                : clipstream.media.synthetic.MotionAction.values().length;
+    }
+
+    /**
+     * About {@code perClass} clips of each class as the serving path takes them: generated people's keypoint clips
+     * (little-endian float32) for a keypoint model, motion-actions RGB clips otherwise.
+     */
+    private static List<byte[]> clips(NetworkPlan plan, int perClass) {
+        InputShape shape = plan.architecture().input();
+        if (plan.architecture().keypointInput()) {
+            KeypointDataset people = PeopleDataset.generate(new PoseClipGenerator(PoseClipSettings.DEFAULTS), perClass, 3,
+                    DatasetSplit.HELD_OUT);
+            return Arrays.stream(people.clips()).map(KeypointClips::toBytes).toList();
+        }
+        return Arrays.asList(MotionActionsDataset.generate(perClass, shape.frames(), shape.height(), shape.width(), 3)
+                .clips());
+    }
+
     private void publish(ModelStore store, String architecture, NetworkPlan plan, Normalization normalization,
                          Map<String, float[]> weights) {
         if (store.current(architecture).isPresent()) {
             return;
         }
-        Evaluation none = Evaluation.of(clipstream.media.synthetic.MotionAction.labels(), new int[0], new int[0]);
+        Evaluation none = Evaluation.of(plan.architecture().keypointInput() ? PersonAction.labels()
+                : clipstream.media.synthetic.MotionAction.labels(), new int[0], new int[0]);
         ModelStore.StoredModel stored = new TrainingRun(store, TrainingOptions.defaults(), TrainingListener.SILENT)
                 .publish(architecture, plan, normalization, weights, none, List.of(),
                         JsonNodeFactory.instance.objectNode().put("purpose", "benchmark (random weights)"), 0, 0);

@@ -1,16 +1,17 @@
 package clipstream.model.bench;
 
-import clipstream.model.train.Trainer;
 import clipstream.model.store.InputShape;
+import clipstream.model.store.Normalization;
+import clipstream.model.train.Trainer;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
-import clipstream.model.store.Normalization;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
@@ -38,17 +39,23 @@ public final class RawSession implements AutoCloseable {
 
     /** Probabilities of every clip, clip-major. */
     public float[] run(List<byte[]> clips) {
-        int clipBytes = input.clipBytes();
-        try (TUint8 tensor = TUint8.tensorOf(
-                Shape.of(clips.size(), input.frames(), input.height(), input.width(), input.channels()), t -> {
-                    for (int i = 0; i < clips.size(); i++) {
-                        t.asRawTensor().data().offset((long) i * clipBytes).write(clips.get(i));
-                    }
-                });
+        boolean keypoints = network.plan().architecture().keypointInput();
+        int clipBytes = keypoints ? input.clipBytes() * Float.BYTES : input.clipBytes();
+        Shape shape = keypoints ? Shape.of(clips.size(), input.frames(), input.width(), input.channels())
+                : Shape.of(clips.size(), input.frames(), input.height(), input.width(), input.channels());
+        // a keypoint clip's bytes are little-endian float32, the tensor's own layout on the machines TF runs on
+        try (Tensor tensor = keypoints ? TFloat32.tensorOf(shape, t -> write(t, clips, clipBytes))
+                : TUint8.tensorOf(shape, t -> write(t, clips, clipBytes));
              Result result = session.runner().feed(network.input(), tensor).fetch(probabilities).run()) {
             float[] out = new float[clips.size() * classes];
             ((TFloat32) result.get(0)).asRawTensor().data().asFloats().read(out);
             return out;
+        }
+    }
+
+    private static void write(Tensor tensor, List<byte[]> clips, int clipBytes) {
+        for (int i = 0; i < clips.size(); i++) {
+            tensor.asRawTensor().data().offset((long) i * clipBytes).write(clips.get(i));
         }
     }
 

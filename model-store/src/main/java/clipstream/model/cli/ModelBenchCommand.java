@@ -15,8 +15,10 @@ import picocli.CommandLine.Option;
                 + "vs a MatMul peak; resident memory over many batches. Writes target/bench/model.json.")
 final class ModelBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--architectures", split = ",", description = "Default: seed-conv3d,c3d-small,frame2d,c3d")
-    List<String> architectures = List.of(ModelZoo.SEED_CONV3D, ModelZoo.C3D_SMALL, ModelZoo.FRAME2D, ModelZoo.C3D);
+    @Option(names = "--architectures", split = ",",
+            description = "Default: seed-conv3d,c3d-small,frame2d,c3d,posec3d-small")
+    List<String> architectures = List.of(ModelZoo.SEED_CONV3D, ModelZoo.C3D_SMALL, ModelZoo.FRAME2D, ModelZoo.C3D,
+            ModelZoo.POSEC3D_SMALL);
 
     @Option(names = "--batches", split = ",", description = "Batch sizes. Default: 1,4,8,16")
     List<Integer> batches = List.of(1, 4, 8, 16);

@@ -8,6 +8,7 @@ import clipstream.schema.ClipEvent;
 import clipstream.schema.DeadLetter;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.Person;
 import clipstream.schema.PersonPoses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -289,5 +290,44 @@ class RecordCodecTest {
 
         assertThatThrownBy(() -> RecordDecoder.of(Frame.class).decode(hostile))
                 .isInstanceOf(RecordDecodeException.class).hasMessageContaining("Malformed");
+    }
+    @Test
+    void anArrayCountBeyondWhatTheRecordHoldsIsTruncatedNotAnAllocation() {
+        // a PersonPoses whose people array claims 2^30 people in a record of a few dozen bytes: a list sized for all
+        // of them before the first is read would take gigabytes (Avro 1.12.2 does not size it so; this keeps it so)
+        byte[] valid = RecordEncoder.of(PersonPoses.class).toBytes(poses(List.of()));
+        byte[] hostile = Arrays.copyOf(valid, valid.length - 1 + 5);
+        // the empty array's terminating 0 becomes the varint (zig-zag) of a block of 2^30 items, then the record ends
+        System.arraycopy(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}, 0, hostile,
+                valid.length - 1, 5);
+
+        RecordDecoder<PersonPoses> decoder = RecordDecoder.of(PersonPoses.class);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> decoder.decode(hostile))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(DecodeFailure.TRUNCATED));
+        assertThat(threads.getCurrentThreadAllocatedBytes() - allocatedBefore).as("bytes allocated on the way")
+                .isLessThan(16L << 20);
+    }
+
+    @Test
+    void aKeypointCountBeyondWhatTheRecordHoldsIsTruncatedToo() {
+        // one person whose keypoints array claims 2^30 keypoints
+        byte[] valid = RecordEncoder.of(PersonPoses.class)
+                .toBytes(poses(List.of(new Person(1L, 0.5f, 1f, 2f, 3f, 4f, List.of()))));
+        // the body ends with the person's empty keypoints (0), the people block's end (0): claim 2^30 keypoints
+        byte[] hostile = Arrays.copyOf(valid, valid.length - 2 + 5);
+        System.arraycopy(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}, 0, hostile,
+                valid.length - 2, 5);
+
+        assertThatThrownBy(() -> RecordDecoder.of(PersonPoses.class).decode(hostile))
+                .isInstanceOf(RecordDecodeException.class)
+                .satisfies(e -> assertThat(((RecordDecodeException) e).failure()).isEqualTo(DecodeFailure.TRUNCATED));
+    }
+
+    private static PersonPoses poses(List<Person> people) {
+        return PersonPoses.newBuilder().setCameraId("cam-7").setSeq(1).setCaptureTime(java.time.Instant.ofEpochMilli(0))
+                .setWidth(640).setHeight(480).setModelName(null).setModelVersion(null).setPeople(people).build();
     }
 }
