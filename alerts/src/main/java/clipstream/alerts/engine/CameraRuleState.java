@@ -1,16 +1,28 @@
 package clipstream.alerts.engine;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The engine's state for one camera: the input partition its events arrive on, recent event ids, one
- * {@link RuleTrack} per rule that has something to remember, and the latest event time, which decides its expiry.
+ * {@link RuleTrack} per rule that has something to remember for the camera's whole-frame events, a
+ * {@link PersonRuleState} per person (track id) that has something to remember, and the latest event time, which
+ * decides its expiry.
  */
 final class CameraRuleState {
+    /** Which person goes first when a camera holds too many: the one whose last event is oldest. */
+    private static final Comparator<PersonRuleState> IDLE_FIRST =
+            Comparator.comparingLong(PersonRuleState::lastEventTime).thenComparingLong(PersonRuleState::trackId);
+
     private final RecentEventIds recent;
     private final Map<String, RuleTrack> tracks = new LinkedHashMap<>();
+    private final NavigableMap<Long, PersonRuleState> people = new TreeMap<>();
     private int partition;
     /** Null only for a camera restored from a snapshot written before cameras expired, until it is dated. */
     private Long lastEventTime;
@@ -29,6 +41,24 @@ final class CameraRuleState {
 
     Map<String, RuleTrack> tracks() {
         return tracks;
+    }
+
+    /** The people held on this camera, by track id. */
+    NavigableMap<Long, PersonRuleState> people() {
+        return people;
+    }
+
+    /**
+     * Starts holding person {@code trackId} with {@code tracks}, first dropping the people whose last event is oldest
+     * while the camera holds {@code maxPeople} already.
+     */
+    PersonRuleState admit(long trackId, Map<String, RuleTrack> tracks, long time, int maxPeople) {
+        while (people.size() >= maxPeople) {
+            people.remove(people.values().stream().min(IDLE_FIRST).orElseThrow().trackId());
+        }
+        PersonRuleState person = new PersonRuleState(trackId, tracks, time);
+        people.put(trackId, person);
+        return person;
     }
 
     int partition() {
@@ -63,13 +93,16 @@ final class CameraRuleState {
     CameraSnapshot snapshot() {
         Map<String, RuleSnapshot> rules = new HashMap<>();
         tracks.forEach((rule, track) -> rules.put(rule, track.snapshot()));
-        return new CameraSnapshot(recent.oldestFirst(), rules, lastEventTime);
+        List<PersonSnapshot> persons = new ArrayList<>(people.size());
+        people.values().forEach(person -> persons.add(person.snapshot()));
+        return new CameraSnapshot(recent.oldestFirst(), rules, lastEventTime, persons);
     }
 
     static CameraRuleState restore(CameraSnapshot snapshot, int partition, int dedupWindow) {
         CameraRuleState state = new CameraRuleState(partition, dedupWindow, snapshot.lastEventTime());
         snapshot.recentEventIds().forEach(state.recent::add);
         snapshot.rules().forEach((rule, track) -> state.tracks.put(rule, RuleTrack.restore(track)));
+        snapshot.people().forEach(person -> state.people.put(person.trackId(), PersonRuleState.restore(person)));
         return state;
     }
 }

@@ -4,6 +4,7 @@ import clipstream.alerts.rules.Rule;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
+import clipstream.schema.PersonBox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +23,49 @@ import java.util.UUID;
 /**
  * Turns the ordered clip events of each camera into alerts, rule by rule. Not thread-safe: one pipeline thread owns it.
  *
- * <p>Exact semantics, per rule and camera (times are event times, so a replay decides exactly as the first run):
+ * <p>Exact semantics, per rule and <em>subject</em> (times are event times, so a replay decides exactly as the first
+ * run). A camera's events belong to one of its subjects: an event without {@code track_id} (a whole-frame clip) to
+ * the camera itself, an event with one (a person's clip from the people model) to that person, the track on that
+ * camera. Subjects do not touch each other's streaks or cooldowns: a person walking does not break another person's
+ * running streak, nor a whole-frame streak.
  * <ol>
- *   <li>An event whose {@code event_id} is among the last {@code dedupWindow} ids seen on its camera is a duplicate
- *       and changes nothing.</li>
+ *   <li>An event whose {@code event_id} is among the last {@code dedupWindow} ids seen on its camera (over all its
+ *       subjects) is a duplicate and changes nothing.</li>
  *   <li>An event from a watched camera <em>matches</em> when its label is one of the rule's labels and its score
- *       is at least {@code min-score}. A matching event extends the camera's streak; any other event from that
- *       camera breaks it.</li>
- *   <li>When the streak holds {@code min-consecutive} events and the camera is not cooling down, an alert is
- *       raised carrying exactly those events (oldest first; score = the highest of them, label = the latest's);
- *       the streak then starts again from zero.</li>
- *   <li>The camera is cooling down while the completing event's {@code end_time} is before the previous alert's
+ *       is at least {@code min-score}. A matching event extends its subject's streak; any other event of that
+ *       subject breaks it.</li>
+ *   <li>When the streak holds {@code min-consecutive} events and the subject is not cooling down, an alert is
+ *       raised carrying exactly those events (oldest first; score = the highest of them, label = the latest's;
+ *       for a person, their {@code track_id} and the latest event's {@code box}); the streak then starts again
+ *       from zero.</li>
+ *   <li>The subject is cooling down while the completing event's {@code end_time} is before its previous alert's
  *       {@code last_event_time} plus {@code cooldown}. A streak that completes during the cooldown raises nothing;
  *       it keeps sliding (its latest {@code min-consecutive} events), so if it is still unbroken, the first
- *       matching event at or after the end of the cooldown raises the next alert.</li>
+ *       matching event at or after the end of the cooldown raises the next alert. Another person's alert does not
+ *       start this person's cooldown.</li>
  *   <li>A camera is <em>forgotten</em> — its recent ids, streaks and cooldowns dropped, as if never seen — once its
  *       input partition's clock reaches its last event's {@code end_time} plus {@code cameraExpiry}, or the end of
  *       its longest running cooldown if that is later (a cooldown is never cut short). The clock of a partition is
  *       the latest {@code end_time} of any event on it; it moves before each event is applied, so an event that
  *       comes {@code cameraExpiry} or more after its camera's previous one finds the camera forgotten: its streak
  *       starts afresh, and a repeat of an event older than that is not recognised as a duplicate.</li>
+ *   <li>A person is held only while some rule has a streak or a running cooldown for them: a rule's state that
+ *       holds neither is dropped (so people who never match hold nothing). A person is forgotten with their camera,
+ *       and before that once the partition's clock reaches their last event's {@code end_time} plus
+ *       {@code cameraExpiry}, or the end of their longest running cooldown if that is later (checked whenever the
+ *       camera has an event): their streaks start afresh. A camera holds at most {@link #MAX_PEOPLE_PER_CAMERA}
+ *       people; a new one beyond that drops the person whose last event is oldest first (ties: the lower track
+ *       id), even one cooling down — a safeguard against a tracker that hands out new ids without end, never
+ *       reached by the people one camera sees within the expiry. A camera is not forgotten while one of its
+ *       people is cooling down.</li>
  *   <li>An event's time, for every decision above, is its {@code end_time}, but no later than the wall clock plus
  *       {@code maxClockSkew}: one event stamped far in the future (a camera clock set to the year 3000) would
  *       otherwise move its partition's clock so far that every other camera on it is forgotten at once, and keep
  *       its own camera for centuries. Such an event is still applied, as ending at that bound; the alert it
  *       completes carries its real times. It is reported by {@link #takeEventsAheadOfClock()}.</li>
  * </ol>
- * The alert id is a name-based UUID of rule, camera and the completing event's id: a replay raises the same id.
+ * The alert id is a name-based UUID of rule, camera, the person's track id (for a person's alert) and the completing
+ * event's id: a replay raises the same id.
  *
  * <p>Since a camera's events all arrive on one input partition, every decision depends only on that partition's
  * ordered events: not on batches, restarts or which instance owns the partition. Changed and forgotten cameras are
@@ -60,6 +78,8 @@ public final class RuleEngine {
     public static final Duration DEFAULT_CAMERA_EXPIRY = Duration.ofHours(24);
     /** Default of how far ahead of the wall clock an event's time is believed (camera clocks drift). */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The most people (track ids) held per camera; see the class documentation. */
+    public static final int MAX_PEOPLE_PER_CAMERA = 256;
 
     private final int dedupWindow;
     private final long expiryMillis;
@@ -128,37 +148,80 @@ public final class RuleEngine {
         if (!state.recent().add(event.getEventId())) {
             return List.of();
         }
+        state.people().values().removeIf(person -> due(person) <= clock.now()); // idle for the expiry
         StreakEvent streakEvent = new StreakEvent(event.getEventId(), event.getLabel(), event.getScore(),
                 event.getStartTime().toEpochMilli(), endTime);
-        List<RaisedAlert> raised = new ArrayList<>();
-        for (Rule rule : rules.rules()) {
-            if (!rule.watches(camera)) {
-                continue;
-            }
-            long cooldown = rule.cooldown().toMillis();
-            RuleTrack track = state.tracks().get(rule.name());
-            if (rule.matches(event.getLabel(), event.getScore())) {
-                if (track == null) {
-                    track = new RuleTrack(rule.trigger());
-                    state.tracks().put(rule.name(), track);
-                }
-                track.extend(streakEvent, rule.minConsecutive());
-                if (track.streakLength() >= rule.minConsecutive() && !track.coolingDownAt(time, cooldown)) {
-                    raised.add(new RaisedAlert(rule, alert(rule, camera, track.streak())));
-                    track.alerted(time);
-                }
-            } else if (track != null) {
-                track.breakStreak();
-                if (!track.coolingDownAt(time, cooldown)) {
-                    state.tracks().remove(rule.name()); // nothing left worth remembering
-                }
-            }
-        }
+        List<RaisedAlert> raised = event.getTrackId() == null
+                ? applyToCamera(camera, state, streakEvent, time)
+                : applyToPerson(camera, state, event.getTrackId(), event.getBox(), streakEvent, time);
         state.seen(time);
         schedule(camera, state);
         changed.add(new StateKey(partition, camera));
         forgetDue(partition, clock); // a late event of an unknown camera may be due at once
         return raised;
+    }
+
+    /** Applies a whole-frame event (no track id) to the camera's own streaks and cooldowns. */
+    private List<RaisedAlert> applyToCamera(String camera, CameraRuleState state, StreakEvent event, long time) {
+        List<RaisedAlert> raised = new ArrayList<>();
+        for (Rule rule : rules.rules()) {
+            if (rule.watches(camera)) {
+                apply(rule, state.tracks(), event, time).ifPresent(streak ->
+                        raised.add(new RaisedAlert(rule, alert(rule, camera, null, null, streak))));
+            }
+        }
+        return raised;
+    }
+
+    /** Applies a person's event to their streaks and cooldowns only; a person left with nothing to hold is dropped. */
+    private List<RaisedAlert> applyToPerson(String camera, CameraRuleState state, long trackId, PersonBox box,
+                                            StreakEvent event, long time) {
+        PersonRuleState person = state.people().get(trackId);
+        Map<String, RuleTrack> tracks = person != null ? person.tracks() : new LinkedHashMap<>();
+        List<RaisedAlert> raised = new ArrayList<>();
+        for (Rule rule : rules.rules()) {
+            if (rule.watches(camera)) {
+                apply(rule, tracks, event, time).ifPresent(streak ->
+                        raised.add(new RaisedAlert(rule, alert(rule, camera, trackId, box, streak))));
+            }
+        }
+        if (tracks.isEmpty()) {
+            state.people().remove(trackId);
+        } else if (person == null) {
+            state.admit(trackId, tracks, time, MAX_PEOPLE_PER_CAMERA);
+        } else {
+            person.seen(time);
+        }
+        return raised;
+    }
+
+    /**
+     * Applies {@code event} to {@code rule}'s state among {@code tracks} (a camera's or a person's) and returns the
+     * streak it completes into an alert, if any. A rule's state left with no streak and no running cooldown is
+     * dropped: a fresh one decides the same.
+     */
+    private static Optional<List<StreakEvent>> apply(Rule rule, Map<String, RuleTrack> tracks, StreakEvent event,
+                                                     long time) {
+        long cooldown = rule.cooldown().toMillis();
+        RuleTrack track = tracks.get(rule.name());
+        List<StreakEvent> completed = null;
+        if (rule.matches(event.label(), event.score())) {
+            if (track == null) {
+                track = new RuleTrack(rule.trigger());
+                tracks.put(rule.name(), track);
+            }
+            track.extend(event, rule.minConsecutive());
+            if (track.streakLength() >= rule.minConsecutive() && !track.coolingDownAt(time, cooldown)) {
+                completed = track.streak();
+                track.alerted(time);
+            }
+        } else if (track != null) {
+            track.breakStreak();
+        }
+        if (track != null && track.streakLength() == 0 && !track.coolingDownAt(time, cooldown)) {
+            tracks.remove(rule.name());
+        }
+        return Optional.ofNullable(completed);
     }
 
     /**
@@ -343,17 +406,34 @@ public final class RuleEngine {
         }
     }
 
-    /** When {@code state} may be forgotten: {@code cameraExpiry} after its last event, not before a cooldown ends. */
+    /**
+     * When {@code state} may be forgotten: {@code cameraExpiry} after its last event, not before a cooldown of the
+     * camera or one of its people ends.
+     */
     private long due(CameraRuleState state) {
-        long due = plus(state.lastEventTime(), expiryMillis);
-        for (Map.Entry<String, RuleTrack> entry : state.tracks().entrySet()) {
+        long due = Math.max(plus(state.lastEventTime(), expiryMillis), cooldownsEnd(state.tracks()));
+        for (PersonRuleState person : state.people().values()) {
+            due = Math.max(due, cooldownsEnd(person.tracks()));
+        }
+        return due;
+    }
+
+    /** When {@code person} is forgotten: {@code cameraExpiry} after their last event, not before a cooldown ends. */
+    private long due(PersonRuleState person) {
+        return Math.max(plus(person.lastEventTime(), expiryMillis), cooldownsEnd(person.tracks()));
+    }
+
+    /** The end of the latest cooldown among {@code tracks}; {@link Long#MIN_VALUE} if none has alerted. */
+    private long cooldownsEnd(Map<String, RuleTrack> tracks) {
+        long end = Long.MIN_VALUE;
+        for (Map.Entry<String, RuleTrack> entry : tracks.entrySet()) {
             Long alerted = entry.getValue().lastAlertTime();
             Optional<Rule> rule = rules.rule(entry.getKey());
             if (alerted != null && rule.isPresent()) {
-                due = Math.max(due, plus(alerted, rule.get().cooldown().toMillis()));
+                end = Math.max(end, plus(alerted, rule.get().cooldown().toMillis()));
             }
         }
-        return due;
+        return end;
     }
 
     private static long plus(long time, long millis) {
@@ -361,18 +441,28 @@ public final class RuleEngine {
         return ((time ^ sum) & (millis ^ sum)) < 0 ? Long.MAX_VALUE : sum; // saturate instead of overflowing
     }
 
+    /** Drops the state of rules changed or removed since it was built, and the people left with nothing. */
     private void dropStaleTracks(CameraRuleState state) {
-        state.tracks().entrySet().removeIf(entry -> rules.rule(entry.getKey())
+        dropStaleTracks(state.tracks());
+        state.people().values().removeIf(person -> {
+            dropStaleTracks(person.tracks());
+            return person.tracks().isEmpty();
+        });
+    }
+
+    private void dropStaleTracks(Map<String, RuleTrack> tracks) {
+        tracks.entrySet().removeIf(entry -> rules.rule(entry.getKey())
                 .map(rule -> !rule.trigger().equals(entry.getValue().trigger()))
                 .orElse(true));
     }
 
-    private static Alert alert(Rule rule, String camera, List<StreakEvent> events) {
+    /** The alert over {@code events}: of the camera where {@code trackId} is null, else of that person. */
+    private static Alert alert(Rule rule, String camera, Long trackId, PersonBox box, List<StreakEvent> events) {
         StreakEvent first = events.get(0);
         StreakEvent last = events.get(events.size() - 1);
         float score = (float) events.stream().mapToDouble(StreakEvent::score).max().orElse(last.score());
         return Alert.newBuilder()
-                .setAlertId(alertId(rule.name(), camera, last.eventId()))
+                .setAlertId(alertId(rule.name(), camera, trackId, last.eventId()))
                 .setRule(rule.name())
                 .setCameraId(camera)
                 .setLabel(last.label())
@@ -381,12 +471,23 @@ public final class RuleEngine {
                 .setLastEventTime(Instant.ofEpochMilli(last.endTime()))
                 .setEventCount(events.size())
                 .setEventIds(events.stream().map(StreakEvent::eventId).toList())
+                .setTrackId(trackId)
+                .setBox(box)
                 .build();
     }
 
     /** The deterministic id of the alert {@code rule} raises on {@code camera} when event {@code eventId} completes it. */
     public static String alertId(String rule, String camera, String eventId) {
-        String name = rule + '\u0000' + camera + '\u0000' + eventId;
+        return alertId(rule, camera, null, eventId);
+    }
+
+    /**
+     * The deterministic id of the alert {@code rule} raises on {@code camera} for person {@code trackId} (null: for
+     * the camera's whole-frame events) when event {@code eventId} completes it.
+     */
+    public static String alertId(String rule, String camera, Long trackId, String eventId) {
+        String name = rule + '\u0000' + camera + '\u0000' + (trackId == null ? "" : "track " + trackId + '\u0000')
+                + eventId;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 

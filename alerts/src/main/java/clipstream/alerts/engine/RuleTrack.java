@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
-/** One rule's state on one camera: the current streak of matching events and when it last alerted there. */
+/** One rule's state for a camera or a person on it: the current streak of matching events and when it last alerted. */
 final class RuleTrack {
     private final String trigger;
     private final Deque<StreakEvent> streak = new ArrayDeque<>();

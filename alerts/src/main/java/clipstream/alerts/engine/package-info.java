@@ -1,6 +1,7 @@
 /**
- * The rule engine: per camera and rule, decides from the ordered stream of clip events when an alert is raised,
- * and when a camera silent for the camera expiry is forgotten (event time, one clock per input partition).
+ * The rule engine: per camera and rule — per person and rule for person events — decides from the ordered stream of
+ * clip events when an alert is raised, and when a camera (or a person) silent for the camera expiry is forgotten
+ * (event time, one clock per input partition).
  * Pure logic, no I/O: {@link clipstream.alerts.engine.RuleEngine} takes events and returns alerts, and its
  * per-camera state is exported as {@link clipstream.alerts.engine.CameraSnapshot}, changes and forgotten cameras as
  * {@link clipstream.alerts.engine.StateChange}, so the pipeline can store them next to the alerts, in the same

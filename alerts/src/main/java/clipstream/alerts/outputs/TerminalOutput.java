@@ -7,8 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The live view: one line per alert, readable by a person — time, camera, label, score, rule — with ANSI colour
- * only when writing to a terminal.
+ * The live view: one line per alert, readable by a person — time, camera, the person (track) when the alert is about
+ * one, label, score, rule — with ANSI colour only when writing to a terminal.
  */
 public final class TerminalOutput {
     private static final String RESET = "\u001b[0m";
@@ -38,10 +38,14 @@ public final class TerminalOutput {
         out.flush();
     }
 
-    /** E.g. {@code 2025-11-24 17:00:01.240 +01:00  cam-7  falling  0.93  rule=fall-detected  (3 events)}. */
+    /**
+     * E.g. {@code 2025-11-24 17:00:01.240 +01:00  cam-7  falling  0.93  rule=fall-detected  (3 events)}, and for a
+     * person's alert {@code 2025-11-24 17:00:01.240 +01:00  cam-7  person 12  fall  0.91  rule=person-fell  (1 event)}.
+     */
     public String format(Alert alert) {
         return paint(DIM, time.format(alert.getLastEventTime()))
                 + "  " + paint(BOLD, alert.getCameraId())
+                + (alert.getTrackId() == null ? "" : "  " + paint(BOLD, "person " + alert.getTrackId()))
                 + "  " + paint(RED, alert.getLabel())
                 + "  " + paint(YELLOW, String.format(Locale.ROOT, "%.2f", alert.getScore()))
                 + "  rule=" + paint(CYAN, alert.getRule())

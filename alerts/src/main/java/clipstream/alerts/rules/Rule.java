@@ -11,8 +11,9 @@ import java.util.TreeSet;
 /**
  * One alerting rule. An event <em>matches</em> it when the event's camera is selected, its label is one of
  * {@code labels} and its score is at least {@code minScore}. An alert is raised when {@code minConsecutive}
- * matching events in a row arrive from one camera and that camera is not cooling down after the rule's
- * previous alert there; see {@link clipstream.alerts.engine.RuleEngine} for the exact semantics.
+ * matching events in a row arrive from one camera — from one person on it, for person events (with a track id) —
+ * and that camera (or person) is not cooling down after the rule's previous alert there; see
+ * {@link clipstream.alerts.engine.RuleEngine} for the exact semantics.
  */
 public record Rule(String name, Set<String> labels, float minScore, CameraSelector cameras, int minConsecutive,
                    Duration cooldown, RuleOutputs outputs) {

@@ -10,7 +10,7 @@
  *     min-score: 0.8               # top-1 score at least this (0..1, default 0)
  *     cameras: all                 # or a list of ids / globs: [cam-7, "lobby-*"] (default all)
  *     min-consecutive: 3           # matching events in a row on one camera (default 1)
- *     cooldown: 60s                # ms, s, m, h or ISO-8601 (PT1M); default 0
+ *     cooldown: 60s                # ms, s, m, h or ISO-8601 (PT1M); default 0 (per camera, or per person)
  *     outputs:
  *       topic: alerts              # Kafka topic, always written (default alerts)
  *       stdout: true               # the live view (default true)
@@ -21,5 +21,10 @@
  *         backoff: 500ms           # doubled after each failure, capped at max-backoff (default 500ms)
  *         max-backoff: 10s         # (default 10s)
  * </pre>
+ *
+ * <p>Person events (the people model's, with a {@code track_id}) need no option: for them {@code min-consecutive}
+ * counts one person's events in a row, whatever the camera's other people do, and {@code cooldown} holds back that
+ * person's next alert only (see {@link clipstream.alerts.engine.RuleEngine}). Example:
+ * {@code alerts/rules.people.example.yaml}.
  */
 package clipstream.alerts.rules;

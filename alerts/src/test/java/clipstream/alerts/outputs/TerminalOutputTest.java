@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.alerts.fixtures.ClipEvents;
 import clipstream.schema.Alert;
+import clipstream.schema.PersonBox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -51,5 +52,32 @@ class TerminalOutputTest {
         assertThat(json.get("last_event_time").asText()).isEqualTo("2025-11-24T16:00:03Z");
         assertThat(json.get("event_count").asInt()).isEqualTo(3);
         assertThat(json.get("event_ids")).extracting(JsonNode::asText).containsExactly("e1", "e2", "e3");
+    }
+
+    static Alert personsAlert() {
+        return Alert.newBuilder(alert()).setRule("person-fell").setLabel("fall").setScore(0.91f).setEventCount(1)
+                .setEventIds(List.of("e3")).setTrackId(12L).setBox(new PersonBox(80f, 40f, 200f, 470f, 640, 480))
+                .build();
+    }
+
+    @Test
+    void aPersonsAlertNamesThePersonAfterTheCamera() {
+        assertThat(new TerminalOutput(System.out, false, ZoneOffset.UTC).format(personsAlert()))
+                .isEqualTo("2025-11-24 16:00:03.000 +00:00  cam-7  person 12  fall  0.91  rule=person-fell  (1 event)");
+        assertThat(new TerminalOutput(System.out, false, ZoneOffset.UTC).format(alert())).doesNotContain("person");
+    }
+
+    @Test
+    void webhookJsonCarriesThePersonAndTheirBox() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(personsAlert()));
+        assertThat(json.get("track_id").asLong()).isEqualTo(12L);
+        assertThat(json.get("box").get("x_min").floatValue()).isEqualTo(80f);
+        assertThat(json.get("box").get("y_max").floatValue()).isEqualTo(470f);
+        assertThat(json.get("box").get("frame_width").asInt()).isEqualTo(640);
+        assertThat(json.get("box").get("frame_height").asInt()).isEqualTo(480);
+
+        JsonNode camerasAlert = new ObjectMapper().readTree(AlertJson.toJson(alert()));
+        assertThat(camerasAlert.get("track_id").isNull()).isTrue();
+        assertThat(camerasAlert.get("box").isNull()).isTrue();
     }
 }

@@ -3,6 +3,7 @@ package clipstream.alerts.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import clipstream.alerts.engine.CameraSnapshot;
+import clipstream.alerts.engine.PersonSnapshot;
 import clipstream.alerts.engine.RuleSnapshot;
 import clipstream.alerts.engine.StreakEvent;
 import java.nio.charset.StandardCharsets;
@@ -38,5 +39,32 @@ class SnapshotCodecTest {
 
         assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"lastEventTime\":1764000002000");
         assertThat(SnapshotCodec.decode(json)).isEqualTo(snapshot);
+    }
+
+    @Test
+    void peopleSurviveARoundTripUnderTheirTrackIds() throws Exception {
+        RuleSnapshot running = new RuleSnapshot("9a8b7c6d5e4f3a2b",
+                List.of(new StreakEvent("cam-1:16:posec3d-small@1:track-7", "run", 0.9f, 1764000000000L,
+                        1764000001000L)), null);
+        CameraSnapshot snapshot = new CameraSnapshot(List.of("cam-1:16:posec3d-small@1:track-7"), Map.of(),
+                1764000001000L, List.of(new PersonSnapshot(7, Map.of("person-running", running), 1764000001000L),
+                new PersonSnapshot(9, Map.of("person-fell", new RuleSnapshot("1a2b3c4d5e6f7a8b", List.of(),
+                        1764000000500L)), 1764000000500L)));
+
+        byte[] json = SnapshotCodec.encode(snapshot);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"people\":[{\"trackId\":7,");
+        assertThat(SnapshotCodec.decode(json)).isEqualTo(snapshot);
+    }
+
+    @Test
+    void aSnapshotWrittenBeforePeopleWereKeptReadsWithNone() throws Exception {
+        String old = """
+                {"recentEventIds":["cam-1:16:c3d@1"],"rules":{},"lastEventTime":1764000001000}""";
+
+        CameraSnapshot snapshot = SnapshotCodec.decode(old.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(snapshot.people()).isEmpty();
+        assertThat(snapshot).isEqualTo(new CameraSnapshot(List.of("cam-1:16:c3d@1"), Map.of(), 1764000001000L));
     }
 }

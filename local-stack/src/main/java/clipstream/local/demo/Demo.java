@@ -15,10 +15,12 @@ import clipstream.ingest.source.SourceSpec;
 import clipstream.job.ClipstreamJob;
 import clipstream.job.config.BatchSettings;
 import clipstream.job.config.ClipSettings;
+import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.kafka.embedded.EmbeddedKafka;
@@ -28,6 +30,8 @@ import clipstream.model.store.ModelStore;
 import clipstream.model.store.ModelStoreException;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.PersonPoses;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,6 +44,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -56,6 +62,11 @@ import org.slf4j.LoggerFactory;
  * MiniCluster (web UI on localhost) with the model from the store, cameras through the real ingest code, the
  * alerting consumer printing alerts, and a tally of what came out. {@link #run()} returns when the cameras are done
  * (duration, frame budget or {@link #requestStop()}), the last events are in and everything is shut down.
+ *
+ * <p>With the people path, the job also tracks people and, with a people model, labels each tracked person's clips:
+ * on real footage it finds the people in the frames with the pose model; without footage, synthetic people cameras
+ * (people doing known actions) send their poses to the edge poses topic as edge devices do, at the people model's
+ * pose rate, and their person events are scored against the scenes' ground truth.
  */
 public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -63,6 +74,12 @@ public final class Demo {
     static final String EVENTS_TOPIC = "clip-events";
     static final String DEAD_LETTER_TOPIC = "frames-dlq";
     static final String POSES_TOPIC = "poses";
+    static final String EDGE_POSES_TOPIC = IngestSettings.DEFAULT_EDGE_POSES_TOPIC;
+    /** People per synthetic people camera, each in a lane of the frame of their own. */
+    static final int SYNTHETIC_PEOPLE = 2;
+    /** Pose frames per second a people model takes when its manifest does not say (posec3d-small's rate). */
+    static final double DEFAULT_POSE_FPS = 10;
+    private static final int MAX_TRACKS = 16;
     /** Frames of the people path: large enough for the pose model to find people, JPEG to keep Kafka light. */
     static final int PEOPLE_FRAME_WIDTH = 512;
     static final int PEOPLE_FRAME_HEIGHT = 384;
@@ -90,45 +107,54 @@ public final class Demo {
      * Runs the demo to its end and returns what it measured.
      *
      * @throws ModelStoreException when the model is not in the store
+     * @throws ConfigException when the people model is not in the store or is not one
      * @throws IllegalStateException when a part of the pipeline failed (the message says which and why)
      */
     @SuppressWarnings("try") // AlertsService.close() may throw InterruptedException: it joins its threads
     public DemoSummary run() throws Exception {
         ModelStore store = new ModelStore(settings.store());
         ModelManifest manifest = store.describe(settings.model(), null).manifest();
+        Optional<ModelManifest> peopleModel = peopleModel(store);
+        double poseFps = peopleModel.map(Demo::poseFps).orElse(DEFAULT_POSE_FPS);
         int clipLength = manifest.frames();
         int stride = settings.stride() == 0 ? clipLength : settings.stride();
-        List<CameraSpec> cameras = cameras(clipLength);
+        List<CameraSpec> cameras = cameras(clipLength, poseFps);
         GroundTruth truth = new GroundTruth(cameras);
-        out.printf(Locale.ROOT, "clipstream demo: model %s version %s (clips of %d frames at %dx%d, stride %d),"
-                        + " %d camera(s) at %.0f fps%n", manifest.name(), manifest.version(), clipLength,
-                manifest.width(), manifest.height(), stride, cameras.size(), settings.fps());
+        printModels(manifest, stride, peopleModel, cameras.size(), poseFps);
+        int poseEvery = settings.people().isPresent() && !settings.syntheticPeople()
+                ? poseEvery(cameras, poseFps) : PeopleSettings.DEFAULT_POSE_EVERY;
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int partitions = Math.min(cameras.size(), 8);
             Map<String, Integer> topics = new java.util.HashMap<>(Map.of(FRAMES_TOPIC, partitions, EVENTS_TOPIC,
                     partitions, DEAD_LETTER_TOPIC, 1));
-            if (settings.people()) {
+            if (settings.people().isPresent()) {
                 topics.put(POSES_TOPIC, partitions);
+            }
+            if (settings.syntheticPeople()) {
+                topics.put(EDGE_POSES_TOPIC, partitions);
             }
             kafka.createTopics(topics);
             out.println("Kafka broker: " + kafka.bootstrapServers());
             JobConfig config = jobConfig(kafka.bootstrapServers(), manifest, clipLength, stride);
             try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism())) {
                 out.println("Flink web UI: " + flink.webUi());
-                flink.run(job(config, manifest), JOB_START_TIMEOUT);
-                settings.poseModel().ifPresent(pose -> out.println("People path on: pose model " + pose + ", every "
-                        + PeopleSettings.DEFAULT_POSE_EVERY + "th frame, poses on topic " + POSES_TOPIC));
+                flink.run(job(config, manifest, poseEvery, peopleModel), JOB_START_TIMEOUT);
                 out.println("Job running; starting the alerting consumer and the cameras"
                         + (settings.duration().isZero() && settings.framesPerCamera().isEmpty() ? " (Ctrl-C stops)" : ""));
+                Properties producing = FrameProducers.properties(kafka.bootstrapServers(), Map.of());
                 try (AlertsService alerts = alerts(kafka.bootstrapServers());
                      EventTally tally = new EventTally(kafka.bootstrapServers(), EVENTS_TOPIC, DEAD_LETTER_TOPIC,
-                             alerts.rules().alertTopics(), settings.people() ? POSES_TOPIC : null, truth,
+                             alerts.rules().alertTopics(), settings.people().isPresent() ? POSES_TOPIC : null, truth,
                              System::currentTimeMillis);
-                     Producer<String, Frame> producer = FrameProducers.create(
-                             FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
+                     // synthetic people cameras send poses, as edge devices do; every other camera sends frames
+                     Producer<String, Frame> producer = settings.syntheticPeople() ? null
+                             : FrameProducers.create(producing);
+                     Producer<String, PersonPoses> posesProducer = settings.syntheticPeople()
+                             ? FrameProducers.createForPoses(producing) : null) {
                     tally.start();
-                    IngestRunner runner = new IngestRunner(ingestSettings(manifest), cameras, producer);
+                    IngestRunner runner = new IngestRunner(ingestSettings(manifest), cameras, producer, posesProducer,
+                            null, null, Duration.ZERO);
                     long started = System.nanoTime();
                     runner.start();
                     IngestSummary ingest;
@@ -145,20 +171,113 @@ public final class Demo {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     List<DemoSummary.CameraLine> lines = cameraLines(ingest, clipLength, stride);
                     long expectedClips = lines.stream().mapToLong(DemoSummary.CameraLine::clips).sum();
-                    out.printf(Locale.ROOT, "Cameras stopped after %.1f s; waiting for the last events (%d expected)%n",
-                            seconds, expectedClips);
-                    drain(kafka, flink, tally, expectedClips);
+                    out.printf(Locale.ROOT, "Cameras stopped after %.1f s; waiting for the last events (%s)%n",
+                            seconds, peopleModel.isEmpty() ? expectedClips + " expected"
+                                    : expectedClips + " whole-frame ones expected; persons' ones until none comes for "
+                                            + settings.checkpointInterval().multipliedBy(3).toMillis() + " ms");
+                    // how many clips the tracked people make is not known beforehand: then the drain waits for the
+                    // events to settle
+                    drain(kafka, flink, tally, expectedClips, peopleModel.isEmpty());
                     failIfStopped(flink, alerts);
                     return DemoSummary.of(lines, tally.counts(), manifest.name(), manifest.version(),
-                            flink.webUi().toString(), seconds);
+                            flink.webUi().toString(), seconds, peopleModel.map(ModelManifest::name).orElse(null),
+                            peopleModel.map(ModelManifest::version).orElse(null));
                 }
             }
         }
     }
 
-    private List<CameraSpec> cameras(int clipLength) {
+    /** Says which models serve and what the cameras send. */
+    private void printModels(ModelManifest manifest, int stride, Optional<ModelManifest> peopleModel, int cameras,
+                             double poseFps) {
+        out.printf(Locale.ROOT, "clipstream demo: model %s version %s (clips of %d frames at %dx%d, stride %d), %s%n",
+                manifest.name(), manifest.version(), manifest.frames(), manifest.width(), manifest.height(), stride,
+                settings.syntheticPeople()
+                        ? String.format(Locale.ROOT, "%d synthetic people camera(s), %d people each, at %s poses/s",
+                                cameras, SYNTHETIC_PEOPLE, decimal(poseFps))
+                        : String.format(Locale.ROOT, "%d camera(s) at %.0f fps", cameras, settings.fps()));
+        peopleModel.ifPresent(people -> out.printf(Locale.ROOT, "People model %s version %s: clips of %d pose frames"
+                        + " per tracked person, a new one every %d, labels %s (trained at %s poses/s)%n", people.name(),
+                people.version(), people.frames(), PersonActionSettings.DEFAULT_STRIDE, people.labels(),
+                decimal(poseFps)));
+    }
+
+    /**
+     * The people model's manifest when the people path labels persons' clips; it must take keypoint clips.
+     *
+     * @throws ConfigException when it is not in the store or does not take keypoint clips
+     */
+    private Optional<ModelManifest> peopleModel(ModelStore store) {
+        Optional<String> name = settings.people().flatMap(DemoSettings.PeoplePath::peopleModel);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelManifest people;
+        try {
+            people = store.describe(name.get(), null).manifest();
+        } catch (ModelStoreException e) {
+            throw new ConfigException("--people-model " + name.get() + ": " + e.getMessage() + " (--store "
+                    + settings.store() + "; --people-model none runs the people path without one)");
+        }
+        if (!people.input().isKeypoints()) {
+            throw new ConfigException("--people-model " + name.get() + " does not take keypoint clips (its"
+                    + " input is " + people.input().shape() + " " + people.input().layout() + "): give a people model"
+                    + " such as posec3d-small, or --people-model none");
+        }
+        return Optional.of(people);
+    }
+
+    /** The pose frames per second {@code people} was trained at, from its manifest. */
+    private static double poseFps(ModelManifest people) {
+        JsonNode fps = people.training() == null ? null : people.training().get("pose_fps");
+        return fps != null && fps.isNumber() && fps.asDouble() > 0 ? fps.asDouble() : DEFAULT_POSE_FPS;
+    }
+
+    /**
+     * How often a frame of the footage goes through the pose model: as {@code --pose-every} says, else so that the
+     * frames' rate on the topic (the footage's own, at most {@code --fps}) over it is about {@code poseFps}, the rate
+     * the people model was trained at; every frame when no rate is known. One value for the job: with several
+     * sources, the fastest decides.
+     */
+    private int poseEvery(List<CameraSpec> cameras, double poseFps) {
+        DemoSettings.PeoplePath path = settings.people().orElseThrow();
+        String input = path.poseInput() == 0 ? "its own input size" : "input " + path.poseInput() + "x"
+                + path.poseInput();
+        if (path.poseEvery() > 0) {
+            out.printf(Locale.ROOT, "People path: pose model %s (%s) on 1 frame in %d (--pose-every)%n",
+                    path.poseModel(), input, path.poseEvery());
+            return path.poseEvery();
+        }
+        double fastest = 0;
+        for (CameraSpec camera : cameras) {
+            double rate = FootageRate.of(camera.source(), settings.fps());
+            out.printf(Locale.ROOT, "%s: %s%n", camera.id(), rate > 0
+                    ? "frames at " + decimal(rate) + " fps on the frames topic" : "frame rate unknown");
+            fastest = Math.max(fastest, rate);
+        }
+        int every = fastest > 0 ? (int) Math.max(1, Math.round(fastest / poseFps)) : 1;
+        out.printf(Locale.ROOT, "People path: pose model %s (%s) on 1 frame in %d (--pose-every %d: %s)%n",
+                path.poseModel(), input, every, every, fastest > 0
+                        ? decimal(fastest) + " fps / " + every + " = " + decimal(fastest / every) + " poses/s; the"
+                                + " people model takes " + decimal(poseFps)
+                        : "the frame rate is not known");
+        return every;
+    }
+
+    private static String decimal(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private List<CameraSpec> cameras(int clipLength, double poseFps) {
         List<CameraSpec> cameras = new ArrayList<>();
-        if (settings.sources().isEmpty()) {
+        if (settings.syntheticPeople()) {
+            // people doing random actions, paced in real time at the people model's pose rate; a seed per camera
+            for (int i = 1; i <= settings.cameras(); i++) {
+                String id = "cam-" + i;
+                cameras.add(new CameraSpec(id, SourceSpec.parse("synthetic-people:random?people=" + SYNTHETIC_PEOPLE
+                        + "&seed=" + i + "&fps=" + decimal(poseFps), id)));
+            }
+        } else if (settings.sources().isEmpty()) {
             // one segment per clip: with tumbling clips every event has a known ground truth
             for (int i = 1; i <= settings.cameras(); i++) {
                 String id = "cam-" + i;
@@ -187,19 +306,34 @@ public final class Demo {
                 new RuntimeSettings(1, settings.checkpointInterval(), null));
     }
 
-    private ClipstreamJob job(JobConfig config, ModelManifest manifest) {
+    /**
+     * The job: the action model on frames; with the people path, people tracked from the synthetic people cameras'
+     * poses (edge input) or from the footage's frames (the pose model on 1 frame in {@code poseEvery}), and each
+     * tracked person's clips labelled by {@code peopleModel} when there is one, following its CURRENT.
+     */
+    private ClipstreamJob job(JobConfig config, ModelManifest manifest, int poseEvery,
+                              Optional<ModelManifest> peopleModel) {
         ClipstreamJob job = ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
-        settings.poseModel().ifPresent(pose -> job.withPeopleOnKafka(PeopleSettings.of(pose, null, 0,
-                PeopleSettings.DEFAULT_POSE_EVERY, PeopleSettings.DEFAULT_MIN_PERSON_SCORE, 16, POSES_TOPIC,
-                config.clips().idleTimeout())));
+        settings.people().ifPresent(path -> {
+            Duration idle = config.clips().idleTimeout();
+            job.withPeopleOnKafka(settings.syntheticPeople()
+                    ? PeopleSettings.edge(EDGE_POSES_TOPIC, MAX_TRACKS, POSES_TOPIC, idle)
+                    : PeopleSettings.of(path.poseModel(), null, path.poseInput(), poseEvery,
+                            PeopleSettings.DEFAULT_MIN_PERSON_SCORE, MAX_TRACKS, POSES_TOPIC, idle));
+            peopleModel.ifPresent(people -> job.withPersonActionsFromStore(new PersonActionSettings(
+                    new ModelSettings(settings.store().toString(), people.name(), people.version(), "cpu", 0, 0, 3,
+                            MODEL_WATCH), people.frames(), PersonActionSettings.DEFAULT_STRIDE,
+                    PersonActionSettings.DEFAULT_MAX_GAP)));
+        });
         return job;
     }
 
     private IngestSettings ingestSettings(ModelManifest manifest) {
-        IngestSettings ingest = settings.people()
+        IngestSettings ingest = settings.people().isPresent() && !settings.syntheticPeople()
                 ? IngestSettings.defaults(FRAMES_TOPIC, PEOPLE_FRAME_WIDTH, PEOPLE_FRAME_HEIGHT)
                         .withEncoding(FrameEncoding.JPEG, 0.85f)
-                : IngestSettings.defaults(FRAMES_TOPIC, manifest.width(), manifest.height());
+                : IngestSettings.defaults(FRAMES_TOPIC, manifest.width(), manifest.height())
+                        .withPosesTopic(EDGE_POSES_TOPIC);
         ingest = ingest.withFps(settings.fps()).withLoop(!settings.sources().isEmpty());
         if (settings.framesPerCamera().isPresent()) {
             ingest = ingest.withMaxFrames(settings.framesPerCamera().getAsLong());
@@ -247,10 +381,13 @@ public final class Demo {
             if (now >= nextProgress) {
                 nextProgress += PROGRESS_EVERY.toNanos();
                 EventTally.Counts counts = tally.counts();
-                out.printf(Locale.ROOT, "[%4ds] frames=%d events=%d correct=%d/%d alerts=%d dead_letters=%d%n",
+                out.printf(Locale.ROOT, "[%4ds] frames=%d events=%d correct=%d/%d alerts=%d dead_letters=%d%s%n",
                         TimeUnit.NANOSECONDS.toSeconds(now - started),
                         runner.stats().stream().mapToLong(CameraStats::acked).sum(), counts.events(),
-                        counts.correct(), counts.scorable(), counts.alerts(), counts.deadLetters());
+                        counts.correct(), counts.scorable(), counts.alerts(), counts.deadLetters(),
+                        counts.posedFrames() < 0 ? "" : String.format(Locale.ROOT, " posed_frames=%d tracks=%d"
+                                + " person_events=%d", counts.posedFrames(), counts.tracks(), counts.people().values()
+                                .stream().mapToLong(DemoSummary.CameraPeople::personEvents).sum()));
             }
         }
         out.println("Stopping...");
@@ -265,33 +402,47 @@ public final class Demo {
         });
     }
 
-    /** Per camera: frames acknowledged and the complete clips they make (the events the job should emit). */
-    private static List<DemoSummary.CameraLine> cameraLines(IngestSummary ingest, int clipLength, int stride) {
+    /**
+     * Per camera: frames acknowledged and the complete whole-frame clips they make (the whole-frame events the job
+     * should emit); a synthetic people camera's frames are pose frames, which make none.
+     */
+    private List<DemoSummary.CameraLine> cameraLines(IngestSummary ingest, int clipLength, int stride) {
         return ingest.cameras().stream().map(camera -> new DemoSummary.CameraLine(camera.cameraId(), camera.source(),
                         camera.state().name(), camera.acked(), camera.dropped(),
-                        camera.acked() < clipLength ? 0 : (camera.acked() - clipLength) / stride + 1))
+                        settings.syntheticPeople() || camera.acked() < clipLength ? 0
+                                : (camera.acked() - clipLength) / stride + 1))
                 .toList();
     }
 
     /**
-     * Waits until the job has committed every frame (its consumer group's offsets at the end of the frames
-     * topic) and the tally has read every committed event: at once when all expected events are in, else once
-     * that state has held for three checkpoint intervals (frames dead-lettered or dropped make fewer clips).
+     * Waits until the job has committed every input record (its consumer group's offsets at the end of the frames
+     * topic, and of the edge poses topic with synthetic people) and the tally has read every committed event: at
+     * once when {@code exact} and all expected events are in, else once that state has held, with no new event,
+     * for three checkpoint intervals (frames dead-lettered or dropped make fewer clips; how many clips tracked
+     * people make is not known beforehand).
      */
-    private void drain(EmbeddedKafka kafka, LocalFlink flink, EventTally tally, long expectedClips) throws Exception {
+    private void drain(EmbeddedKafka kafka, LocalFlink flink, EventTally tally, long expectedClips, boolean exact)
+            throws Exception {
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
         long settle = settings.checkpointInterval().multipliedBy(3).toNanos();
         long settledSince = -1;
+        long settledEvents = -1;
+        List<String> inputs = settings.syntheticPeople() ? List.of(FRAMES_TOPIC, EDGE_POSES_TOPIC)
+                : List.of(FRAMES_TOPIC);
         try (Admin admin = kafka.admin()) {
             while (System.nanoTime() < deadline) {
                 flink.failure().ifPresent(cause -> {
                     throw new IllegalStateException("The clipstream job stopped: " + cause, cause);
                 });
-                if (framesCommitted(admin) && tally.caughtUp()) {
-                    if (tally.events() >= expectedClips) {
+                long events = tally.events();
+                if (inputsCommitted(admin, inputs) && tally.caughtUp()) {
+                    if (exact && events >= expectedClips) {
                         return;
                     }
-                    settledSince = settledSince < 0 ? System.nanoTime() : settledSince;
+                    if (settledSince < 0 || events != settledEvents) {
+                        settledSince = System.nanoTime();
+                        settledEvents = events;
+                    }
                     if (System.nanoTime() - settledSince >= settle) {
                         return;
                     }
@@ -301,17 +452,18 @@ public final class Demo {
                 tally.awaitNextPoll(Duration.ofSeconds(1));
             }
         }
-        LOG.warn("Not every event was in after {} s: {} of {} expected", settings.drainTimeout().toSeconds(),
-                tally.events(), expectedClips);
+        LOG.warn("Not every event was in after {} s: {} read, {} whole-frame ones expected",
+                settings.drainTimeout().toSeconds(), tally.events(), expectedClips);
     }
 
-    private static boolean framesCommitted(Admin admin) throws Exception {
+    private static boolean inputsCommitted(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(JOB_GROUP)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (var partition : admin.describeTopics(List.of(FRAMES_TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS)
-                .get(FRAMES_TOPIC).partitions()) {
-            latest.put(new TopicPartition(FRAMES_TOPIC, partition.partition()), OffsetSpec.latest());
+        for (var topic : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).entrySet()) {
+            for (var partition : topic.getValue().partitions()) {
+                latest.put(new TopicPartition(topic.getKey(), partition.partition()), OffsetSpec.latest());
+            }
         }
         for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
             OffsetAndMetadata offset = committed.get(end.getKey());

@@ -1,5 +1,7 @@
 package clipstream.local.demo;
 
+import clipstream.job.config.ConfigException;
+import clipstream.job.config.PeopleSettings;
 import clipstream.model.store.ModelStoreException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,12 +26,14 @@ import picocli.CommandLine;
                 + " a local Flink cluster (web UI on localhost), synthetic cameras with known ground truth through the"
                 + " ingest code, and the alerting consumer printing alerts.",
                 "Ends with: frames=... clips=... events=... correct=... alerts=... dead_letters=..."
-                        + " p50_latency_ms=... p99_latency_ms=... and writes --summary (JSON)."},
+                        + " p50_latency_ms=... p99_latency_ms=... (with --people: posed_frames=... people_seen=..."
+                        + " tracks=... person_events=... person_scorable=... person_correct=..., then per camera its"
+                        + " person events, label counts, tracks and each track's labels) and writes --summary (JSON)."},
         footer = {"", "Exit codes: 0 done, 1 a part of the pipeline failed, 2 bad usage or no model."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--cameras", defaultValue = "4", paramLabel = "N",
-            description = "Synthetic cameras (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic cameras; with --people, synthetic people cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
     @Option(names = "--seconds", defaultValue = "60", paramLabel = "S",
@@ -52,7 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--frames", paramLabel = "N", description = "Stop each camera after N frames.")
     Long frames;
 
-    @Option(names = "--fps", defaultValue = "25", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fps", defaultValue = "25",
+            description = "Frames per second per camera; real footage faster than this is resampled to it; synthetic"
+                    + " people cameras send poses at the people model's rate instead (default: ${DEFAULT-VALUE}).")
     double fps;
 
     @Option(names = "--stride", defaultValue = "0", paramLabel = "N",
@@ -78,14 +84,35 @@ public final class DemoCommand implements Callable<Integer> {
     long drainSeconds;
 
     @Option(names = "--people", negatable = true,
-            description = {"The people path: frames go to Kafka as 512x384 JPEG, the job finds people with the pose"
-                    + " model and tracks them, and the summary counts poses, people and tracks. Default: on with"
-                    + " --source (real footage), off for synthetic cameras (they show no people)."})
+            description = {"The people path: the job tracks people and says what each one does (--people-model), and"
+                    + " the summary counts poses, tracks and person events, per camera and per track. With --source,"
+                    + " frames go to Kafka as 512x384 JPEG and the job finds people with --pose-model; without,"
+                    + " --cameras synthetic people cameras (2 people each doing known actions) send poses to the"
+                    + " edge-poses topic as edge devices do, at the people model's 10 poses/s, and person events are"
+                    + " scored against what the people did. Default: on with --source, off otherwise."})
     Boolean people;
 
     @Option(names = "--pose-model", defaultValue = "movenet-multipose", paramLabel = "NAME",
-            description = "Pose model of the people path (default: ${DEFAULT-VALUE}).")
+            description = "Pose model of the people path on real footage (default: ${DEFAULT-VALUE}).")
     String poseModel;
+
+    @Option(names = "--pose-every", defaultValue = "0", paramLabel = "N",
+            description = "Real footage: 1 frame in N goes through the pose model; 0: so that the footage's frame rate"
+                    + " / N is about the people model's pose rate (10/s), every frame when the rate is unknown"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int poseEvery;
+
+    @Option(names = "--pose-input", defaultValue = "" + PeopleSettings.DEFAULT_POSE_INPUT, paramLabel = "PIXELS",
+            description = "Real footage: side of the pose model's square input, a multiple of 32, or 0 for the model's"
+                    + " own (256 for movenet-multipose); larger finds smaller people, at a higher cost"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int poseInput;
+
+    @Option(names = "--people-model", defaultValue = "posec3d-small", paramLabel = "NAME|none",
+            description = "The keypoint model (its CURRENT version, followed while the demo runs) that says what each"
+                    + " tracked person does, clip by clip of 32 pose frames; none: poses and tracks only"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String peopleModel;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -112,9 +139,17 @@ public final class DemoCommand implements Callable<Integer> {
         // on Ctrl-C the JVM is already exiting: the shutdown hook returns once call() is done
     }
 
-    /** The people path's pose model: on when asked, else on for real footage and off for synthetic cameras. */
-    static Optional<String> poseModel(Boolean people, List<String> sources, String poseModel) {
-        return (people != null ? people : !sources.isEmpty()) ? Optional.of(poseModel) : Optional.empty();
+    /**
+     * The people path: on when asked, else on for real footage and off for synthetic cameras; {@code peopleModel}
+     * {@code none} (any case) labels no person's clips.
+     */
+    static Optional<DemoSettings.PeoplePath> people(Boolean people, List<String> sources, String poseModel,
+                                                    String peopleModel, int poseEvery, int poseInput) {
+        if (!(people != null ? people : !sources.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new DemoSettings.PeoplePath(poseModel, peopleModel.equalsIgnoreCase("none")
+                ? Optional.empty() : Optional.of(peopleModel), poseEvery, poseInput));
     }
 
     @Override
@@ -125,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
                     frames == null ? OptionalLong.empty() : OptionalLong.of(frames), sources, store, model, fps, stride,
                     Duration.ofMillis(checkpointMs), Optional.ofNullable(rules), summary,
                     Duration.ofSeconds(drainSeconds), out,
-                    poseModel(people, sources, poseModel));
+                    people(people, sources, poseModel, peopleModel, poseEvery, poseInput));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
             return 2;
@@ -144,9 +179,13 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             DemoSummary result = demo.run();
             out.println(result.line());
+            result.peopleLines().forEach(out::println);
             result.write(settings.summaryFile());
             out.println("Summary: " + settings.summaryFile().toAbsolutePath());
             return 0;
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
+            return 2;
         } catch (ModelStoreException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage()
                     + " (--store " + store + ", --model " + model + ")");

@@ -1,5 +1,6 @@
 package clipstream.local.demo;
 
+import clipstream.job.config.PeopleSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +12,10 @@ import java.util.OptionalLong;
 /**
  * How a demo run is set up, validated once.
  *
- * @param cameras            synthetic cameras (ignored when {@code sources} are given)
+ * @param cameras            synthetic cameras (synthetic people cameras with the people path); ignored when
+ *                           {@code sources} are given
  * @param duration           how long cameras send; zero: until stopped (Ctrl-C) or {@code framesPerCamera}
- * @param framesPerCamera    stop each camera after this many frames
+ * @param framesPerCamera    stop each camera after this many frames (pose frames, for synthetic people cameras)
  * @param sources            real footage (files or stream URLs), one camera each, instead of synthetic cameras
  * @param store              the model store folder
  * @param model              model name; its CURRENT version is served
@@ -24,12 +26,44 @@ import java.util.OptionalLong;
  * @param summaryFile        where summary.json goes
  * @param drainTimeout       how long to wait at the end for the events of the last frames
  * @param out                where the demo's lines and the alerts are printed
- * @param poseModel          the pose model of the people path; empty: the path is off
+ * @param people             the people path; empty: it is off
  */
 public record DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                            Path store, String model, double fps, int stride, Duration checkpointInterval,
                            Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
-                           Optional<String> poseModel) {
+                           Optional<PeoplePath> people) {
+
+    /**
+     * The people path of a demo. On real footage the job finds people in the frames with {@code poseModel} (every
+     * {@code poseEvery}-th frame; 0: chosen from the footage's frame rate); on synthetic cameras, synthetic people
+     * cameras send poses as edge devices do and the job runs no pose model. Either way the job tracks people, and
+     * with a {@code peopleModel} says what each tracked person does, clip by clip.
+     *
+     * @param poseModel   the pose model in the store (real footage)
+     * @param peopleModel the keypoint model in the store that labels each person's clips; empty: poses and tracks only
+     * @param poseEvery   a frame in this many goes through the pose model; 0: footage's frame rate / the people
+     *                    model's pose rate, rounded (1 when the rate is unknown)
+     * @param poseInput   the side of the pose model's square input in pixels; 0: the model's own
+     */
+    public record PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery, int poseInput) {
+        public PeoplePath {
+            Objects.requireNonNull(poseModel, "poseModel");
+            Objects.requireNonNull(peopleModel, "peopleModel");
+            if (poseEvery < 0) {
+                throw new IllegalArgumentException("--pose-every must be 0 (from the footage's frame rate) or more, got "
+                        + poseEvery);
+            }
+            if (poseInput != 0 && (poseInput < 32 || poseInput > 1024 || poseInput % 32 != 0)) {
+                throw new IllegalArgumentException("--pose-input must be a multiple of 32 from 32 to 1024 (or 0 for the"
+                        + " model's own), got " + poseInput);
+            }
+        }
+
+        /** The path with the pose model's usual input for small people ({@code PeopleSettings.DEFAULT_POSE_INPUT}). */
+        public PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery) {
+            this(poseModel, peopleModel, poseEvery, PeopleSettings.DEFAULT_POSE_INPUT);
+        }
+    }
 
     /** Settings without the people path. */
     public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
@@ -64,11 +98,18 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(summaryFile, "summaryFile");
         Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(poseModel, "poseModel");
+        Objects.requireNonNull(people, "people");
     }
 
-    public boolean people() {
-        return poseModel.isPresent();
+    /** These settings with the people path on. */
+    public DemoSettings withPeople(PeoplePath path) {
+        return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path));
+    }
+
+    /** Whether synthetic people cameras send poses (the people path without real footage). */
+    public boolean syntheticPeople() {
+        return people.isPresent() && sources.isEmpty();
     }
 
     /** Whether the run ends on its own (a duration or a frame budget), or only when stopped. */

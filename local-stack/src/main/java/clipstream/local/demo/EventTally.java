@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Reads what the pipeline committed (read_committed, from the beginning, no consumer group) and keeps score:
  * clip events (unique ids, labels against the ground truth, latency from the clip's last capture time to the
  * moment the event is read here), dead letters by reason, alerts, and, when the people path runs, posed frames,
- * people seen and distinct confirmed tracks.
+ * people seen, and per camera its confirmed tracks and its person events (labels per track, right ones).
  */
 final class EventTally implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventTally.class);
@@ -65,7 +66,7 @@ final class EventTally implements Runnable, AutoCloseable {
     private long polls;
     private long posedFrames;
     private long peopleSeen;
-    private final Set<String> tracks = new HashSet<>();
+    private final Map<String, PersonEventTally> people = new TreeMap<>();
 
     EventTally(String bootstrap, String eventsTopic, String deadLetterTopic, Set<String> alertTopics,
                GroundTruth truth, LongSupplier clock) {
@@ -174,19 +175,28 @@ final class EventTally implements Runnable, AutoCloseable {
             return;
         }
         latenciesMs.add(consumedAtMs - event.getEndTime().toEpochMilli());
-        truth.labelOf(event.getCameraId(), event.getFirstSeq(), event.getLastSeq()).ifPresent(label -> {
+        Optional<String> expected = truth.labelOf(event);
+        expected.ifPresent(label -> {
             scorable++;
             if (label.equals(event.getLabel())) {
                 correct++;
             }
         });
+        if (event.getTrackId() != null) {
+            people(event.getCameraId()).event(event.getTrackId(), event.getFirstSeq(), event.getLabel(), expected);
+        }
+    }
+
+    private PersonEventTally people(String cameraId) {
+        return people.computeIfAbsent(cameraId, id -> new PersonEventTally());
     }
 
     private void countPoses(PersonPoses frame) {
         posedFrames++;
         peopleSeen += frame.getPeople().size();
+        PersonEventTally camera = people(frame.getCameraId());
         frame.getPeople().stream().filter(person -> person.getTrackId() >= 0)
-                .forEach(person -> tracks.add(frame.getCameraId() + "#" + person.getTrackId()));
+                .forEach(person -> camera.poseOf(person.getTrackId()));
     }
 
     /** Whether the last poll reached the last committed record of every partition. */
@@ -214,15 +224,28 @@ final class EventTally implements Runnable, AutoCloseable {
     /** The counts so far. */
     synchronized Counts counts() {
         long letters = deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, DemoSummary.CameraPeople> byCamera = new TreeMap<>();
+        people.forEach((camera, tally) -> byCamera.put(camera, tally.snapshot()));
         return new Counts(eventIds.size(), duplicates, undecodable, scorable, correct, alerts, letters,
                 new TreeMap<>(deadLettersByReason), List.copyOf(latenciesMs), posesTopic == null ? -1 : posedFrames,
-                peopleSeen, tracks.size());
+                peopleSeen, people.values().stream().mapToLong(PersonEventTally::tracksInPoses).sum(), byCamera);
     }
 
-    /** A snapshot of the tally; {@code posedFrames} is -1 when the people path is off. */
+    /**
+     * A snapshot of the tally; {@code posedFrames} is -1 when the people path is off; {@code tracks}: distinct
+     * confirmed tracks on the poses topic, all cameras; {@code people}: per camera, its tracks and person events.
+     */
     record Counts(long events, long duplicates, long undecodable, long scorable, long correct, long alerts,
                   long deadLetters, Map<String, Long> deadLettersByReason, List<Long> latenciesMs, long posedFrames,
-                  long peopleSeen, long tracks) {
+                  long peopleSeen, long tracks, Map<String, DemoSummary.CameraPeople> people) {
+
+        /** Counts of a run without person events. */
+        Counts(long events, long duplicates, long undecodable, long scorable, long correct, long alerts,
+               long deadLetters, Map<String, Long> deadLettersByReason, List<Long> latenciesMs, long posedFrames,
+               long peopleSeen, long tracks) {
+            this(events, duplicates, undecodable, scorable, correct, alerts, deadLetters, deadLettersByReason,
+                    latenciesMs, posedFrames, peopleSeen, tracks, Map.of());
+        }
 
         /** Counts of a run without the people path. */
         Counts(long events, long duplicates, long undecodable, long scorable, long correct, long alerts,

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,11 +53,35 @@ class DemoCommandTest {
 
     @Test
     void thePeoplePathIsOnForRealFootageOffForSyntheticCamerasAndEitherWayOnRequest() {
-        assertThat(DemoCommand.poseModel(null, java.util.List.of("street.mp4"), "movenet-multipose"))
-                .contains("movenet-multipose");
-        assertThat(DemoCommand.poseModel(null, java.util.List.of(), "movenet-multipose")).isEmpty();
-        assertThat(DemoCommand.poseModel(true, java.util.List.of(), "movenet-multipose")).contains("movenet-multipose");
-        assertThat(DemoCommand.poseModel(false, java.util.List.of("street.mp4"), "movenet-multipose")).isEmpty();
-        assertThat(run("--help").out()).contains("--[no-]people", "--pose-model");
+        assertThat(DemoCommand.people(null, List.of("street.mp4"), "movenet-multipose", "posec3d-small", 0, 384))
+                .contains(new DemoSettings.PeoplePath("movenet-multipose", Optional.of("posec3d-small"), 0));
+        assertThat(DemoCommand.people(null, List.of(), "movenet-multipose", "posec3d-small", 0, 384)).isEmpty();
+        assertThat(DemoCommand.people(true, List.of(), "movenet-multipose", "posec3d-small", 3, 384))
+                .contains(new DemoSettings.PeoplePath("movenet-multipose", Optional.of("posec3d-small"), 3));
+        assertThat(DemoCommand.people(false, List.of("street.mp4"), "movenet-multipose", "posec3d-small", 0, 384))
+                .isEmpty();
+        assertThat(run("--help").out()).contains("--[no-]people", "--pose-model", "--people-model", "--pose-every", "--pose-input");
+    }
+
+    @Test
+    void peopleModelNoneKeepsPosesAndTracksOnly() {
+        assertThat(DemoCommand.people(true, List.of(), "movenet-multipose", "None", 0, 384))
+                .hasValueSatisfying(path -> assertThat(path.peopleModel()).isEmpty());
+    }
+
+    @Test
+    void aNegativePoseEveryIsAUsageError() {
+        Result result = run("--people", "--pose-every", "-1");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--pose-every must be 0");
+    }
+
+    @Test
+    void aPeopleModelThatIsNotInTheStoreIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) {
+        Result result = run("--people", "--store", "../model-store", "--people-model", "nobody",
+                "--summary", dir.resolve("s.json").toString());
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--people-model nobody", "--people-model none");
+        assertThat(result.out()).doesNotContain("Kafka broker");
     }
 }

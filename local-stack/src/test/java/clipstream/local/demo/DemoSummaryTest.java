@@ -49,4 +49,37 @@ class DemoSummaryTest {
         assertThat(json.get("tracks").asLong()).isEqualTo(2);
         assertThat(json.get("poses_per_s").asDouble()).isEqualTo(5.0);
     }
+
+    @Test
+    void withAPeopleModelTheSummaryShowsPersonEventsPerCameraAndEachTracksLabels(@TempDir Path dir) throws Exception {
+        DemoSummary.CameraPeople hall = new DemoSummary.CameraPeople(5, 3, 2, Map.of("walk", 3L, "stand", 2L), 3, 3, 2,
+                Map.of(7L, List.of("walk", "walk", "walk", "stand"), 9L, List.of("stand")),
+                Map.of("walk", Map.of("walk", 2L), "stand", Map.of("walk", 1L)));
+        EventTally.Counts counts = new EventTally.Counts(5, 0, 0, 3, 2, 0, 0, Map.of(), List.of(1000L, 1200L), 300,
+                580, 3, Map.of("hall-1", hall));
+        DemoSummary summary = DemoSummary.of(List.of(
+                new DemoSummary.CameraLine("hall-1", "synthetic-people:random", "STOPPED", 300, 0, 0)),
+                counts, "c3d-small", "2", "http://127.0.0.1:8081", 30.0, "posec3d-small", "1");
+
+        assertThat(summary.line()).endsWith(" posed_frames=300 people_seen=580 tracks=3 person_events=5"
+                + " person_scorable=3 person_correct=2");
+        assertThat(summary.peopleLines()).containsExactly(
+                "hall-1: 5 person events (2 of 3 with a ground truth right), 3 tracks (3 on the poses topic, 2 in"
+                        + " person events); labels stand=2 walk=3",
+                "  track 7: walk walk walk stand",
+                "  track 9: stand",
+                "person events with a ground truth, true action: labels given: stand: walk=1; walk: walk=2");
+        Path file = dir.resolve("summary.json");
+        summary.write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("people_model").asText()).isEqualTo("posec3d-small");
+        assertThat(json.get("person_events").asLong()).isEqualTo(5);
+        assertThat(json.get("person_accuracy").asDouble()).isEqualTo(2.0 / 3);
+        JsonNode camera = json.get("people_by_camera").get("hall-1");
+        assertThat(camera.get("labels").get("walk").asLong()).isEqualTo(3);
+        assertThat(camera.get("tracks").asLong()).isEqualTo(3);
+        assertThat(json.get("person_confusion").get("stand").get("walk").asLong()).isEqualTo(1);
+        assertThat(camera.get("track_labels").get("7")).extracting(JsonNode::asText)
+                .containsExactly("walk", "walk", "walk", "stand");
+    }
 }

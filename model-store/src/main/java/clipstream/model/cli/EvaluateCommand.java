@@ -65,9 +65,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " whether the model uses time: it should fall towards chance)")
     boolean timeShuffled;
 
-    @Option(names = "--noise", defaultValue = "default", paramLabel = "default|none",
-            description = "Keypoint models: the simulated pose estimator's errors on the generated people (none: perfect"
-                    + " keypoints). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--noise", defaultValue = "default", paramLabel = "default|randomised|none",
+            description = "Keypoint models: the simulated pose estimator's errors on the generated people: default (as"
+                    + " measured on real footage), randomised (drawn per clip around them) or none (perfect keypoints)."
+                    + " Default: ${DEFAULT-VALUE}")
     String noise;
 
     @Override
@@ -103,14 +104,15 @@ final class EvaluateCommand implements Callable<Integer> {
         double fps = manifest.training() != null && manifest.training().has("pose_fps")
                 ? manifest.training().get("pose_fps").asDouble() : PoseClipSettings.DEFAULTS.fps();
         KeypointNoise keypointNoise = switch (noise) {
-            case "default" -> KeypointNoise.DEFAULTS;
+            case "default", "randomised" -> KeypointNoise.DEFAULTS;
             case "none" -> KeypointNoise.NONE;
-            default -> throw new IllegalArgumentException("--noise must be default or none, got " + noise);
+            default -> throw new IllegalArgumentException("--noise must be default, randomised or none, got " + noise);
         };
         PoseClipSettings settings = new PoseClipSettings(manifest.frames(), fps, PoseClipSettings.DEFAULTS.width(),
                 PoseClipSettings.DEFAULTS.height(), keypointNoise, PoseClipSettings.DEFAULTS.heldOutFraction());
-        KeypointDataset data = PeopleDataset.generate(new PoseClipGenerator(settings), clipsPerClass, dataSeed,
-                DatasetSplit.HELD_OUT);
+        KeypointDataset data = noise.equals("randomised")
+                ? PeopleDataset.generateWithRandomisedNoise(settings, clipsPerClass, dataSeed, DatasetSplit.HELD_OUT)
+                : PeopleDataset.generate(new PoseClipGenerator(settings), clipsPerClass, dataSeed, DatasetSplit.HELD_OUT);
         if (timeShuffled) {
             data = data.timeShuffled(dataSeed);
         }

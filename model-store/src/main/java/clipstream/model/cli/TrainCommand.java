@@ -38,6 +38,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "seed-conv3d, c3d, c3d-small or frame2d (video), or posec3d-small (people's keypoints)")
     String architecture;
 
+    @Option(names = "--noise", defaultValue = "randomised", paramLabel = "randomised|measured",
+            description = "posec3d-small: the simulated pose estimator's errors: measured (the values measured on real"
+                    + " footage, KeypointNoise.DEFAULTS) or randomised (drawn per clip around them, so the model learns"
+                    + " the motion rather than one estimator's habits). Default: ${DEFAULT-VALUE}")
+    String noise;
+
     @Option(names = "--fps", defaultValue = "10",
             description = "posec3d-small: pose frames per second of the generated clips, the rate the job's pose stage"
                     + " should run at (32 frames at 10 fps: 3.2 s per clip). Default: ${DEFAULT-VALUE}")
@@ -159,25 +165,35 @@ final class TrainCommand implements Callable<Integer> {
         int actions = PersonAction.values().length;
         System.out.printf(Locale.ROOT, "Generating %d + %d people clips of %d frames (data seed %d)...%n",
                 trainPerClass * actions, heldOutPerClass * actions, shape.frames(), dataSeed);
-        KeypointDataset train = PeopleDataset.generate(generator, trainPerClass, dataSeed, DatasetSplit.TRAIN);
+        boolean randomised = switch (noise) {
+            case "randomised" -> true;
+            case "measured" -> false;
+            default -> throw new IllegalArgumentException("--noise must be randomised or measured, got " + noise);
+        };
+        KeypointDataset train = randomised
+                ? PeopleDataset.generateWithRandomisedNoise(settings, trainPerClass, dataSeed, DatasetSplit.TRAIN)
+                : PeopleDataset.generate(generator, trainPerClass, dataSeed, DatasetSplit.TRAIN);
+        // held out: the measured noise, what the committed model is checked against
         KeypointDataset test = PeopleDataset.generate(generator, heldOutPerClass, dataSeed, DatasetSplit.HELD_OUT);
         NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, actions));
         System.out.printf(Locale.ROOT, "Training %s (%,d parameters, %.2f GFLOP per clip) on %d clips, %d held out%n",
                 architecture, plan.totalParams(), 2 * plan.totalMacs() / 1e9, train.size(), test.size());
         ObjectNode description = JsonNodeFactory.instance.objectNode();
         description.put("command", "./clipstream model train " + architecture + " --name " + modelName + " --input "
-                + shape + " --fps " + fps + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed
+                + shape + " --fps " + fps + " --noise " + noise + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed
                 + " --held-out " + heldOut
                 + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
                 + " --seed " + seed + " --patience " + patience + " --bn-batches " + bnBatches);
         description.put("dataset", "people (generated: clipstream.media.people.PoseClipGenerator, "
                 + settings.frames() + " frames at " + settings.fps() + " fps, " + settings.width() + "x"
-                + settings.height() + " camera, simulated pose estimator " + settings.noise() + "),"
+                + settings.height() + " camera, simulated pose estimator "
+                + (randomised ? "with noise drawn per clip around " : "") + settings.noise() + "),"
                 + " keypoints normalised by clipstream.model.pose.KeypointClips");
         description.put("data_seed", dataSeed);
         description.put("clips_per_class", clipsPerClass);
         description.put("held_out_fraction", heldOut);
         description.put("pose_fps", fps);
+        description.put("noise", noise);
         ModelStore models = new ModelStore(store.store);
         TrainingRun.Outcome outcome = new TrainingRun(models, options, new ProgressBar(System.out))
                 .run(modelName, plan, train, test, description);
