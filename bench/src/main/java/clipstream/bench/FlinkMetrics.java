@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Reads a running job's operator metrics through Flink's REST API (what the web UI shows), e.g. the inference
@@ -44,6 +45,17 @@ final class FlinkMetrics {
     }
 
     Map<String, Double> read(String vertexName, List<String> prefixes) throws IOException, InterruptedException {
+        Map<String, Double> values = new TreeMap<>();
+        matching(vertexName, id -> prefixes.stream().anyMatch(p -> shortName(id).startsWith(p)))
+                .forEach((id, value) -> values.put(shortName(id), value));
+        return values;
+    }
+
+    /**
+     * Subtask 0's metrics of the job vertex whose name contains {@code vertexName} whose id (without the subtask
+     * prefix, e.g. {@code Source__frames.KafkaSourceReader.commitsFailed}) passes {@code wanted}, by id.
+     */
+    Map<String, Double> matching(String vertexName, Predicate<String> wanted) throws IOException, InterruptedException {
         String vertex = null;
         for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
             if (v.path("name").asText().contains(vertexName)) {
@@ -54,20 +66,20 @@ final class FlinkMetrics {
             throw new IllegalStateException("No job vertex named like '" + vertexName + "'");
         }
         String base = "/jobs/" + jobId + "/vertices/" + vertex + "/metrics";
-        List<String> wanted = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (JsonNode metric : get(base)) {
             String id = metric.path("id").asText();
-            if (id.startsWith("0.") && prefixes.stream().anyMatch(p -> shortName(id).startsWith(p))) {
-                wanted.add(id);
+            if (id.startsWith("0.") && wanted.test(id.substring(2))) {
+                ids.add(id);
             }
         }
         Map<String, Double> values = new TreeMap<>();
-        if (wanted.isEmpty()) {
+        if (ids.isEmpty()) {
             return values;
         }
-        for (JsonNode metric : get(base + "?get=" + URLEncoder.encode(String.join(",", wanted), StandardCharsets.UTF_8))) {
+        for (JsonNode metric : get(base + "?get=" + URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8))) {
             try {
-                values.put(shortName(metric.path("id").asText()), Double.parseDouble(metric.path("value").asText()));
+                values.put(metric.path("id").asText().substring(2), Double.parseDouble(metric.path("value").asText()));
             } catch (NumberFormatException notANumber) {
                 // e.g. a histogram field that has no value yet
             }
@@ -81,18 +93,24 @@ final class FlinkMetrics {
         return completed.isMissingNode() || completed.isNull() ? -1 : completed.path("state_size").asLong(-1);
     }
 
-    /** A completed checkpoint: its state in bytes and how long it took end to end. */
-    record Checkpoint(long stateBytes, long durationMs) {
-        static final Checkpoint NONE = new Checkpoint(-1, -1);
+    /**
+     * A completed checkpoint: its id, when it was triggered (epoch ms: the source's offsets are taken then), its
+     * state in bytes and how long it took end to end; with the job's count of failed checkpoints so far.
+     */
+    record Checkpoint(long id, long triggeredAt, long stateBytes, long durationMs, long failed) {
+        static final Checkpoint NONE = new Checkpoint(-1, -1, -1, -1, 0);
     }
 
     /** The latest completed checkpoint; {@link Checkpoint#NONE} when none has completed. */
     Checkpoint latestCheckpoint() throws IOException, InterruptedException {
-        JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
+        JsonNode completed = checkpoints.path("latest").path("completed");
         if (completed.isMissingNode() || completed.isNull()) {
             return Checkpoint.NONE;
         }
-        return new Checkpoint(completed.path("state_size").asLong(-1), completed.path("end_to_end_duration").asLong(-1));
+        return new Checkpoint(completed.path("id").asLong(-1), completed.path("trigger_timestamp").asLong(-1),
+                completed.path("state_size").asLong(-1), completed.path("end_to_end_duration").asLong(-1),
+                checkpoints.path("counts").path("failed").asLong(0));
     }
 
     /** The metric's own name; a histogram's median is called p50 here, like the other percentiles. */

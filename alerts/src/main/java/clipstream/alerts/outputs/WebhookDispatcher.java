@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -258,6 +259,11 @@ public final class WebhookDispatcher implements Runnable {
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // the partitions are being reassigned: their new owner delivers from the last commit
             LOG.warn("Could not commit webhook progress {}: {}", offsets, e.getMessage());
+        } catch (TimeoutException e) {
+            // no answer within default.api.timeout.ms (the broker restarting, the coordinator moving): the same
+            // offsets stay committable and go with the next commit; meanwhile the loop goes on polling
+            LOG.warn("Committing webhook progress {} timed out; retrying with the next commit: {}", offsets,
+                    e.getMessage());
         }
     }
 

@@ -61,14 +61,18 @@ import org.slf4j.LoggerFactory;
  * <p>A failed transaction is aborted and the loop rewinds: it seeks back to the committed offsets and restores the
  * committed state, so the batch is processed again as if for the first time. A commit (or abort) that timed out is
  * not a failed transaction: the broker may be completing it (a broker restart, a slow coordinator), and Kafka allows
- * only the same call again, so it is retried until it returns. A fenced producer (another instance took over this
- * instance id) ends the loop.
+ * only the same call again, so it is retried until it returns. So is {@code initTransactions} at start-up (the
+ * broker not reachable yet, or its transaction coordinator still loading). A fenced producer (another instance took
+ * over this instance id) ends the loop.
  */
 public final class AlertsPipeline implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsPipeline.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    /** Between tries of a commit or abort that timed out; each try itself waits up to the producer's max.block.ms. */
-    private static final Backoff END_TRANSACTION_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0);
+    /**
+     * Between tries of an initTransactions, commit or abort that timed out; each try itself waits up to the
+     * producer's max.block.ms.
+     */
+    private static final Backoff TIMED_OUT_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0);
 
     private final AlertsConfig config;
     private final RuleEngine engine;
@@ -139,7 +143,10 @@ public final class AlertsPipeline implements Runnable {
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             // first: fence a crashed predecessor with our transactional id and abort its open transaction, which
             // would otherwise hold back every read_committed reader of our topics (including our own restore)
-            producer.initTransactions();
+            if (!untilAnswered("initTransactions", producer::initTransactions)) {
+                LOG.info("Stopped before the transactions were initialised");
+                return;
+            }
             consumer = kafka;
             kafka.subscribe(List.of(config.inputTopic()), new Rebalance());
             LOG.info("Reading {} as {} (group {}), rules {}", config.inputTopic(), config.transactionalId(),
@@ -186,14 +193,14 @@ public final class AlertsPipeline implements Runnable {
                 forgotten += change.forgotten() ? 1 : 0;
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
-            committed = endTransaction("commit", producer::commitTransaction);
+            committed = untilAnswered("commitTransaction", producer::commitTransaction);
         } catch (ProducerFencedException | InvalidProducerEpochException | UnsupportedVersionException
                  | AuthorizationException e) {
             throw new IllegalStateException("Cannot continue as " + config.transactionalId() + ": " + e.getMessage()
                     + " (is another instance running with the same --instance-id?)", e);
         } catch (KafkaException e) {
             LOG.warn("Transaction failed, aborting and replaying the batch: {}", e.toString());
-            if (endTransaction("abort", producer::abortTransaction)) {
+            if (untilAnswered("abortTransaction", producer::abortTransaction)) {
                 rewind(kafka);
             }
             return;
@@ -215,32 +222,33 @@ public final class AlertsPipeline implements Runnable {
     }
 
     /**
-     * Ends the open transaction with {@code call} ({@code commitTransaction} or {@code abortTransaction}). A call that
-     * timed out may still be completing on the broker, and Kafka refuses any other call until it is retried: so it is
-     * retried, with backoff, until it returns or the loop is stopped.
+     * Runs the producer's {@code call} ({@code initTransactions}, {@code commitTransaction} or
+     * {@code abortTransaction}) until it returns. A call that timed out ({@code max.block.ms}) may still be completing
+     * on the broker, and Kafka refuses any other transactional call until the same one is retried: so it is retried,
+     * with backoff, until it returns or the loop is stopped.
      *
-     * @return false if the loop was stopped before the call returned: whether the transaction committed is then
-     *         unknown, and the next start with this {@code --instance-id} finds out (its initTransactions completes or
-     *         aborts it)
+     * @return false if the loop was stopped before the call returned: for a commit or abort, whether the transaction
+     *         committed is then unknown, and the next start with this {@code --instance-id} finds out (its
+     *         initTransactions completes or aborts it)
      */
-    private boolean endTransaction(String what, Runnable call) {
+    private boolean untilAnswered(String what, Runnable call) {
         for (int failures = 1; ; failures++) {
             try {
                 call.run();
                 return true;
             } catch (TimeoutException e) {
                 if (stopping) {
-                    LOG.warn("Stopping with the {} of the transaction unconfirmed: {}", what, e.getMessage());
+                    LOG.warn("Stopping with {} unconfirmed: {}", what, e.getMessage());
                     return false;
                 }
-                Duration wait = END_TRANSACTION_RETRY.delay(failures);
-                LOG.warn("The {} of the transaction timed out ({} time(s)), retrying it in {} ms: {}", what, failures,
-                        wait.toMillis(), e.getMessage());
+                Duration wait = TIMED_OUT_RETRY.delay(failures);
+                LOG.warn("{} timed out ({} time(s)), retrying it in {} ms: {}", what, failures, wait.toMillis(),
+                        e.getMessage());
                 try {
                     Thread.sleep(wait.toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    LOG.warn("Interrupted with the {} of the transaction unconfirmed; stopping", what);
+                    LOG.warn("Interrupted with {} unconfirmed; stopping", what);
                     stopping = true;
                     return false;
                 }

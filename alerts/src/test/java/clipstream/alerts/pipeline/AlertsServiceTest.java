@@ -34,12 +34,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -412,6 +410,50 @@ class AlertsServiceTest {
     }
 
     /**
+     * initTransactions times out at start-up, as it does while the broker cannot be reached yet or its transaction
+     * coordinator is still loading. Kafka's contract: the call may be retried, and the retry goes on with the same
+     * initialisation. The service retries it instead of stopping, and its alerts are those of an undisturbed run.
+     */
+    @Test
+    void anInitTransactionsThatTimesOutIsRetried() throws Exception {
+        kafka.createTopic(topic("events"), 1);
+        produce(ClipEvents.fallScript());
+        List<InitTimingOutOnce> producers = new CopyOnWriteArrayList<>();
+        AlertsService service = start(rulesFile(withTopic(ClipEvents.FALL_RULES)), config("one", 500), properties -> {
+            InitTimingOutOnce producer = new InitTimingOutOnce(properties);
+            producers.add(producer);
+            return producer;
+        });
+
+        await("the consumer commits every event, or fails", WAIT,
+                () -> service.failure().isPresent() || kafka.caughtUp(name, topic("events")));
+
+        assertThat(service.failure()).isEmpty();
+        assertThat(producers).singleElement().satisfies(producer -> assertThat(producer.timeouts.get()).isEqualTo(1));
+        List<Alert> expected = RuleEngineTest.run(
+                new RuleEngine(RulesLoader.parse(ClipEvents.FALL_RULES, "f"), 100), ClipEvents.fallScript());
+        assertThat(alerts()).containsExactlyElementsOf(expected);
+    }
+
+    /** A real producer whose first initTransactions throws the {@link TimeoutException} of max.block.ms passing. */
+    private static final class InitTimingOutOnce extends KafkaProducer<byte[], byte[]> {
+        final AtomicInteger timeouts = new AtomicInteger();
+
+        InitTimingOutOnce(Properties properties) {
+            super(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void initTransactions() {
+            if (timeouts.get() == 0) {
+                timeouts.incrementAndGet();
+                throw new TimeoutException("Timeout expired after 60000ms while awaiting InitProducerId");
+            }
+            super.initTransactions();
+        }
+    }
+
+    /**
      * A real producer whose first commit throws the {@link TimeoutException} of a commit not acknowledged within
      * max.block.ms. Until the commit is retried it refuses other transactional calls with the real producer's
      * message (its TransactionManager keeps the timed-out commit pending).
@@ -615,7 +657,7 @@ class AlertsServiceTest {
                       stdout: false
                 """;
         Path rules = rulesFile(rulesYaml);
-        List<ClipEvent> events = randomEvents(12, 50, 42);
+        List<ClipEvent> events = ClipEvents.random(12, 1, 50, 42);
         produce(events);
 
         Path log = dir.resolve("killed-run.log");
@@ -664,27 +706,5 @@ class AlertsServiceTest {
         }
         return (int) engine.cameras().stream()
                 .filter(camera -> !engine.snapshot(camera).orElseThrow().rules().isEmpty()).count();
-    }
-
-    /** {@code perCamera} events on each of {@code cameras} cameras, interleaved, with some duplicates replayed. */
-    private static List<ClipEvent> randomEvents(int cameras, int perCamera, long seed) {
-        Random random = new Random(seed);
-        List<ClipEvent> events = new ArrayList<>();
-        AtomicInteger duplicates = new AtomicInteger();
-        for (int second = 1; second <= perCamera; second++) {
-            for (int c = 0; c < cameras; c++) {
-                double roll = random.nextDouble();
-                String label = roll < 0.6 ? "falling" : roll < 0.8 ? "running" : "walking";
-                float score = random.nextDouble() < 0.15 ? 0.5f : 0.9f;
-                ClipEvent event = event("cam-" + c, second, label, score);
-                events.add(event);
-                if (random.nextDouble() < 0.08) {
-                    events.add(event);
-                    duplicates.incrementAndGet();
-                }
-            }
-        }
-        assertThat(duplicates.get()).isPositive();
-        return events.stream().collect(Collectors.toList());
     }
 }

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka (KRaft, combined broker + controller) in this JVM, from the plain {@code kafka_2.13}
  * server jars: no test jars, loopback only, storage in a temporary folder that {@link #close()} deletes.
- * Internal topics have replication factor 1, so transactions and consumer groups work on the one node.
+ * Internal topics have replication factor 1, so transactions and consumer groups work on the one node. The node can
+ * be stopped and started again on the same ports with the same storage ({@link #stop()}, {@link #startAgain()}), as
+ * a broker restarts: clients reconnect to the same address and find their topics, offsets and transactions.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -43,12 +45,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final Path dataDir;
-    private final KafkaRaftServer server;
+    private final Properties properties;
     private final String bootstrap;
+    private KafkaRaftServer server; // null while stopped
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrap) {
+    private EmbeddedKafka(Path dataDir, Properties properties, KafkaRaftServer server, String bootstrap) {
         this.dataDir = dataDir;
+        this.properties = properties;
         this.server = server;
         this.bootstrap = bootstrap;
     }
@@ -91,9 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             Properties properties = serverProperties(dataDir, brokerPort, controllerPort);
             properties.putAll(brokerOverrides);
             format(dataDir);
-            server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+            server = newServer(properties);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, LOOPBACK + ":" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, properties, server, LOOPBACK + ":" + brokerPort);
             kafka.awaitReady(READY_TIMEOUT);
             LOG.info("Kafka broker on {} (data in {})", kafka.bootstrap, dataDir);
             return kafka;
@@ -157,7 +161,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Admin.create(properties);
     }
 
-    /** Stops the node, waits for its threads, and deletes its storage. */
+    /**
+     * Shuts the node down as a broker shuts down (its ports closed, its logs flushed) and waits for its
+     * threads, keeping its storage and ports for {@link #startAgain()}. Clients see the broker gone: requests time
+     * out, connections are refused.
+     */
+    public synchronized void stop() {
+        requireOpen();
+        if (server == null) {
+            throw new IllegalStateException("The Kafka broker on " + bootstrap + " is stopped already");
+        }
+        stopQuietly(server);
+        server = null;
+        LOG.info("Kafka broker on {} stopped (data kept in {})", bootstrap, dataDir);
+    }
+
+    /**
+     * Starts a node stopped by {@link #stop()} again on the same ports with the same storage, and returns once it
+     * answers as a broker. Fails if another process took one of its ports meanwhile.
+     */
+    public synchronized void startAgain() {
+        requireOpen();
+        if (server != null) {
+            throw new IllegalStateException("The Kafka broker on " + bootstrap + " is running");
+        }
+        KafkaRaftServer restarted = newServer(properties);
+        try {
+            restarted.startup();
+        } catch (RuntimeException e) {
+            stopQuietly(restarted);
+            throw new IllegalStateException("Cannot start the Kafka broker again on " + bootstrap + " (data in "
+                    + dataDir + "): " + e.getMessage(), e);
+        }
+        server = restarted;
+        awaitReady(READY_TIMEOUT);
+        LOG.info("Kafka broker on {} started again", bootstrap);
+    }
+
+    /** Stops the node (if running), waits for its threads, and deletes its storage. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -165,8 +206,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         stopQuietly(server);
+        server = null;
         deleteRecursively(dataDir);
         LOG.info("Kafka broker on {} stopped", bootstrap);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The Kafka broker on " + bootstrap + " is closed");
+        }
+    }
+
+    private static KafkaRaftServer newServer(Properties properties) {
+        return new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
     }
 
     /** Polls the cluster description until this node is listed as a broker, or fails at the deadline. */

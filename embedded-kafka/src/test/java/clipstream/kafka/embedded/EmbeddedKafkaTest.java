@@ -1,9 +1,12 @@
 package clipstream.kafka.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,6 +60,50 @@ class EmbeddedKafkaTest {
         assertThat(Files.exists(dataDir)).as("storage folder deleted on close").isFalse();
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThat(socket.getLocalPort()).as("the broker's port is free again").isEqualTo(port);
+        }
+    }
+
+    /**
+     * Stopped, the broker is gone from its port; started again, it is back on the same address with its topics, the
+     * committed records, a consumer group's offsets and a producer id that its transactional producer resumes.
+     */
+    @Test
+    void stoppedAndStartedAgainTheBrokerKeepsItsAddressAndData() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+            kafka.createTopics(Map.of("words", 1));
+            try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("words", "k", "before"));
+                producer.commitTransaction();
+            }
+            try (var admin = kafka.admin()) {
+                admin.alterConsumerGroupOffsets("readers", Map.of(new TopicPartition("words", 0),
+                        new OffsetAndMetadata(1))).all().get(30, TimeUnit.SECONDS);
+            }
+
+            kafka.stop();
+            assertThatThrownBy(() -> new Socket(InetAddress.getByName("127.0.0.1"), port).close())
+                    .as("nothing listens on the broker's port while it is stopped")
+                    .isInstanceOf(ConnectException.class);
+            assertThatThrownBy(kafka::stop).isInstanceOf(IllegalStateException.class);
+            kafka.startAgain();
+
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            try (KafkaProducer<String, String> producer = transactionalProducer(bootstrap)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>("words", "k", "after"));
+                producer.commitTransaction();
+            }
+            assertThat(readCommitted(bootstrap, "words", 2)).containsExactly("before", "after");
+            try (var admin = kafka.admin()) {
+                assertThat(admin.listConsumerGroupOffsets("readers").partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS)).containsEntry(new TopicPartition("words", 0),
+                        new OffsetAndMetadata(1));
+            }
         }
     }
 

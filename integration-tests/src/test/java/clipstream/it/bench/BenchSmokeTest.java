@@ -154,7 +154,13 @@ class BenchSmokeTest {
         assertThat(samples.size()).isGreaterThanOrEqualTo(4);
         for (JsonNode sample : samples) {
             assertThat(sample.path("rss_mib").asLong()).isPositive();
-            assertThat(sample.path("lag_frames").asLong()).isNotNegative();
+            assertThat(sample.path("committed_lag_frames").asLong()).isNotNegative();
+            // one entry per frames partition, with the job's consumer's position (read in-process; -1: none)
+            assertThat(sample.path("partitions")).isNotEmpty().allSatisfy(partition -> {
+                assertThat(partition.path("position").asLong()).isNotNegative()
+                        .isLessThanOrEqualTo(partition.path("end").asLong());
+                assertThat(partition.path("end").asLong()).isGreaterThanOrEqualTo(partition.path("committed").asLong());
+            });
         }
         assertThat(samples.get(samples.size() - 1).path("checkpoint_bytes").asLong()).isPositive();
         assertThat(json.path("verdict").has("rss_flat")).isTrue();
