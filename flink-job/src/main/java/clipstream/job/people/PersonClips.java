@@ -68,7 +68,7 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
 
     @Override
     public void processElement(PersonPoses poses, Context ctx, Collector<Clip> out) throws Exception {
-        touchIdleTimer(ctx);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs);
         TrackClips camera = clips.value();
         if (camera == null) {
             camera = new TrackClips(length, stride, maxGap, maxTracks);
@@ -99,13 +99,4 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
         }
     }
 
-    private void touchIdleTimer(Context ctx) throws Exception {
-        Long armed = idleTimer.value();
-        if (armed != null) {
-            ctx.timerService().deleteProcessingTimeTimer(armed);
-        }
-        long expiry = ctx.timerService().currentProcessingTime() + idleTimeoutMs;
-        ctx.timerService().registerProcessingTimeTimer(expiry);
-        idleTimer.update(expiry);
-    }
 }

@@ -118,7 +118,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
             }
             liveCameras++;
         }
-        touchIdleTimer(ctx);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs);
         CameraTracks stored = tracks.value() == null ? CameraTracks.NONE : tracks.value();
         long last = stored.lastSeq();
         if (last >= 0 && poses.seq() <= last) {
@@ -177,15 +177,6 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
         }
     }
 
-    private void touchIdleTimer(Context ctx) throws Exception {
-        Long armed = idleTimer.value();
-        if (armed != null) {
-            ctx.timerService().deleteProcessingTimeTimer(armed);
-        }
-        long expiry = ctx.timerService().currentProcessingTime() + idleTimeoutMs;
-        ctx.timerService().registerProcessingTimeTimer(expiry);
-        idleTimer.update(expiry);
-    }
 
     private void refuse(Context ctx, UntrackedPoses poses, DeadLetterReason reason, Counter counter, String why) {
         counter.inc();
