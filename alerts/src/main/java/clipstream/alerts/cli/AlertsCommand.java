@@ -26,8 +26,9 @@ import picocli.CommandLine;
 /** Entry point of {@code ./clipstream alerts}: exit 0 when stopped normally, 2 for bad usage or rules, 1 on failure. */
 @Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Consumes labelled clip events, applies the rules file and emits alerts to Kafka topics, the terminal "
-                    + "and webhooks, exactly once in effect. The rules file is reloaded when it changes.",
+            "Consumes labelled clip events, applies the rules file (rules over the events' labels, and camera"
+                    + " health rules: offline, degraded, recovered) and emits alerts to Kafka topics, the terminal"
+                    + " and webhooks, exactly once in effect. The rules file is reloaded when it changes.",
             "Exit codes: 0 stopped normally (Ctrl-C), 2 bad usage or invalid rules file, 1 runtime failure."})
 public final class AlertsCommand implements Callable<Integer> {
 
@@ -166,10 +167,12 @@ public final class AlertsCommand implements Callable<Integer> {
         try {
             RuleSet ruleSet = RulesLoader.load(rules);
             PrintWriter out = spec.commandLine().getOut();
-            ruleSet.rules().forEach(rule -> out.println(rule.name() + ": labels " + rule.labels() + ", min-score "
-                    + rule.minScore() + ", cameras " + rule.cameras() + ", min-consecutive " + rule.minConsecutive()
-                    + ", cooldown " + rule.cooldown() + ", topic " + rule.outputs().topic()
-                    + (rule.outputs().stdout() ? ", stdout" : "") + ", webhooks " + rule.outputs().webhooks().size()));
+            ruleSet.rules().forEach(rule -> out.println(rule.name() + ": " + (rule.isHealthRule()
+                    ? "camera health (" + rule.health() + "), cameras " + rule.cameras()
+                    : "labels " + rule.labels() + ", min-score " + rule.minScore() + ", cameras " + rule.cameras()
+                            + ", min-consecutive " + rule.minConsecutive() + ", cooldown " + rule.cooldown())
+                    + ", topic " + rule.outputs().topic() + (rule.outputs().stdout() ? ", stdout" : "")
+                    + ", webhooks " + rule.outputs().webhooks().size()));
             out.flush();
             return CommandLine.ExitCode.OK;
         } catch (RulesFileException e) {

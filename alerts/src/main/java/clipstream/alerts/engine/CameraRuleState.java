@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * The engine's state for one camera: the input partition its events arrive on, recent event ids, one
  * {@link RuleTrack} per rule that has something to remember for the camera's whole-frame events, a
- * {@link PersonRuleState} per person (track id) that has something to remember, and the latest event time, which
- * decides its expiry.
+ * {@link PersonRuleState} per person (track id) that has something to remember, the latest event time, which
+ * decides its expiry, and, where a camera health rule watches it, its {@link CameraHealthWatch}.
  */
 final class CameraRuleState {
     /** Which person goes first when a camera holds too many: the one whose last event is oldest. */
@@ -28,6 +28,8 @@ final class CameraRuleState {
     private Long lastEventTime;
     /** When it may be forgotten, as scheduled on its partition's clock; null while not scheduled. */
     private Long due;
+    /** Null while no camera health rule watches it. */
+    private CameraHealthWatch health;
 
     CameraRuleState(int partition, int dedupWindow, Long lastEventTime) {
         this.partition = partition;
@@ -82,6 +84,14 @@ final class CameraRuleState {
         lastEventTime = lastEventTime == null ? time : Math.max(lastEventTime, time);
     }
 
+    CameraHealthWatch health() {
+        return health;
+    }
+
+    void health(CameraHealthWatch health) {
+        this.health = health;
+    }
+
     Long due() {
         return due;
     }
@@ -95,7 +105,8 @@ final class CameraRuleState {
         tracks.forEach((rule, track) -> rules.put(rule, track.snapshot()));
         List<PersonSnapshot> persons = new ArrayList<>(people.size());
         people.values().forEach(person -> persons.add(person.snapshot()));
-        return new CameraSnapshot(recent.oldestFirst(), rules, lastEventTime, persons);
+        return new CameraSnapshot(recent.oldestFirst(), rules, lastEventTime, persons,
+                health == null ? null : health.snapshot());
     }
 
     static CameraRuleState restore(CameraSnapshot snapshot, int partition, int dedupWindow) {
@@ -103,6 +114,7 @@ final class CameraRuleState {
         snapshot.recentEventIds().forEach(state.recent::add);
         snapshot.rules().forEach((rule, track) -> state.tracks.put(rule, RuleTrack.restore(track)));
         snapshot.people().forEach(person -> state.people.put(person.trackId(), PersonRuleState.restore(person)));
+        state.health = snapshot.health() == null ? null : CameraHealthWatch.restore(snapshot.health());
         return state;
     }
 }

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * The event time of one input partition (the latest {@code end_time} seen on it) and its cameras in the order they
  * fall due for expiry. A camera's events all arrive on one partition, so this clock depends only on that partition's
  * own ordered events: whichever instance owns the partition, and however the events are cut into batches, it reads
- * the same at the same event.
+ * the same at the same event. It also keeps what the camera health rules need of the partition: since when (wall
+ * clock) this engine holds it, and how many of its cameras they watch.
  */
 final class PartitionClock {
     private static final Comparator<Due> ORDER = Comparator.comparingLong(Due::at).thenComparing(Due::camera);
@@ -22,6 +23,26 @@ final class PartitionClock {
     private final NavigableSet<Due> due = new TreeSet<>(ORDER);
     /** Cameras restored without a last event time, waiting for the clock to date them. */
     private final Set<String> undated = new LinkedHashSet<>();
+    private final long watchedSince;
+    private int healthWatched;
+
+    /** @param watchedSince when (wall clock, epoch ms) the engine started holding the partition */
+    PartitionClock(long watchedSince) {
+        this.watchedSince = watchedSince;
+    }
+
+    long watchedSince() {
+        return watchedSince;
+    }
+
+    /** How many of the partition's cameras the camera health rules watch. */
+    int healthWatched() {
+        return healthWatched;
+    }
+
+    void healthWatched(int delta) {
+        healthWatched += delta;
+    }
 
     boolean started() {
         return started;

@@ -70,6 +70,10 @@ import java.util.UUID;
  * <p>Since a camera's events all arrive on one input partition, every decision depends only on that partition's
  * ordered events: not on batches, restarts or which instance owns the partition. Changed and forgotten cameras are
  * collected for {@link #takeChanges()}, so the caller can store them with the alerts they led to.
+ *
+ * <p>Camera health rules ({@link Rule#isHealthRule()}) are the exception: whether a camera has gone silent depends on
+ * the wall clock, so besides the events they are judged by {@link #checkHealth(Set)}, which the caller runs at every
+ * poll; their state is kept with the camera's and goes with it. See {@link CameraHealthWatch}.
  */
 public final class RuleEngine {
     /** Default number of recent event ids remembered per camera for deduplication. */
@@ -80,13 +84,25 @@ public final class RuleEngine {
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /** The most people (track ids) held per camera; see the class documentation. */
     public static final int MAX_PEOPLE_PER_CAMERA = 256;
+    /**
+     * The most cameras of one input partition the camera health rules watch (four times the job's default
+     * {@code --max-cameras} per subtask); see {@link CameraHealthWatch}.
+     */
+    public static final int MAX_HEALTH_CAMERAS_PER_PARTITION = 4096;
+
+    /** The action kind of an alert, as opposed to the camera health kinds of {@link CameraHealthWatch}. */
+    public static final String KIND_ACTION = "action";
 
     private final int dedupWindow;
     private final long expiryMillis;
     private final long maxSkewMillis;
     private final InstantSource wallClock;
+    private final int maxHealthCameras;
+    private long healthCapacityRefusals;
     private final Map<String, CameraRuleState> cameras = new HashMap<>();
     private final Map<Integer, PartitionClock> clocks = new HashMap<>();
+    /** Since when (wall clock) each input partition has been held: the camera health rules' start of silence. */
+    private final Map<Integer, Long> heldSince = new HashMap<>();
     /** Where the stored state is out of date, in the order it changed; emptied by {@link #takeChanges()}. */
     private final Set<StateKey> changed = new LinkedHashSet<>();
     /** Events taken as ending at the wall clock plus the skew; emptied by {@link #takeEventsAheadOfClock()}. */
@@ -109,6 +125,12 @@ public final class RuleEngine {
      */
     public RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
                       InstantSource wallClock) {
+        this(rules, dedupWindow, cameraExpiry, maxClockSkew, wallClock, MAX_HEALTH_CAMERAS_PER_PARTITION);
+    }
+
+    /** @param maxHealthCameras the most cameras of one input partition the camera health rules watch */
+    RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew, InstantSource wallClock,
+               int maxHealthCameras) {
         if (dedupWindow < 1) {
             throw new IllegalArgumentException("dedup window must be at least 1, got " + dedupWindow);
         }
@@ -123,6 +145,7 @@ public final class RuleEngine {
         this.expiryMillis = cameraExpiry.toMillis();
         this.maxSkewMillis = maxClockSkew.toMillis();
         this.wallClock = wallClock;
+        this.maxHealthCameras = maxHealthCameras;
     }
 
     public RuleSet rules() {
@@ -139,7 +162,7 @@ public final class RuleEngine {
         String camera = event.getCameraId();
         long endTime = event.getEndTime().toEpochMilli();
         long time = believable(partition, event, endTime);
-        PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
+        PartitionClock clock = clock(partition);
         clock.advanceTo(time);
         dateUndated(partition, clock);
         forgetDue(partition, clock);
@@ -155,16 +178,85 @@ public final class RuleEngine {
                 ? applyToCamera(camera, state, streakEvent, time)
                 : applyToPerson(camera, state, event.getTrackId(), event.getBox(), streakEvent, time);
         state.seen(time);
+        raised.addAll(watchHealth(clock, camera, state, event));
         schedule(camera, state);
         changed.add(new StateKey(partition, camera));
         forgetDue(partition, clock); // a late event of an unknown camera may be due at once
         return raised;
     }
 
+    /**
+     * Judges every camera's health at the wall clock's time now (see {@link CameraHealthWatch}); returns the alerts
+     * decided, and marks the cameras they are about as changed. Silence is judged only for cameras of
+     * {@code caughtUp}: the input partitions the caller has read to their end.
+     */
+    public List<RaisedAlert> checkHealth(Set<Integer> caughtUp) {
+        if (rules.healthRules().isEmpty()) {
+            return List.of();
+        }
+        long now = wallClock.millis();
+        List<RaisedAlert> raised = new ArrayList<>();
+        cameras.forEach((camera, state) -> {
+            CameraHealthWatch health = state.health();
+            if (health == null) {
+                return;
+            }
+            List<RaisedAlert> decided = health.check(camera, now, clock(state.partition()).watchedSince(),
+                    caughtUp.contains(state.partition()), healthRulesWatching(camera));
+            if (!decided.isEmpty()) {
+                raised.addAll(decided);
+                changed.add(new StateKey(state.partition(), camera));
+            }
+        });
+        return raised;
+    }
+
+    /**
+     * How many events came from cameras that the camera health rules would watch but did not, because their
+     * partition already watched {@link #MAX_HEALTH_CAMERAS_PER_PARTITION} cameras.
+     */
+    public long healthCapacityRefusals() {
+        return healthCapacityRefusals;
+    }
+
+    /** Applies {@code event} to the camera's health, watching the camera from now on if a health rule selects it. */
+    private List<RaisedAlert> watchHealth(PartitionClock clock, String camera, CameraRuleState state,
+                                          ClipEvent event) {
+        List<Rule> watching = healthRulesWatching(camera);
+        if (watching.isEmpty()) {
+            return List.of();
+        }
+        if (state.health() == null) {
+            if (clock.healthWatched() >= maxHealthCameras) {
+                healthCapacityRefusals++;
+                return List.of();
+            }
+            state.health(new CameraHealthWatch());
+            clock.healthWatched(1);
+        }
+        return state.health().onEvent(camera, event, wallClock.millis(), watching);
+    }
+
+    private List<Rule> healthRulesWatching(String camera) {
+        List<Rule> watching = new ArrayList<>(rules.healthRules().size());
+        for (Rule rule : rules.healthRules()) {
+            if (rule.watches(camera)) {
+                watching.add(rule);
+            }
+        }
+        return watching;
+    }
+
+    /** The clock of {@code partition}, started if new (held from now, unless held already). */
+    private PartitionClock clock(int partition) {
+        return clocks.computeIfAbsent(partition,
+                p -> new PartitionClock(heldSince.computeIfAbsent(p, held -> wallClock.millis())));
+    }
+
     /** Applies a whole-frame event (no track id) to the camera's own streaks and cooldowns. */
     private List<RaisedAlert> applyToCamera(String camera, CameraRuleState state, StreakEvent event, long time) {
         List<RaisedAlert> raised = new ArrayList<>();
-        for (Rule rule : rules.rules()) {
+        for (Rule rule : rules.labelRules()) {
             if (rule.watches(camera)) {
                 apply(rule, state.tracks(), event, time).ifPresent(streak ->
                         raised.add(new RaisedAlert(rule, alert(rule, camera, null, null, streak))));
@@ -179,7 +271,7 @@ public final class RuleEngine {
         PersonRuleState person = state.people().get(trackId);
         Map<String, RuleTrack> tracks = person != null ? person.tracks() : new LinkedHashMap<>();
         List<RaisedAlert> raised = new ArrayList<>();
-        for (Rule rule : rules.rules()) {
+        for (Rule rule : rules.labelRules()) {
             if (rule.watches(camera)) {
                 apply(rule, tracks, event, time).ifPresent(streak ->
                         raised.add(new RaisedAlert(rule, alert(rule, camera, trackId, box, streak))));
@@ -226,12 +318,17 @@ public final class RuleEngine {
 
     /**
      * Switches to {@code next}. A rule whose name and trigger ({@link Rule#trigger()}) are unchanged keeps its
-     * streaks and cooldowns; a changed or removed rule loses them, and a camera then due for expiry is forgotten.
+     * streaks and cooldowns (a health rule its conditions); a changed or removed rule loses them, a camera no health
+     * rule watches any more loses its health state, and a camera then due for expiry is forgotten.
      */
     public void replaceRules(RuleSet next) {
         this.rules = next;
         cameras.forEach((camera, state) -> {
             dropStaleTracks(state);
+            if (state.health() != null && healthRulesWatching(camera).isEmpty()) {
+                unwatchHealth(state);
+                state.health(null);
+            }
             if (state.dated()) {
                 schedule(camera, state);
             }
@@ -256,13 +353,20 @@ public final class RuleEngine {
      * @return how many of the cameras were forgotten at once
      */
     public int restore(int partition, Map<String, CameraSnapshot> snapshots) {
-        PartitionClock clock = clocks.computeIfAbsent(partition, p -> new PartitionClock());
+        PartitionClock clock = clock(partition);
         snapshots.forEach((camera, snapshot) -> {
             CameraRuleState state = CameraRuleState.restore(snapshot, partition, dedupWindow);
             dropStaleTracks(state);
+            if (healthRulesWatching(camera).isEmpty()) {
+                state.health(null); // no health rule watches it any more
+            }
             CameraRuleState previous = cameras.put(camera, state);
             if (previous != null) {
                 unschedule(camera, previous);
+                unwatchHealth(previous);
+            }
+            if (state.health() != null) {
+                clock.healthWatched(1);
             }
             if (state.dated()) {
                 // stored times are bounded already, unless written before the bound was kept or by a clock since
@@ -280,8 +384,19 @@ public final class RuleEngine {
     /**
      * Drops everything held for input {@code partitions} — cameras, clocks and changes not yet taken — because
      * another instance owns them now or their stored state is about to be restored. Nothing is stored for this.
+     * Restored, they count as held from then on for the camera health rules (no camera is silent for longer).
      */
     public void forget(Collection<Integer> partitions) {
+        heldSince.keySet().removeAll(partitions);
+        dropForReplay(partitions);
+    }
+
+    /**
+     * Drops everything held for input {@code partitions}, as {@link #forget}, because a failed transaction is about to
+     * be replayed from their stored state — but they stay held: the camera health rules count a camera's silence as
+     * before the failure.
+     */
+    public void dropForReplay(Collection<Integer> partitions) {
         Set<Integer> which = Set.copyOf(partitions);
         cameras.values().removeIf(state -> which.contains(state.partition()));
         clocks.keySet().removeAll(which);
@@ -353,7 +468,11 @@ public final class RuleEngine {
             // only after partitions were added to the input topic: store it under the new partition only
             unschedule(camera, state);
             changed.add(new StateKey(state.partition(), camera));
+            unwatchHealth(state);
             state.moveTo(partition);
+            if (state.health() != null) {
+                clock(partition).healthWatched(1);
+            }
             if (!state.dated()) {
                 state.seen(time);
             }
@@ -380,16 +499,24 @@ public final class RuleEngine {
     private int forgetDue(int partition, PartitionClock clock) {
         List<String> due = clock.takeDue();
         for (String camera : due) {
-            cameras.remove(camera);
+            unwatchHealth(cameras.remove(camera));
             changed.add(new StateKey(partition, camera));
         }
         return due.size();
     }
 
+    /** Counts {@code state} (if any) no longer among the cameras its partition watches for health. */
+    private void unwatchHealth(CameraRuleState state) {
+        PartitionClock clock = state == null ? null : clocks.get(state.partition());
+        if (clock != null && state.health() != null) {
+            clock.healthWatched(-1);
+        }
+    }
+
     private void schedule(String camera, CameraRuleState state) {
         unschedule(camera, state);
         long due = due(state);
-        clocks.computeIfAbsent(state.partition(), p -> new PartitionClock()).schedule(camera, due);
+        clock(state.partition()).schedule(camera, due);
         state.due(due);
     }
 
@@ -444,6 +571,9 @@ public final class RuleEngine {
     /** Drops the state of rules changed or removed since it was built, and the people left with nothing. */
     private void dropStaleTracks(CameraRuleState state) {
         dropStaleTracks(state.tracks());
+        if (state.health() != null) {
+            state.health().dropStale(rules);
+        }
         state.people().values().removeIf(person -> {
             dropStaleTracks(person.tracks());
             return person.tracks().isEmpty();
@@ -473,6 +603,7 @@ public final class RuleEngine {
                 .setEventIds(events.stream().map(StreakEvent::eventId).toList())
                 .setTrackId(trackId)
                 .setBox(box)
+                .setKind(KIND_ACTION)
                 .build();
     }
 

@@ -12,8 +12,10 @@ import java.io.UncheckedIOException;
  * The JSON body a webhook receives: the Alert's fields under their schema names, times as ISO-8601 UTC strings,
  * e.g. {@code {"alert_id":"…","rule":"fall","camera_id":"cam-7","label":"falling","score":0.93,
  * "first_event_time":"2025-11-24T16:00:00Z","last_event_time":"…","event_count":3,"event_ids":["…"],
- * "track_id":null,"box":null}}; for a person's alert {@code "track_id":12,"box":{"x_min":80.0,"y_min":40.0,
- * "x_max":200.0,"y_max":470.0,"frame_width":640,"frame_height":480}}.
+ * "track_id":null,"box":null,"kind":"action","reason":null,"frame_rate":null}}; for a person's alert
+ * {@code "track_id":12,"box":{"x_min":80.0,"y_min":40.0,"x_max":200.0,"y_max":470.0,"frame_width":640,
+ * "frame_height":480}}; for a camera health alert {@code "label":"offline","kind":"camera_offline",
+ * "reason":"no clip event for 31s (offline-after 30s)"} (and {@code "frame_rate":24.8} where degraded or recovered).
  */
 public final class AlertJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,13 @@ public final class AlertJson {
             node.putObject("box").put("x_min", box.getXMin()).put("y_min", box.getYMin()).put("x_max", box.getXMax())
                     .put("y_max", box.getYMax()).put("frame_width", box.getFrameWidth())
                     .put("frame_height", box.getFrameHeight());
+        }
+        node.put("kind", alert.getKind());
+        node.put("reason", alert.getReason());
+        if (alert.getFrameRate() == null) {
+            node.putNull("frame_rate");
+        } else {
+            node.put("frame_rate", alert.getFrameRate());
         }
         try {
             return JSON.writeValueAsString(node);

@@ -23,8 +23,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * only the same call again, so it is retried until it returns. So is {@code initTransactions} at start-up (the
  * broker not reachable yet, or its transaction coordinator still loading). A fenced producer (another instance took
  * over this instance id) ends the loop.
+ *
+ * <p>Camera health rules are judged after every poll, with or without events ({@link RuleEngine#checkHealth}): a
+ * camera goes offline while nothing arrives. A poll without events whose judgement raises alerts gets a transaction of
+ * its own, with those alerts and the state of their cameras (no offsets: none moved); one that raises nothing writes
+ * nothing. Silence is judged only on the input partitions read to their end ({@link KafkaConsumer#currentLag} is 0).
  */
 public final class AlertsPipeline implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsPipeline.class);
@@ -85,11 +92,12 @@ public final class AlertsPipeline implements Runnable {
     private final AtomicReference<RuleSet> pendingRules = new AtomicReference<>();
     private volatile int camerasHeld;
     private volatile long eventsAheadOfClock;
+    private long healthRefusalsLogged;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal) {
-        this(config, rules, terminal, AlertsPipeline::newProducer);
+        this(config, rules, terminal, AlertsPipeline::newProducer, InstantSource.system());
     }
 
     /** The producer the event loop writes its transactions with, unless a test passes its own. */
@@ -97,12 +105,15 @@ public final class AlertsPipeline implements Runnable {
         return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** @param producers makes the transactional producer from its properties (tests put a faulty one in) */
+    /**
+     * @param producers makes the transactional producer from its properties (tests put a faulty one in)
+     * @param wallClock the engine's wall clock: the bound on event times, and the camera health rules' time
+     */
     AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal,
-                   Function<Properties, KafkaProducer<byte[], byte[]>> producers) {
+                   Function<Properties, KafkaProducer<byte[], byte[]>> producers, InstantSource wallClock) {
         this.config = config;
         this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry(), config.maxClockSkew(),
-                InstantSource.system());
+                wallClock);
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
         this.deadLetters = new AlertDeadLetters(config.dlqTopic());
         this.terminal = terminal;
@@ -156,7 +167,12 @@ public final class AlertsPipeline implements Runnable {
                 // after the poll: rules handed over before an event was produced apply to that event
                 applyPendingRules();
                 if (!records.isEmpty()) {
-                    process(records, producer, kafka);
+                    process(records, List.of(), producer, kafka);
+                } else {
+                    List<RaisedAlert> health = judgeHealth(kafka);
+                    if (!health.isEmpty()) {
+                        process(records, health, producer, kafka);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -167,8 +183,13 @@ public final class AlertsPipeline implements Runnable {
         LOG.info("Stopped");
     }
 
-    private void process(ConsumerRecords<byte[], byte[]> records, KafkaProducer<byte[], byte[]> producer,
-                         KafkaConsumer<byte[], byte[]> kafka) {
+    /**
+     * One transaction: the events of {@code records} applied, then the camera health judged (where there are
+     * events; {@code decided} holds the health alerts judged already for a poll without any), the alerts, the state
+     * changed and the offsets.
+     */
+    private void process(ConsumerRecords<byte[], byte[]> records, List<RaisedAlert> decided,
+                         KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> kafka) {
         List<RaisedAlert> raised = new ArrayList<>();
         int forgotten = 0;
         boolean committed;
@@ -181,9 +202,13 @@ public final class AlertsPipeline implements Runnable {
                 }
                 for (RaisedAlert alert : engine.onEvent(record.partition(), event)) {
                     raised.add(alert);
-                    producer.send(new ProducerRecord<>(alert.rule().outputs().topic(),
-                            event.getCameraId().getBytes(StandardCharsets.UTF_8), encoder.toBytes(alert.alert())));
+                    send(alert, producer);
                 }
+            }
+            List<RaisedAlert> health = records.isEmpty() ? decided : judgeHealth(kafka);
+            for (RaisedAlert alert : health) {
+                raised.add(alert);
+                send(alert, producer);
             }
             // also carries what a restore or a rules reload changed since the previous batch
             for (StateChange change : engine.takeChanges()) {
@@ -192,7 +217,9 @@ public final class AlertsPipeline implements Runnable {
                         change.camera().getBytes(StandardCharsets.UTF_8), state.value()));
                 forgotten += change.forgotten() ? 1 : 0;
             }
-            producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
+            if (!records.isEmpty()) {
+                producer.sendOffsetsToTransaction(nextOffsets(records), kafka.groupMetadata());
+            }
             committed = untilAnswered("commitTransaction", producer::commitTransaction);
         } catch (ProducerFencedException | InvalidProducerEpochException | UnsupportedVersionException
                  | AuthorizationException e) {
@@ -210,6 +237,7 @@ public final class AlertsPipeline implements Runnable {
         }
         camerasHeld = engine.cameraCount();
         reportEventsAheadOfClock(engine.takeEventsAheadOfClock());
+        reportHealthCapacity();
         if (forgotten > 0) {
             LOG.info("Forgot {} camera(s) without events for {} of event time; holding {}", forgotten,
                     config.cameraExpiry(), camerasHeld);
@@ -256,6 +284,42 @@ public final class AlertsPipeline implements Runnable {
         }
     }
 
+    private void send(RaisedAlert alert, KafkaProducer<byte[], byte[]> producer) {
+        producer.send(new ProducerRecord<>(alert.rule().outputs().topic(),
+                alert.alert().getCameraId().getBytes(StandardCharsets.UTF_8), encoder.toBytes(alert.alert())));
+    }
+
+    /** The camera health rules' alerts now; nothing asked of the consumer where there are no such rules. */
+    private List<RaisedAlert> judgeHealth(KafkaConsumer<byte[], byte[]> kafka) {
+        return engine.rules().healthRules().isEmpty() ? List.of() : engine.checkHealth(caughtUp(kafka));
+    }
+
+    /**
+     * The input partitions this consumer has read to their end, as of its latest fetch: where a camera's silence is
+     * its own, not this consumer's backlog.
+     */
+    private static Set<Integer> caughtUp(KafkaConsumer<byte[], byte[]> kafka) {
+        Set<Integer> partitions = new HashSet<>();
+        for (TopicPartition partition : kafka.assignment()) {
+            OptionalLong lag = kafka.currentLag(partition);
+            if (lag.isPresent() && lag.getAsLong() == 0) {
+                partitions.add(partition.partition());
+            }
+        }
+        return partitions;
+    }
+
+    private void reportHealthCapacity() {
+        long refusals = engine.healthCapacityRefusals();
+        if (refusals > healthRefusalsLogged) {
+            LOG.warn("{} event(s) came from cameras the camera health rules do not watch: their input partition watches"
+                    + " {} cameras already (RuleEngine.MAX_HEALTH_CAMERAS_PER_PARTITION); they are watched once a"
+                    + " watched camera is forgotten (--camera-expiry)", refusals - healthRefusalsLogged,
+                    RuleEngine.MAX_HEALTH_CAMERAS_PER_PARTITION);
+            healthRefusalsLogged = refusals;
+        }
+    }
+
     private void reportEventsAheadOfClock(List<EventAheadOfClock> ahead) {
         if (ahead.isEmpty()) {
             return;
@@ -294,7 +358,7 @@ public final class AlertsPipeline implements Runnable {
     /** Back to the last committed point: committed offsets and the state stored with them. */
     private void rewind(KafkaConsumer<byte[], byte[]> kafka) {
         Set<TopicPartition> assigned = kafka.assignment();
-        engine.forget(engine.partitions());
+        engine.dropForReplay(engine.partitions());
         restore(assigned);
         Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(assigned);
         for (TopicPartition partition : assigned) {

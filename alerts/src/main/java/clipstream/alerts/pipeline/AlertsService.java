@@ -11,6 +11,7 @@ import clipstream.alerts.rules.RulesWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -50,10 +51,21 @@ public final class AlertsService implements AutoCloseable {
     AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
                   Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers)
             throws RulesFileException {
+        this(config, rulesFile, terminal, transactionalProducers, InstantSource.system());
+    }
+
+    /**
+     * @param transactionalProducers makes the event loop's producer from its properties (tests put a faulty one in)
+     * @param wallClock              the event loop's wall clock (tests move their own): the bound on event times and
+     *                               the time of the camera health rules
+     */
+    AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
+                  Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers, InstantSource wallClock)
+            throws RulesFileException {
         this.config = config;
         this.rulesFile = rulesFile;
         this.rules = new AtomicReference<>(RulesLoader.load(rulesFile));
-        this.pipeline = new AlertsPipeline(config, rules.get(), terminal, transactionalProducers);
+        this.pipeline = new AlertsPipeline(config, rules.get(), terminal, transactionalProducers, wallClock);
         this.dispatcher = new WebhookDispatcher(config.clientProperties(), config.webhookGroup(), rules::get,
                 new AlertDeadLetters(config.dlqTopic()), new WebhookClient(), config.webhookQueue());
     }

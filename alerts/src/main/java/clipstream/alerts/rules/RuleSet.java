@@ -11,6 +11,8 @@ import java.util.TreeSet;
 /** The rules of one rules file, in file order, with unique names. Immutable. */
 public final class RuleSet {
     private final Map<String, Rule> byName = new LinkedHashMap<>();
+    private final List<Rule> labelRules;
+    private final List<Rule> healthRules;
 
     public RuleSet(List<Rule> rules) {
         for (Rule rule : rules) {
@@ -18,10 +20,23 @@ public final class RuleSet {
                 throw new IllegalArgumentException("duplicate rule name '" + rule.name() + "'");
             }
         }
+        labelRules = byName.values().stream().filter(rule -> !rule.isHealthRule()).toList();
+        healthRules = byName.values().stream().filter(Rule::isHealthRule).toList();
     }
 
+    /** Every rule, label and camera health rules, in file order. */
     public Collection<Rule> rules() {
         return byName.values();
+    }
+
+    /** The rules over clip events' labels, in file order. */
+    public List<Rule> labelRules() {
+        return labelRules;
+    }
+
+    /** The camera health rules, in file order. */
+    public List<Rule> healthRules() {
+        return healthRules;
     }
 
     public Optional<Rule> rule(String name) {

@@ -38,9 +38,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class RulesLoader {
     private static final Set<String> TOP_KEYS = Set.of("rules");
     private static final Set<String> RULE_KEYS =
-            Set.of("name", "labels", "min-score", "cameras", "min-consecutive", "cooldown", "outputs");
+            Set.of("name", "labels", "min-score", "cameras", "min-consecutive", "cooldown", "outputs", "health");
+    /** The fields of a label rule that a camera health rule does not take. */
+    private static final List<String> LABEL_ONLY_KEYS = List.of("labels", "min-score", "min-consecutive", "cooldown");
+    private static final Set<String> HEALTH_KEYS =
+            Set.of("offline-after", "degraded-below-fps", "degraded-for", "recovered-after");
     private static final Set<String> OUTPUT_KEYS = Set.of("topic", "stdout", "webhook");
     private static final Set<String> WEBHOOK_KEYS = Set.of("url", "timeout", "attempts", "backoff", "max-backoff");
+    /** Far above any camera's frame rate: a larger threshold is a typo (a duration or a percentage). */
+    private static final double MAX_FPS = 1000;
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final String source;
@@ -106,10 +112,26 @@ public final class RulesLoader {
         Map<String, NodeTuple> fields = mapping(node, "rule #" + index, RULE_KEYS);
         String name = requiredString(fields, "name", node, "rule #" + index);
         String where = "rule '" + name + "'";
+        CameraSelector cameras = cameras(fields, where);
+        RuleOutputs outputs = fields.containsKey("outputs")
+                ? outputs(fields.get("outputs").getValueNode(), where + ": 'outputs'")
+                : RuleOutputs.defaults();
+        if (fields.containsKey("health")) {
+            for (String key : LABEL_ONLY_KEYS) {
+                if (fields.containsKey(key)) {
+                    throw new RulesFileException(at(fields.get(key).getKeyNode()) + where + ": a camera health rule"
+                            + " (with 'health') takes no '" + key + "': it watches whether the cameras' clip events"
+                            + " arrive, whatever their labels; put label conditions in a rule of their own");
+                }
+            }
+            HealthCheck health = health(fields.get("health").getValueNode(), where + ": 'health'");
+            return Rule.health(name, cameras, health, outputs);
+        }
 
         NodeTuple labelsEntry = fields.get("labels");
         if (labelsEntry == null) {
-            throw new RulesFileException(at(node) + where + ": missing 'labels' (one label or a list of labels)");
+            throw new RulesFileException(at(node) + where + ": missing 'labels' (one label or a list of labels),"
+                    + " or 'health' for a camera health rule");
         }
         Set<String> labels = new LinkedHashSet<>(stringList(labelsEntry.getValueNode(), where + ": 'labels'"));
 
@@ -121,14 +143,6 @@ public final class RulesLoader {
                 throw new RulesFileException(at(value) + where + ": 'min-score' must be between 0 and 1, got " + score);
             }
             minScore = (float) score;
-        }
-
-        CameraSelector cameras = CameraSelector.all();
-        if (fields.containsKey("cameras")) {
-            Node value = fields.get("cameras").getValueNode();
-            if (!(value instanceof ScalarNode scalar && scalar.getValue().equals("all"))) {
-                cameras = CameraSelector.of(stringList(value, where + ": 'cameras'"));
-            }
         }
 
         int minConsecutive = 1;
@@ -144,11 +158,51 @@ public final class RulesLoader {
         Duration cooldown = fields.containsKey("cooldown")
                 ? duration(fields.get("cooldown").getValueNode(), where + ": 'cooldown'")
                 : Duration.ZERO;
-
-        RuleOutputs outputs = fields.containsKey("outputs")
-                ? outputs(fields.get("outputs").getValueNode(), where + ": 'outputs'")
-                : RuleOutputs.defaults();
         return new Rule(name, labels, minScore, cameras, minConsecutive, cooldown, outputs);
+    }
+
+    private CameraSelector cameras(Map<String, NodeTuple> fields, String where) throws RulesFileException {
+        if (!fields.containsKey("cameras")) {
+            return CameraSelector.all();
+        }
+        Node value = fields.get("cameras").getValueNode();
+        if (value instanceof ScalarNode scalar && scalar.getValue().equals("all")) {
+            return CameraSelector.all();
+        }
+        return CameraSelector.of(stringList(value, where + ": 'cameras'"));
+    }
+
+    private HealthCheck health(Node node, String where) throws RulesFileException {
+        Map<String, NodeTuple> fields = mapping(node, where, HEALTH_KEYS);
+        Duration offlineAfter = fields.containsKey("offline-after")
+                ? positive(fields.get("offline-after").getValueNode(), where + ".offline-after")
+                : null;
+        float belowFps = 0f;
+        if (fields.containsKey("degraded-below-fps")) {
+            Node value = fields.get("degraded-below-fps").getValueNode();
+            double fps = number(value, where + ".degraded-below-fps");
+            if (!(fps > 0) || fps > MAX_FPS) {
+                throw new RulesFileException(at(value) + where + ".degraded-below-fps must be a frame rate above 0"
+                        + " and at most " + (int) MAX_FPS + ", got " + scalar(value, where));
+            }
+            belowFps = (float) fps;
+        }
+        if (fields.containsKey("degraded-for") && belowFps == 0f) {
+            throw new RulesFileException(at(fields.get("degraded-for").getKeyNode()) + where
+                    + ": 'degraded-for' needs 'degraded-below-fps' (the frame rate a camera is degraded below)");
+        }
+        if (offlineAfter == null && belowFps == 0f) {
+            throw new RulesFileException(at(node) + where + " needs 'offline-after' (e.g. 30s: a camera without a"
+                    + " clip event for that long is offline), 'degraded-below-fps' (e.g. 10: a camera whose frame rate"
+                    + " stays below it is degraded) or both");
+        }
+        Duration degradedFor = fields.containsKey("degraded-for")
+                ? duration(fields.get("degraded-for").getValueNode(), where + ".degraded-for")
+                : HealthCheck.DEFAULT_DEGRADED_FOR;
+        Duration recoveredAfter = fields.containsKey("recovered-after")
+                ? duration(fields.get("recovered-after").getValueNode(), where + ".recovered-after")
+                : HealthCheck.DEFAULT_RECOVERED_AFTER;
+        return new HealthCheck(offlineAfter, belowFps, degradedFor, recoveredAfter);
     }
 
     private RuleOutputs outputs(Node node, String where) throws RulesFileException {

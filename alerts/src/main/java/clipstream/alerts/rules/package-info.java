@@ -20,11 +20,23 @@
  *         attempts: 5              # then dead-lettered (default 5)
  *         backoff: 500ms           # doubled after each failure, capped at max-backoff (default 500ms)
  *         max-backoff: 10s         # (default 10s)
+ *
+ *   - name: camera-health          # a camera health rule: 'health' instead of labels, min-score, min-consecutive
+ *     health:                      # and cooldown; cameras and outputs as above
+ *       offline-after: 30s         # no clip event for this long (wall clock) = offline; optional
+ *       degraded-below-fps: 10     # whole-frame clips below this frame rate ... (optional; at least one of the two)
+ *       degraded-for: 1m           # ... for this long = degraded (default 30s)
+ *       recovered-after: 1m        # healthy again this long = recovered (default 1m; 0: at once)
  * </pre>
  *
  * <p>Person events (the people model's, with a {@code track_id}) need no option: for them {@code min-consecutive}
  * counts one person's events in a row, whatever the camera's other people do, and {@code cooldown} holds back that
  * person's next alert only (see {@link clipstream.alerts.engine.RuleEngine}). Example:
  * {@code alerts/rules.people.example.yaml}.
+ *
+ * <p>A camera health rule ({@link clipstream.alerts.rules.HealthCheck}) raises {@code offline}, {@code degraded} and
+ * {@code recovered} alerts about the selected cameras (Alert {@code kind} {@code camera_offline},
+ * {@code camera_degraded}, {@code camera_recovered}), delivered like any alert; see
+ * {@link clipstream.alerts.engine.CameraHealthWatch} for what is watched and the exact semantics.
  */
 package clipstream.alerts.rules;

@@ -20,6 +20,11 @@
  *
  * <p>The JSON here is private to the alerting consumer (nothing else reads the state topic); it is not part of the
  * pipeline's wire contract in {@code schemas/}. It evolves by adding fields with a default: a snapshot without
- * {@code lastEventTime} (written before cameras expired) still reads, with the default null.
+ * {@code lastEventTime} (written before cameras expired) still reads, with the default null, and one without
+ * {@code health} (written before camera health rules, or of a camera none watches; the field is then left out)
+ * reads with none.
+ *
+ * <p>A camera health rule's condition (offline, degraded) is stored in the camera's snapshot, in the transaction of
+ * the alert that announced it: a restart restores it and does not announce it again.
  */
 package clipstream.alerts.state;

@@ -97,6 +97,14 @@ class AlertsCommandTest {
     }
 
     @Test
+    void checkPrintsACameraHealthRuleWithItsSettings() throws Exception {
+        Path file = rules("rules:\n  - name: camera-down\n    health: {offline-after: 30s, degraded-below-fps: 5}\n");
+        assertThat(run("--bootstrap", "unused:1", "--rules", file.toString(), "--check")).isZero();
+        assertThat(out.toString()).startsWith("camera-down: camera health (offline-after 30s, degraded-below-fps 5,"
+                + " degraded-for 30s, recovered-after 1m), cameras all, topic alerts, stdout, webhooks 0");
+    }
+
+    @Test
     void unreachableKafkaIsARuntimeFailure() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -2,6 +2,7 @@ package clipstream.alerts.outputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.alerts.engine.CameraHealthWatch;
 import clipstream.alerts.fixtures.ClipEvents;
 import clipstream.schema.Alert;
 import clipstream.schema.PersonBox;
@@ -79,5 +80,35 @@ class TerminalOutputTest {
         JsonNode camerasAlert = new ObjectMapper().readTree(AlertJson.toJson(alert()));
         assertThat(camerasAlert.get("track_id").isNull()).isTrue();
         assertThat(camerasAlert.get("box").isNull()).isTrue();
+    }
+
+    static Alert offlineAlert() {
+        return Alert.newBuilder().setAlertId("id-9").setRule("camera-down").setCameraId("cam-7").setLabel("offline")
+                .setScore(1f).setFirstEventTime(ClipEvents.at(3)).setLastEventTime(ClipEvents.at(3)).setEventCount(0)
+                .setEventIds(List.of()).setKind(CameraHealthWatch.KIND_OFFLINE)
+                .setReason("no clip event for 31s (offline-after 30s)").build();
+    }
+
+    @Test
+    void aCameraHealthAlertShowsItsConditionAndReason() throws Exception {
+        TerminalOutput plain = new TerminalOutput(System.out, false, ZoneOffset.UTC);
+        assertThat(plain.format(offlineAlert())).isEqualTo("2025-11-24 16:00:03.000 +00:00  cam-7  offline"
+                + "  rule=camera-down  no clip event for 31s (offline-after 30s)");
+        Alert recovered = offlineAlert();
+        recovered.setKind(CameraHealthWatch.KIND_RECOVERED);
+        recovered.setLabel("recovered");
+        recovered.setReason("clip events again for 60s (recovered-after 1m), at 25.0 fps");
+        recovered.setFrameRate(25f);
+        assertThat(new TerminalOutput(System.out, true, ZoneOffset.UTC).format(recovered)).contains("\u001b[1;32m");
+
+        JsonNode json = new ObjectMapper().readTree(AlertJson.toJson(recovered));
+        assertThat(json.get("kind").asText()).isEqualTo("camera_recovered");
+        assertThat(json.get("label").asText()).isEqualTo("recovered");
+        assertThat(json.get("reason").asText()).startsWith("clip events again for 60s");
+        assertThat(json.get("frame_rate").floatValue()).isEqualTo(25f);
+        JsonNode action = new ObjectMapper().readTree(AlertJson.toJson(alert()));
+        assertThat(action.get("kind").asText()).isEqualTo("action");
+        assertThat(action.get("reason").isNull()).isTrue();
+        assertThat(action.get("frame_rate").isNull()).isTrue();
     }
 }

@@ -21,7 +21,9 @@ import clipstream.schema.codec.RecordDecoder;
 import clipstream.schema.kafka.AvroDeserializer;
 import clipstream.schema.kafka.AvroSerializer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -592,6 +594,8 @@ class AlertsServiceTest {
         kafka.send(topic("events"), new AvroSerializer<>(ClipEvent.class), live);
         awaitProcessed();
         await("the engine forgets the 36 silent cameras", WAIT, () -> service.camerasHeld() == 4);
+        // the offsets of a transaction can be readable before its marker is written on the state topic
+        await("the state topic shows the last transaction", WAIT, () -> storedUpTo(90, 4));
 
         Map<String, byte[]> state = latestState();
         assertThat(state).hasSize(40);
@@ -622,6 +626,23 @@ class AlertsServiceTest {
     /** Camera {@code c}'s events go to input partition {@code c % 2}. */
     private ProducerRecord<String, ClipEvent> onPartitionOf(int c, ClipEvent event) {
         return new ProducerRecord<>(topic("events"), c % 2, event.getCameraId(), event);
+    }
+
+    /** Whether the latest committed state of cameras 0 to {@code cameras - 1} is of their event at {@code second}. */
+    private boolean storedUpTo(int second, int cameras) {
+        Map<String, byte[]> state = latestState();
+        for (int c = 0; c < cameras; c++) {
+            byte[] snapshot = state.get("cam-" + c);
+            try {
+                if (snapshot == null
+                        || SnapshotCodec.decode(snapshot).lastEventTime() != ClipEvents.at(second).toEpochMilli()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return true;
     }
 
     /** The latest committed value of every key of the state topic (null: a tombstone). */

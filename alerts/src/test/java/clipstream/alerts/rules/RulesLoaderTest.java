@@ -188,4 +188,92 @@ class RulesLoaderTest {
         assertThat(otherOutput.trigger()).isEqualTo(base.trigger());
         assertThat(otherScore.trigger()).isNotEqualTo(base.trigger());
     }
+
+    @Test
+    void readsACameraHealthRuleAndFillsItsDefaults() throws Exception {
+        String yaml = """
+                rules:
+                  - name: fall
+                    labels: [falling]
+                  - name: camera-down
+                    cameras: ["lobby-*"]
+                    health:
+                      offline-after: 30s
+                      degraded-below-fps: 12.5
+                      degraded-for: 1m
+                      recovered-after: 2m
+                    outputs: {topic: ops-alerts}
+                  - name: camera-offline
+                    health: {offline-after: 10s}
+                """;
+        RuleSet rules = RulesLoader.parse(yaml, "rules.yaml");
+
+        assertThat(rules.rules()).extracting(Rule::name).containsExactly("fall", "camera-down", "camera-offline");
+        assertThat(rules.labelRules()).extracting(Rule::name).containsExactly("fall");
+        assertThat(rules.healthRules()).extracting(Rule::name).containsExactly("camera-down", "camera-offline");
+        Rule down = rules.rule("camera-down").orElseThrow();
+        assertThat(down.isHealthRule()).isTrue();
+        assertThat(down.labels()).isEmpty();
+        assertThat(down.matches("falling", 1f)).isFalse();
+        assertThat(down.watches("lobby-2")).isTrue();
+        assertThat(down.watches("cam-2")).isFalse();
+        assertThat(down.health()).isEqualTo(new HealthCheck(Duration.ofSeconds(30), 12.5f, Duration.ofMinutes(1),
+                Duration.ofMinutes(2)));
+        assertThat(down.health()).hasToString(
+                "offline-after 30s, degraded-below-fps 12.5, degraded-for 1m, recovered-after 2m");
+        assertThat(rules.alertTopics()).containsExactly("alerts", "ops-alerts");
+
+        HealthCheck offline = rules.rule("camera-offline").orElseThrow().health();
+        assertThat(offline.watchesOffline()).isTrue();
+        assertThat(offline.watchesFrameRate()).isFalse();
+        assertThat(offline.recoveredAfter()).isEqualTo(HealthCheck.DEFAULT_RECOVERED_AFTER);
+        assertThat(offline.degradedFor()).isEqualTo(HealthCheck.DEFAULT_DEGRADED_FOR);
+    }
+
+    @Test
+    void aCameraHealthRuleIsValidatedWithItsLineAndField() {
+        assertThatThrownBy(() -> RulesLoader.parse(
+                "rules:\n  - name: h\n    labels: [x]\n    health: {offline-after: 10s}\n", "f"))
+                .hasMessageStartingWith("f:3:5: rule 'h': a camera health rule (with 'health') takes no 'labels'");
+        assertThatThrownBy(() -> RulesLoader.parse(
+                "rules:\n  - name: h\n    health: {offline-after: 10s}\n    cooldown: 1m\n", "f"))
+                .hasMessageStartingWith("f:4:5: rule 'h': a camera health rule (with 'health') takes no 'cooldown'");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {recovered-after: 1m}\n", "f"))
+                .hasMessageStartingWith("f:3:13: rule 'h': 'health' needs 'offline-after'")
+                .hasMessageContaining("'degraded-below-fps'");
+        assertThatThrownBy(() -> RulesLoader.parse(
+                "rules:\n  - name: h\n    health: {offline-after: 10s, degraded-for: 1m}\n", "f"))
+                .hasMessage("f:3:34: rule 'h': 'health': 'degraded-for' needs 'degraded-below-fps' (the frame rate a"
+                        + " camera is degraded below)");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {offline-after: 0}\n", "f"))
+                .hasMessage("f:3:29: rule 'h': 'health'.offline-after must be more than 0");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {offline-after: soon}\n", "f"))
+                .hasMessageContaining("f:3:29: rule 'h': 'health'.offline-after must be a duration");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {degraded-below-fps: -5}\n",
+                "f")).hasMessage("f:3:34: rule 'h': 'health'.degraded-below-fps must be a frame rate above 0 and at"
+                        + " most 1000, got -5");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {degraded-below-fps: 30s}\n",
+                "f")).hasMessageContaining("'health'.degraded-below-fps must be a number, got '30s'");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: {offline_after: 10s}\n", "f"))
+                .hasMessageStartingWith("f:3:14: rule 'h': 'health': unknown field 'offline_after'")
+                .hasMessageContaining("offline-after");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    health: 10s\n", "f"))
+                .hasMessageStartingWith("f:3:13: rule 'h': 'health' must be a mapping");
+        assertThatThrownBy(() -> RulesLoader.parse("rules:\n  - name: h\n    cameras: all\n", "f"))
+                .hasMessageContaining("missing 'labels' (one label or a list of labels), or 'health' for a camera"
+                        + " health rule");
+    }
+
+    @Test
+    void aHealthRulesTriggerChangesWithItsThresholds() throws Exception {
+        Rule base = RulesLoader.parse("rules:\n  - name: h\n    health: {offline-after: 10s}\n", "f").rule("h")
+                .orElseThrow();
+        Rule later = RulesLoader.parse("rules:\n  - name: h\n    health: {offline-after: 20s}\n", "f").rule("h")
+                .orElseThrow();
+        Rule routed = RulesLoader.parse(
+                "rules:\n  - name: h\n    health: {offline-after: 10s}\n    outputs: {stdout: false}\n", "f")
+                .rule("h").orElseThrow();
+        assertThat(later.trigger()).isNotEqualTo(base.trigger());
+        assertThat(routed.trigger()).isEqualTo(base.trigger());
+    }
 }

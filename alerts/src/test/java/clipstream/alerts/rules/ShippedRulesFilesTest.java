@@ -15,8 +15,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules files the repository ships load with {@link RulesLoader}, name only labels of the committed models, and
- * the docker-compose stack and the demo carry the people rules of {@code alerts/rules.people.example.yaml}.
+ * The rules files the repository ships load with {@link RulesLoader}, name only labels of the committed models, the
+ * docker-compose stack and the demo carry the people rules of {@code alerts/rules.people.example.yaml}, and the
+ * example, the stack and the demo watch camera health.
  */
 class ShippedRulesFilesTest {
     /** Tests run in the module's folder. */
@@ -68,6 +69,19 @@ class ShippedRulesFilesTest {
                 assertThat(rules.rule(rule.name()).map(Rule::trigger)).as("rule %s in %s", rule.name(), file)
                         .contains(rule.trigger());
             }
+        }
+    }
+
+    @Test
+    void theExampleTheComposeStackAndTheDemoWatchCameraHealth() throws Exception {
+        for (Path file : List.of(SHIPPED.get(0), SHIPPED.get(2), SHIPPED.get(3))) {
+            Rule health = RulesLoader.load(file).rule("camera-health").orElseThrow(
+                    () -> new AssertionError("no camera-health rule in " + file));
+            assertThat(health.isHealthRule()).as(file.toString()).isTrue();
+            assertThat(health.cameras().matchesAll()).as(file.toString()).isTrue();
+            assertThat(health.health().offlineAfter()).as("offline-after in %s: well above the job's 10 s checkpoints",
+                    file).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(health.health().recoveredAfter()).as(file.toString()).isPositive();
         }
     }
 

@@ -2,7 +2,10 @@ package clipstream.alerts.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.alerts.engine.CameraCondition;
+import clipstream.alerts.engine.CameraHealthSnapshot;
 import clipstream.alerts.engine.CameraSnapshot;
+import clipstream.alerts.engine.HealthTrackSnapshot;
 import clipstream.alerts.engine.PersonSnapshot;
 import clipstream.alerts.engine.RuleSnapshot;
 import clipstream.alerts.engine.StreakEvent;
@@ -66,5 +69,22 @@ class SnapshotCodecTest {
 
         assertThat(snapshot.people()).isEmpty();
         assertThat(snapshot).isEqualTo(new CameraSnapshot(List.of("cam-1:16:c3d@1"), Map.of(), 1764000001000L));
+    }
+
+    @Test
+    void aCamerasHealthSurvivesARoundTripAndIsLeftOutWhereThereIsNone() throws Exception {
+        CameraSnapshot snapshot = new CameraSnapshot(List.of("cam-1:16:c3d@1"), Map.of(), 1764000001000L, List.of(),
+                new CameraHealthSnapshot(1764000001500L, "cam-1:16:c3d@1", 1764000001000L, Map.of("camera-down",
+                        new HealthTrackSnapshot("5e4f3a2b1c0d9e8f", CameraCondition.OFFLINE, 1764000009000L,
+                                1764000008000L, null, 1764000000000L, 24.8f))));
+
+        byte[] json = SnapshotCodec.encode(snapshot);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"condition\":\"OFFLINE\"");
+        assertThat(SnapshotCodec.decode(json)).isEqualTo(snapshot);
+        CameraSnapshot none = new CameraSnapshot(List.of("cam-1:16:c3d@1"), Map.of(), 1764000001000L);
+        assertThat(new String(SnapshotCodec.encode(none), StandardCharsets.UTF_8)).isEqualTo("""
+                {"recentEventIds":["cam-1:16:c3d@1"],"rules":{},"lastEventTime":1764000001000,"people":[]}""");
+        assertThat(SnapshotCodec.decode(SnapshotCodec.encode(none)).health()).isNull();
     }
 }

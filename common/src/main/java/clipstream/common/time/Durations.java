@@ -72,4 +72,22 @@ public final class Durations {
         return tryParse(text).orElseThrow(() -> new IllegalArgumentException(
                 what + " must be a " + SYNTAX + ", got '" + text + "'"));
     }
+
+    /**
+     * {@code duration} in the grammar above, in its shortest exact form with one unit: {@code 0}, {@code 250ms},
+     * {@code 30s}, {@code 90s}, {@code 5m}, {@code 2h} (for messages that quote a value back as it would be written).
+     */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+    }
 }

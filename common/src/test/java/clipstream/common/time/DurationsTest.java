@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,5 +51,18 @@ class DurationsTest {
         assertThatThrownBy(() -> new DurationConverter().convert("-1s"))
                 .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("not negative");
         assertThat(new DurationConverter().convert("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aDurationIsFormattedInItsShortestExactFormThatReadsBack() {
+        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0");
+        assertThat(Durations.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(Durations.format(Duration.ofMillis(1_500))).isEqualTo("1500ms");
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(Durations.format(Duration.ofHours(24))).isEqualTo("24h");
+        for (Duration duration : List.of(Duration.ofMillis(7), Duration.ofSeconds(31), Duration.ofMinutes(90))) {
+            assertThat(Durations.tryParse(Durations.format(duration))).contains(duration);
+        }
     }
 }
