@@ -12,17 +12,21 @@ import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BatchingInference;
 import clipstream.job.operators.ClipAssemblerOperator;
+import clipstream.job.operators.PoseRateSamplerOperator;
 import clipstream.job.operators.PoseTrackingOperator;
 import clipstream.job.people.FramePoseModel;
 import clipstream.job.people.PersonClips;
 import clipstream.job.people.PersonTracker;
 import clipstream.job.people.PoseEstimation;
 import clipstream.job.people.PoseFrameSampler;
+import clipstream.job.people.PoseFrameStamps;
+import clipstream.job.people.PoseRateSampler;
 import clipstream.job.people.PoseTracking;
 import clipstream.job.people.StorePoseModel;
 import clipstream.job.records.Clip;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
+import clipstream.job.records.StampedRecord;
 import clipstream.job.records.UntrackedPoses;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.job.sink.KafkaSinks;
@@ -106,8 +110,8 @@ public final class ClipstreamJob {
     }
 
     /**
-     * Adds the people path on frames: frames sampled by seq go through the pose model at their own size, people are
-     * tracked per camera, and their poses go to {@code poses}.
+     * Adds the people path on frames: frames sampled by seq (or, with a pose rate, by capture time per camera) go
+     * through the pose model at their own size, people are tracked per camera, and their poses go to {@code poses}.
      */
     public ClipstreamJob withPeople(PeopleSettings settings, FramePoseModel.Factory model, Sink<PersonPoses> poses) {
         require(settings, PeopleInput.FRAMES);
@@ -233,18 +237,37 @@ public final class ClipstreamJob {
         refused.sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
     }
 
-    /** The frames sampled by seq through the pose model at their own size: each one's people, untracked. */
+    /** The frames sampled for poses through the pose model at their own size: each one's people, untracked. */
     private DataStream<UntrackedPoses> posesOfFrames(DataStream<RawRecord> records) {
         var clipSettings = config.clips();
-        return records
-                .filter(new PoseFrameSampler(people.settings().poseEvery()))
-                .name("sample frames for poses").uid("sample-pose-frames")
+        return framesToPose(records)
                 // at their own size (the pose model letterboxes them); what this refuses, the clip path's
                 // validator refuses too and dead-letters once
                 .process(new FrameValidator(null, clipSettings.maxFrameBytes(), clipSettings.captureTimes()))
                 .name("decode frames for poses").uid("decode-pose-frames")
-                .process(new PoseEstimation(people.model()), TypeInformation.of(UntrackedPoses.class))
+                .process(new PoseEstimation(people.model(), people.settings().minKeypointScore()),
+                        TypeInformation.of(UntrackedPoses.class))
                 .name("find poses in frames").uid("find-poses");
+    }
+
+    /**
+     * The frames that go through the pose model, chosen before their pixels are decoded: with {@code --pose-fps}
+     * by capture time per camera (keyed by camera, in checkpointed state), else by seq ({@code --pose-every}).
+     */
+    private DataStream<RawRecord> framesToPose(DataStream<RawRecord> records) {
+        PeopleSettings settings = people.settings();
+        if (!settings.posesByTime()) {
+            return records.filter(new PoseFrameSampler(settings.poseEvery()))
+                    .name("sample frames for poses").uid("sample-pose-frames");
+        }
+        return records
+                .process(new PoseFrameStamps(), TypeInformation.of(StampedRecord.class))
+                .name("read frame times for poses").uid("stamp-pose-frames")
+                .keyBy(StampedRecord::cameraId)
+                .transform("sample frames for poses by time", TypeInformation.of(RawRecord.class),
+                        new PoseRateSamplerOperator(new PoseRateSampler(settings.poseFps(), settings.idleTimeout(),
+                                config.clips().maxCameras())))
+                .uid("sample-pose-frames-by-time");
     }
 
     /**

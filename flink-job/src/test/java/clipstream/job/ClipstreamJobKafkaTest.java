@@ -9,16 +9,19 @@ import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
+import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BrightnessClassifier;
+import clipstream.job.people.FramePoseModel;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.sink.TransactionTimeoutCheck;
 import clipstream.job.source.FramesTopicSource;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.media.synthetic.SyntheticCamera;
+import clipstream.model.pose.PersonPose;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.schema.ClipEvent;
@@ -26,6 +29,7 @@ import clipstream.schema.DeadLetter;
 import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
+import clipstream.schema.PersonPoses;
 import clipstream.schema.codec.RecordDecoder;
 import clipstream.schema.codec.RecordEncoder;
 import java.awt.Color;
@@ -233,6 +237,74 @@ class ClipstreamJobKafkaTest {
                 Duration.ofSeconds(20));
         TransactionTimeoutCheck.verify(kafkaSettings("t", DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofHours(1)),
                 Duration.ofSeconds(20));
+    }
+
+    /** A stand-in pose model that finds nobody: what is tested is which frames reach it. */
+    static final class NobodyPoseModel implements FramePoseModel {
+        @Override
+        public List<PersonPose> find(byte[] rgb, int width, int height) {
+            return List.of();
+        }
+
+        @Override
+        public String name() {
+            return "nobody";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aPoseRateChoosesEachCamerasFramesByCaptureTimeAcrossTheKeyedExchange() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings settings = kafkaSettings(run, DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMinutes(1));
+        createTopicsFor(settings);
+        String poses = "poses-" + run;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(poses, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        // three cameras at 7, 15 and 25 fps for 2 s, posed at 10 a second by capture time
+        Map<String, Double> rates = Map.of("cam-7", 7.0, "cam-15", 15.0, "cam-25", 25.0);
+        Map<String, List<Long>> expected = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Map.Entry<String, Double> camera : rates.entrySet()) {
+            long lastSlot = Long.MIN_VALUE;
+            for (int seq = 0; seq < 2 * camera.getValue(); seq++) {
+                Frame frame = rgbFrame(camera.getKey(), seq, 16, 16, 100);
+                long time = T0 + Math.round(seq * 1000 / camera.getValue());
+                frame.setCaptureTime(Instant.ofEpochMilli(time));
+                records.add(record(settings.framesTopic(), camera.getKey(), FRAMES.toBytes(frame)));
+                if (Math.floorDiv(time, 100) > lastSlot) {
+                    lastSlot = Math.floorDiv(time, 100);
+                    expected.computeIfAbsent(camera.getKey(), c -> new ArrayList<>()).add((long) seq);
+                }
+            }
+        }
+        produce(records);
+
+        PeopleSettings people = PeopleSettings.of("nobody", "1", 0, PeopleSettings.DEFAULT_POSE_EVERY, 0.2f, 16, poses,
+                Duration.ofMinutes(5)).withPoseFps(10);
+        ClipstreamJob job = new ClipstreamJob(config(settings), MODEL_SIZE,
+                FramesTopicSource.kafkaUntil(settings, OffsetsInitializer.latest()),
+                new BrightnessClassifier("pose-rate-" + run), KafkaSinks.events(settings),
+                KafkaSinks.deadLetters(settings)).withPeople(people, NobodyPoseModel::new,
+                KafkaSinks.poses(settings, poses));
+        runToCompletion(job);
+
+        Map<String, List<Long>> posed = new HashMap<>();
+        for (PersonPoses record : readCommitted(poses, RecordDecoder.of(PersonPoses.class))) {
+            posed.computeIfAbsent(record.getCameraId(), c -> new ArrayList<>()).add(record.getSeq());
+        }
+        assertThat(posed).isEqualTo(expected);
+        assertThat(posed.get("cam-7")).as("slower than the pose rate: every frame").hasSize(14);
+        assertThat(posed.get("cam-25")).as("2 s span 20 or 21 slots of 100 ms").hasSizeBetween(20, 21);
     }
 
     /** Runs a bounded job to its end; any failure fails the job at once (no restarts) and so the test. */

@@ -18,6 +18,7 @@ import clipstream.job.records.Clip;
 import clipstream.job.records.ClipFrame;
 import clipstream.job.records.DetectedPerson;
 import clipstream.job.records.RawRecord;
+import clipstream.job.records.StampedRecord;
 import clipstream.job.records.UntrackedPoses;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.job.sink.KafkaSinks;
@@ -121,6 +122,18 @@ class ClipstreamJobTopologyTest {
     }
 
     @Test
+    void aPoseRateChoosesFramesByCaptureTimePerCameraInsteadOfBySeq() {
+        KafkaSettings kafka = kafka();
+        ClipstreamJob byTime = job().withPeople(PeopleSettings.of("movenet-multipose", "1", 0, 5, 0.25f, 16, "poses",
+                Duration.ofMinutes(1)).withPoseFps(10), () -> {
+                    throw new AssertionError("the pose model is opened on a task, not when wiring");
+                }, KafkaSinks.poses(kafka, "poses"));
+
+        assertThat(uids(byTime)).contains("stamp-pose-frames", "sample-pose-frames-by-time", "decode-pose-frames",
+                "find-poses", "pose-tracking").doesNotContain("sample-pose-frames");
+    }
+
+    @Test
     void eachTrackedPersonsClipsAreClassifiedAndTheirEventsGoWithTheClipEvents() {
         KafkaSettings kafka = kafka();
         PersonActionSettings actions = new PersonActionSettings(new ModelSettings("/store", "posec3d-small", "1", "cpu",
@@ -162,7 +175,7 @@ class ClipstreamJobTopologyTest {
 
     @ParameterizedTest
     @ValueSource(classes = {RawRecord.class, ValidatedFrame.class, ClipFrame.class, Clip.class, UntrackedPoses.class,
-            DetectedPerson.class})
+            DetectedPerson.class, StampedRecord.class})
     void recordsBetweenOperatorsUseFlinksPojoSerializerNotKryo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
     }

@@ -188,15 +188,27 @@ public final class JobCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int poseInput;
 
-    @Option(names = "--pose-every", defaultValue = "" + PeopleSettings.DEFAULT_POSE_EVERY, paramLabel = "N",
+    @Option(names = "--pose-every", paramLabel = "N",
             description = "Pose the frames whose seq is a multiple of N: 3 gives 8.3 poses/s from a 25 fps camera, near"
-                    + " the 10 poses/s the people model was trained at"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int poseEvery;
+                    + " the 10 poses/s the people model was trained at; stateless, so suited to cameras of one known"
+                    + " frame rate (default: " + PeopleSettings.DEFAULT_POSE_EVERY + " unless --pose-fps is given).")
+    Integer poseEvery;
+
+    @Option(names = "--pose-fps", paramLabel = "F",
+            description = "Instead of --pose-every: pose each camera's frames F times a second by capture time,"
+                    + " whatever its frame rate (the first frame of each 1/F s; every frame of a camera slower than"
+                    + " F); chosen per camera in checkpointed state, so a replay poses the same frames. 10 matches the"
+                    + " people model posec3d-small (default: off).")
+    Double poseFps;
 
     @Option(names = "--min-person-score", defaultValue = "" + PeopleSettings.DEFAULT_MIN_PERSON_SCORE,
             description = "Lowest detection score a person is reported with (default: ${DEFAULT-VALUE}).")
     float minPersonScore;
+
+    @Option(names = "--min-keypoint-score", defaultValue = "0", paramLabel = "S",
+            description = "Keypoints the pose model scores below S are reported lost (score 0) on the poses topic and"
+                    + " to the tracking and the people model; 0 keeps every score (default: ${DEFAULT-VALUE}).")
+    float minKeypointScore;
 
     @Option(names = "--max-tracks", defaultValue = "16", description = "Person tracks per camera at most (default: ${DEFAULT-VALUE}).")
     int maxTracks;
@@ -217,8 +229,8 @@ public final class JobCommand implements Callable<Integer> {
 
     @Option(names = "--person-clip-stride", defaultValue = "" + PersonActionSettings.DEFAULT_STRIDE, paramLabel = "N",
             description = "Pose frames between the starts of one person's consecutive clips; clips have the people"
-                    + " model's length (32 pose frames for posec3d-small, trained at 10 poses/s: choose --pose-every"
-                    + " so that a camera's frame rate / N is about 10) (default: ${DEFAULT-VALUE}).")
+                    + " model's length (32 pose frames for posec3d-small, trained at 10 poses/s: --pose-fps 10, or"
+                    + " --pose-every N with a camera's frame rate / N about 10) (default: ${DEFAULT-VALUE}).")
     int personClipStride;
 
     @Option(names = "--person-max-gap", defaultValue = "" + PersonActionSettings.DEFAULT_MAX_GAP, paramLabel = "N",
@@ -343,9 +355,10 @@ public final class JobCommand implements Callable<Integer> {
                 spec.commandLine().getOut().printf("clipstream job: people path on: edge devices' poses from %s,"
                         + " tracked poses -> %s%n", people.edgePosesTopic(), people.posesTopic());
             } else if (people != null) {
-                spec.commandLine().getOut().printf("clipstream job: people path on: %s version %s, every %d-th frame,"
-                        + " poses -> %s%n", people.poseModel(), people.poseVersion(), people.poseEvery(),
-                        people.posesTopic());
+                spec.commandLine().getOut().printf("clipstream job: people path on: %s version %s, %s,"
+                        + " poses -> %s%n", people.poseModel(), people.poseVersion(), people.posesByTime()
+                                ? people.poseFps() + " frames a second per camera" : "every " + people.poseEvery()
+                                + "-th frame", people.posesTopic());
             }
             if (personActions != null) {
                 spec.commandLine().getOut().printf("clipstream job: people model %s version %s: clips of %d pose"
@@ -408,8 +421,15 @@ public final class JobCommand implements Callable<Integer> {
             throw new ConfigException("--pose-model " + poseModel + " is not a pose model (its manifest's kind is "
                     + (pose.kind() == null ? "action" : pose.kind()) + "); import one with ./clipstream model import-tfjs");
         }
-        return PeopleSettings.of(poseModel, pose.version(), poseInput, poseEvery, minPersonScore, maxTracks,
-                posesTopic, config.clips().idleTimeout());
+        if (poseFps != null && poseEvery != null) {
+            throw new ConfigException("--pose-fps and --pose-every are mutually exclusive (got --pose-fps " + poseFps
+                    + " and --pose-every " + poseEvery + "): --pose-fps F poses each camera's frames F times a second"
+                    + " by capture time, --pose-every N the frames whose seq is a multiple of N; give one");
+        }
+        PeopleSettings settings = PeopleSettings.of(poseModel, pose.version(), poseInput,
+                poseEvery != null ? poseEvery : PeopleSettings.DEFAULT_POSE_EVERY, minPersonScore, maxTracks,
+                posesTopic, config.clips().idleTimeout()).withMinKeypointScore(minKeypointScore);
+        return poseFps != null ? settings.withPoseFps(poseFps) : settings;
     }
 
     static ClipstreamJob job(JobConfig config, FrameSize frameSize) {

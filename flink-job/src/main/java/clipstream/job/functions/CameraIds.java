@@ -3,13 +3,13 @@ package clipstream.job.functions;
 import java.util.regex.Pattern;
 
 /** The rule for camera ids (schemas/Frame.avsc): 1-128 characters of [A-Za-z0-9._:-]. */
-final class CameraIds {
+public final class CameraIds {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private CameraIds() {
     }
 
-    static boolean isValid(String cameraId) {
+    public static boolean isValid(String cameraId) {
         return cameraId != null && VALID.matcher(cameraId).matches();
     }
 

@@ -14,19 +14,28 @@ import org.apache.flink.util.Collector;
 /**
  * The pose model on the frames of the people path: each decoded frame goes through it, and the people it found come
  * out as {@link UntrackedPoses} (the same record edge devices' poses become), for {@link PoseTracking} to follow.
- * Holds no state; the model is opened once per subtask and runs one frame at a time on the task thread.
+ * Keypoints the model scores below {@code minKeypointScore} leave here lost (score 0, position kept), so the poses
+ * topic, the tracking and the people's clips all see the same keypoints. Holds no state; the model is opened once
+ * per subtask and runs one frame at a time on the task thread.
  */
 public class PoseEstimation extends ProcessFunction<ValidatedFrame, UntrackedPoses> {
     private static final long serialVersionUID = 1L;
 
     private final FramePoseModel.Factory models;
+    private final float minKeypointScore;
 
     private transient FramePoseModel model;
     private transient Counter framesPosed;
     private transient Counter peopleFound;
+    private transient Counter keypointsLost;
 
-    public PoseEstimation(FramePoseModel.Factory models) {
+    /** {@code minKeypointScore}: keypoints scored below it are reported lost (score 0); 0 keeps every score. */
+    public PoseEstimation(FramePoseModel.Factory models, float minKeypointScore) {
+        if (!(minKeypointScore >= 0 && minKeypointScore <= 1)) {
+            throw new IllegalArgumentException("minKeypointScore must be within 0-1, got " + minKeypointScore);
+        }
         this.models = models;
+        this.minKeypointScore = minKeypointScore;
     }
 
     @Override
@@ -35,6 +44,7 @@ public class PoseEstimation extends ProcessFunction<ValidatedFrame, UntrackedPos
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         framesPosed = metrics.counter("framesPosed");
         peopleFound = metrics.counter("peopleFound");
+        keypointsLost = metrics.counter("keypointsBelowMinScore");
     }
 
     @Override
@@ -51,13 +61,17 @@ public class PoseEstimation extends ProcessFunction<ValidatedFrame, UntrackedPos
                 frame.sourceOffset()));
     }
 
-    private static DetectedPerson detected(PersonPose pose) {
+    private DetectedPerson detected(PersonPose pose) {
         float[] keypoints = new float[pose.keypoints().size() * 3];
         for (int k = 0; k < pose.keypoints().size(); k++) {
             PersonPose.Keypoint keypoint = pose.keypoints().get(k);
             keypoints[3 * k] = keypoint.x();
             keypoints[3 * k + 1] = keypoint.y();
-            keypoints[3 * k + 2] = keypoint.score();
+            if (keypoint.score() < minKeypointScore) {
+                keypointsLost.inc();
+            } else {
+                keypoints[3 * k + 2] = keypoint.score();
+            }
         }
         return new DetectedPerson(pose.score(), pose.xMin(), pose.yMin(), pose.xMax(), pose.yMax(), keypoints);
     }

@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,5 +225,56 @@ class JobCommandTest {
         assertThat(edge.edgePosesTopic()).isEqualTo("edge-poses");
         assertThat(edge.posesTopic()).isEqualTo("poses");
         assertThat(edge.idleTimeout()).isEqualTo(config.clips().idleTimeout());
+    }
+
+    private static PeopleSettings peopleFrom(String... args) {
+        CommandLine cli = JobCommand.commandLine(args);
+        cli.parseArgs(args);
+        JobCommand command = cli.getCommand();
+        return command.people(command.config());
+    }
+
+    @Test
+    void thePoseRateIsBySeqByDefaultOrByCaptureTimeWithPoseFpsButNeverBoth(@TempDir Path dir) throws Exception {
+        String store = Path.of("..", "model-store").toString();
+        String[] people = {"--bootstrap", "b:9092", "--model-store", store, "--pose-model", "movenet-multipose"};
+
+        PeopleSettings byDefault = peopleFrom(people);
+        assertThat(byDefault.posesByTime()).isFalse();
+        assertThat(byDefault.poseEvery()).isEqualTo(PeopleSettings.DEFAULT_POSE_EVERY);
+        assertThat(byDefault.minKeypointScore()).as("no keypoint is dropped by default").isZero();
+
+        PeopleSettings byTime = peopleFrom(concat(people, "--pose-fps", "7.5", "--min-keypoint-score", "0.3"));
+        assertThat(byTime.posesByTime()).isTrue();
+        assertThat(byTime.poseFps()).isEqualTo(7.5);
+        assertThat(byTime.poseEvery()).isZero();
+        assertThat(byTime.minKeypointScore()).isEqualTo(0.3f);
+
+        assertThatThrownBy(() -> peopleFrom(concat(people, "--pose-fps", "10", "--pose-every", "3")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--pose-fps and --pose-every are mutually exclusive");
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "pose-every=3\n");
+        assertThatThrownBy(() -> peopleFrom(concat(people, "--config", file.toString(), "--pose-fps", "10")))
+                .as("also when one comes from the --config file")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mutually exclusive");
+        assertThatThrownBy(() -> peopleFrom(concat(people, "--pose-fps", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-fps must be above 0");
+        assertThatThrownBy(() -> peopleFrom(concat(people, "--min-keypoint-score", "1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--min-keypoint-score must be within 0-1");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int planned = JobCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(concat(people, "--pose-fps", "10", "--dry-run"));
+        assertThat(planned).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("read frame times for poses", "sample frames for poses by time",
+                "find poses in frames", "track people per camera");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 }

@@ -298,7 +298,7 @@ class PoseTrackingTest {
     @Test
     void framesGoThroughThePoseModelIntoTheSameTracking() throws Exception {
         OneInputStreamOperatorTestHarness<ValidatedFrame, UntrackedPoses> model =
-                ProcessFunctionTestHarnesses.forProcessFunction(new PoseEstimation(PixelPeople::new));
+                ProcessFunctionTestHarnesses.forProcessFunction(new PoseEstimation(PixelPeople::new, 0));
         for (int i = 0; i < 4; i++) {
             byte[] pixels = new byte[WIDTH * HEIGHT * 3];
             pixels[0] = (byte) (10 + 2 * i);
@@ -346,8 +346,8 @@ class PoseTrackingTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-every");
         assertThatThrownBy(() -> PeopleSettings.edge("poses", 16, "poses", IDLE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--edge-poses-topic", "--poses-topic");
-        assertThatThrownBy(() -> new PeopleSettings(PeopleInput.EDGE, "movenet-multipose", null, 0, 5, 0.25f, 0.3f, 3,
-                10, 16, "poses", "edge-poses", IDLE))
+        assertThatThrownBy(() -> new PeopleSettings(PeopleInput.EDGE, "movenet-multipose", null, 0, 5, 0, 0.25f, 0,
+                0.3f, 3, 10, 16, "poses", "edge-poses", IDLE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--pose-model", "--people-input frames");
         assertThatThrownBy(() -> PeopleInput.parse("cameras"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--people-input");
