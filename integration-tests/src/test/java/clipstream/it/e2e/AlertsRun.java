@@ -55,10 +55,19 @@ final class AlertsRun {
     /** Runs the alerting consumer over {@code eventsTopic} until it has consumed all of it; its committed alerts. */
     static List<Alert> awaitAlerts(EmbeddedKafka kafka, String eventsTopic, Path folder, Duration timeout)
             throws Exception {
+        return awaitAlerts(kafka, eventsTopic, RULES, folder, timeout);
+    }
+
+    /**
+     * As {@link #awaitAlerts(EmbeddedKafka, String, Path, Duration)} with other rules: {@code rulesTemplate} is a
+     * rules file in which {@code %1$s} stands for this run's alerts topic.
+     */
+    static List<Alert> awaitAlerts(EmbeddedKafka kafka, String eventsTopic, String rulesTemplate, Path folder,
+                                   Duration timeout) throws Exception {
         String alertsTopic = E2eJobs.unique("alerts");
         String group = E2eJobs.unique("alerts-group");
         Path rules = folder.resolve(alertsTopic + ".yaml");
-        Files.writeString(rules, RULES.formatted(alertsTopic));
+        Files.writeString(rules, rulesTemplate.formatted(alertsTopic));
         AlertsConfig config = new AlertsConfig(kafka.bootstrapServers(), group, "e2e", eventsTopic,
                 E2eJobs.unique("alerts-state"), E2eJobs.unique("alerts-dlq"), RuleEngine.DEFAULT_DEDUP_WINDOW,
                 AlertsConfig.DEFAULT_MAX_POLL_RECORDS, Map.of());

@@ -21,20 +21,25 @@ import clipstream.media.people.PeopleScene;
 import clipstream.media.people.PersonAction;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
+import clipstream.schema.Alert;
 import clipstream.schema.ClipEvent;
 import clipstream.schema.PersonPoses;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * People's actions end to end on the real stack: synthetic people cameras (people doing random actions, clip after
@@ -42,7 +47,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * edge poses topic; the job in edge mode tracks them, cuts each person's poses into clips and classifies them with
  * the committed people model ({@code posec3d-small}) on the real TensorFlow engine. Every event names its person
  * (track and box), arrives exactly once (read_committed, no repeated event id), and says what the person did: at
- * least 90 % of the clips that lie within one action of one person get that action's label.
+ * least 90 % of the clips that lie within one action of one person get that action's label. The real alerting
+ * consumer then runs the example people rules' fall rule ({@code alerts/rules.people.example.yaml}) over the events:
+ * every person whose fall filled a clip gets a {@code person-fell} alert, every such alert is about a person who
+ * fell in its clip, once, and the camera where people only walk raises none.
  */
 class PeopleActionsTest {
     private static final String PEOPLE_MODEL = "posec3d-small";
@@ -52,11 +60,25 @@ class PeopleActionsTest {
     private static final int SCORABLE_FRAMES = 28;
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
+    /** The fall rule of {@code alerts/rules.people.example.yaml}, its alerts on {@code %1$s}. */
+    private static final String FALL_RULE = """
+            rules:
+              - name: person-fell
+                labels: [fall]
+                min-score: 0.6
+                min-consecutive: 1
+                cooldown: 30s
+                outputs: {topic: %1$s, stdout: false}
+            """;
+
     @RegisterExtension
     static final E2eStack STACK = new E2eStack(2);
 
+    @TempDir
+    Path dir;
+
     @Test
-    void everyTrackedPersonsClipIsLabelledOnceAndMostlyRight() throws Exception {
+    void everyTrackedPersonsClipIsLabelledOnceAndMostlyRightAndFallsRaiseAlerts() throws Exception {
         String frames = E2eJobs.unique("frames");
         String events = E2eJobs.unique("events");
         String dlq = E2eJobs.unique("dlq");
@@ -66,7 +88,8 @@ class PeopleActionsTest {
         List<CameraSpec> cameras = List.of(
                 CameraSpec.parse("hall-1=synthetic-people:random?people=2&seed=11&fps=10"),
                 CameraSpec.parse("hall-2=synthetic-people:random?people=2&seed=12&fps=10"),
-                CameraSpec.parse("hall-3=synthetic-people:random?people=3&seed=13&fps=10"));
+                CameraSpec.parse("hall-3=synthetic-people:random?people=3&seed=13&fps=10"),
+                CameraSpec.parse("corridor=synthetic-people:walk?people=2&seed=15&fps=10"));
         Map<String, PeopleScene> scenes = new HashMap<>();
         for (CameraSpec camera : cameras) {
             scenes.put(camera.id(), ((SourceSpec.SyntheticPeople) camera.source()).scene(POSE_FPS));
@@ -98,6 +121,7 @@ class PeopleActionsTest {
 
         int scorable = 0;
         int correct = 0;
+        Set<String> fallen = new TreeSet<>(); // camera/track of every clip within one fall
         Map<String, Map<String, Integer>> confusion = new TreeMap<>();
         for (ClipEvent event : received) {
             assertThat(event.getModelName()).isEqualTo(PEOPLE_MODEL);
@@ -109,6 +133,9 @@ class PeopleActionsTest {
                 continue;
             }
             scorable++;
+            if (truth.get() == PersonAction.FALL) {
+                fallen.add(event.getCameraId() + "/" + event.getTrackId());
+            }
             if (event.getLabel().equals(truth.get().label())) {
                 correct++;
             }
@@ -120,6 +147,39 @@ class PeopleActionsTest {
         assertThat(scorable).as("clips within one action of one person").isGreaterThanOrEqualTo(20);
         assertThat((double) correct / scorable).as("right labels; truth -> labels %s", confusion)
                 .isGreaterThanOrEqualTo(0.90);
+
+        Map<String, ClipEvent> byId = received.stream().collect(Collectors.toMap(ClipEvent::getEventId, e -> e));
+        List<Alert> alerts = AlertsRun.awaitAlerts(STACK.kafka(), events, FALL_RULE, dir, TIMEOUT);
+        System.out.printf("PeopleActionsTest: alerts %s%n", alerts.stream()
+                .map(a -> a.getCameraId() + "/" + a.getTrackId()).toList());
+        assertThat(alerts.stream().map(Alert::getAlertId).distinct().count()).as("each alert once")
+                .isEqualTo(alerts.size());
+        assertThat(alerts).allSatisfy(alert -> {
+            assertThat(alert.getRule()).isEqualTo("person-fell");
+            assertThat(alert.getTrackId()).as("a person's alert").isNotNull();
+            assertThat(alert.getEventIds()).allSatisfy(id -> {
+                ClipEvent event = byId.get(id);
+                assertThat(event).as("event %s", id).isNotNull();
+                assertThat(event.getLabel()).isEqualTo("fall");
+                assertThat(fellDuring(scenes.get(event.getCameraId()), event)).as("%s: the person fell in the clip",
+                        alert).isTrue();
+            });
+        });
+        assertThat(fallen).as("people whose fall filled a clip").isNotEmpty();
+        assertThat(alerts.stream().map(a -> a.getCameraId() + "/" + a.getTrackId()).toList())
+                .as("each of them alerted").containsAll(fallen);
+        assertThat(alerts).as("nobody fell in the corridor").noneMatch(a -> a.getCameraId().equals("corridor"));
+    }
+
+    /** Whether the person of {@code event} (the lane of the box's centre) was falling in any of its pose frames. */
+    private static boolean fellDuring(PeopleScene scene, ClipEvent event) {
+        int lane = scene.laneOf((event.getBox().getXMin() + event.getBox().getXMax()) / 2);
+        for (long seq = event.getFirstSeq(); seq <= event.getLastSeq(); seq++) {
+            if (scene.actionAt(lane, seq).filter(a -> a == PersonAction.FALL).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

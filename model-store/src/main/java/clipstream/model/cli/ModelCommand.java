@@ -13,7 +13,7 @@ import picocli.CommandLine;
         description = "Build, train, evaluate, verify and benchmark the Conv3D models of the model store.",
         subcommands = {DescribeCommand.class, TrainCommand.class, EvaluateCommand.class, ListCommand.class,
             VerifyCommand.class, CurrentCommand.class, ImportCommand.class, ImportTfjsCommand.class,
-            ModelBenchCommand.class, PoseNoiseCommand.class})
+            ModelBenchCommand.class, PoseNoiseCommand.class, FootageActionsCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

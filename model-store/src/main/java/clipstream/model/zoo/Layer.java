@@ -21,13 +21,19 @@ public sealed interface Layer {
     /**
      * Renders a keypoint clip (T × joints × (x, y, score), x and y in [0, 1] of the person's clip box) as a
      * heatmap volume T × height × width × joints inside the graph: per joint a Gaussian of {@code sigma} heatmap
-     * pixels at its position, scaled by its score (PoseC3D's score-weighted joint heatmaps, Duan et al. 2022). A
-     * joint with score 0 (lost, or no person in the frame) adds nothing.
+     * pixels at its position. With {@code minScore} 0 each Gaussian is scaled by its joint's score (PoseC3D's
+     * score-weighted joint heatmaps, Duan et al. 2022); with {@code minScore} above 0 a joint scored at least that is
+     * drawn at full height and one below it not at all, so the network sees where joints are and never how sure the
+     * pose model was: a real pose model's scores depend on the footage (light, size, blur) in ways generated training
+     * data does not reproduce, and a network that reads them learns the generator's score model (docs/benchmarks.md,
+     * "people model"). A joint with score 0 (lost, or no person in the frame) adds nothing either way.
      */
-    record PoseHeatmaps(String name, int joints, int height, int width, double sigma) implements Layer {
+    record PoseHeatmaps(String name, int joints, int height, int width, double sigma, double minScore)
+            implements Layer {
         public PoseHeatmaps {
-            if (joints < 1 || height < 2 || width < 2 || !(sigma > 0)) {
-                throw new IllegalArgumentException("PoseHeatmaps needs joints >= 1, a map of at least 2x2 and sigma > 0");
+            if (joints < 1 || height < 2 || width < 2 || !(sigma > 0) || !(minScore >= 0 && minScore < 1)) {
+                throw new IllegalArgumentException("PoseHeatmaps needs joints >= 1, a map of at least 2x2, sigma > 0"
+                        + " and 0 <= minScore < 1");
             }
         }
     }

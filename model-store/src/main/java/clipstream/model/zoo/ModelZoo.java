@@ -107,6 +107,11 @@ public final class ModelZoo {
     public static final int POSE_HEATMAP_SIZE = 32;
     /** Width of each joint's Gaussian in heatmap pixels. */
     public static final double POSE_HEATMAP_SIGMA = 1.0;
+    /**
+     * Joints scored at least this are drawn at full height, those below not at all (see {@link PoseHeatmaps}): the
+     * keypoint score below which the clip box ignores a joint, {@code KeypointClips.BOX_SCORE}.
+     */
+    public static final double POSE_HEATMAP_MIN_SCORE = 0.2;
 
     /**
      * A PoseC3D-style network for CPUs (after Duan et al., "Revisiting Skeleton-based Action Recognition", CVPR
@@ -117,11 +122,12 @@ public final class ModelZoo {
      */
     static Architecture posec3dSmall(InputShape input, int classes) {
         return new Architecture(POSEC3D_SMALL, "PoseC3D-style slow-only Conv3D for CPUs: 17 joint heatmaps of "
-                + POSE_HEATMAP_SIZE + "x" + POSE_HEATMAP_SIZE + " per frame rendered in the graph, 1x3x3 stages of 16"
+                + POSE_HEATMAP_SIZE + "x" + POSE_HEATMAP_SIZE + " per frame rendered in the graph (joints scored at least "
+                + POSE_HEATMAP_MIN_SCORE + " at full height, others left out), 1x3x3 stages of 16"
                 + " and 32 channels, 3x3x3 stages of 64 and 128, batch normalisation, global average pooling",
                 input, classes, List.of(
                         new PoseHeatmaps("heatmaps", input.width(), POSE_HEATMAP_SIZE, POSE_HEATMAP_SIZE,
-                                POSE_HEATMAP_SIGMA),
+                                POSE_HEATMAP_SIGMA, POSE_HEATMAP_MIN_SCORE),
                         new Conv3D("conv1", 16, 1, 3, 3, true, true), new MaxPool3D("pool1", 1, 2, 2, false),
                         new Conv3D("conv2", 32, 1, 3, 3, true, true), pool("pool2", 2, false),
                         normConv("conv3", 64), pool("pool3", 2, false),

@@ -200,8 +200,9 @@ public final class NetworkGraph {
 
     /**
      * Keypoints N×T×J×(x, y, score) to heatmaps N×T×H×W×J: each joint's Gaussian is separable, so a row factor
-     * (N×T×H×1×J, times the score) and a column factor (N×T×1×W×J) are computed per joint and multiplied by
-     * broadcasting. Scores are clipped to [0, 1]; x and y are taken in [0, 1] of the map (pixel centres at
+     * (N×T×H×1×J, times the joint's weight) and a column factor (N×T×1×W×J) are computed per joint and multiplied
+     * by broadcasting. The weight is the score clipped to [0, 1], or 1 for a score of at least the layer's minScore
+     * and 0 below; x and y are taken in [0, 1] of the map (pixel centres at
      * (i + 0.5) / size), so a joint outside the box fades out instead of being drawn on the border.
      */
     private Operand<TFloat32> heatmaps(PoseHeatmaps h, Operand<TFloat32> keypoints) {
@@ -210,9 +211,11 @@ public final class NetworkGraph {
         Operand<org.tensorflow.types.TInt32> jointsLast = tf.constant(new int[] {-1, frames, 1, 1, h.joints()});
         Operand<TFloat32> x = tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 0}), size), jointsLast);
         Operand<TFloat32> y = tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 1}), size), jointsLast);
-        Operand<TFloat32> score = tf.clipByValue(
-                tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 2}), size), jointsLast),
-                tf.constant(0f), tf.constant(1f));
+        Operand<TFloat32> rawScore = tf.reshape(tf.slice(keypoints, tf.constant(new int[] {0, 0, 0, 2}), size),
+                jointsLast);
+        Operand<TFloat32> score = h.minScore() > 0
+                ? tf.dtypes.cast(tf.math.greaterEqual(rawScore, tf.constant((float) h.minScore())), TFloat32.class)
+                : tf.clipByValue(rawScore, tf.constant(0f), tf.constant(1f));
         float[] columns = new float[h.width()];
         for (int i = 0; i < columns.length; i++) {
             columns[i] = (i + 0.5f) / h.width();

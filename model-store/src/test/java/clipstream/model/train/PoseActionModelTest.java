@@ -17,6 +17,8 @@ import clipstream.model.runtime.ClipPrediction;
 import clipstream.model.runtime.TensorFlowNatives;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
+import clipstream.model.zoo.Architecture;
+import clipstream.model.zoo.Layer;
 import clipstream.model.zoo.ModelZoo;
 import clipstream.model.zoo.NetworkGraph;
 import clipstream.model.zoo.NetworkPlan;
@@ -45,19 +47,57 @@ class PoseActionModelTest {
     }
 
     @Test
-    void eachJointBecomesAGaussianAtItsPlaceWeightedByItsScore() {
+    void eachConfidentJointBecomesAGaussianAtItsPlaceAtFullHeight() {
         TensorFlowNatives.engine();
-        NetworkPlan plan = plan();
+        // frame 3: joint 5 at x 0.5, y 0.25 scored 0.8 (drawn at height 1), joint 6 scored 0.1 (below the layer's
+        // minScore: left out); every other joint of every frame lost (score 0)
+        Heatmap map = heatmapOf(plan(), 0.8f, 0.1f);
+        assertThat(map.peakRow).isIn(7, 8);
+        assertThat(map.peakColumn).isIn(15, 16);
+        assertThat((double) map.peak).isCloseTo(Math.exp(-0.25), offset(1e-4));
+        // a whole Gaussian of sigma 1 pixel sums to 2 pi sigma^2
+        assertThat(map.sum).isCloseTo(2 * Math.PI, offset(0.01));
+    }
+
+    @Test
+    void withoutAMinimumScoreEachJointIsWeightedByItsScore() {
+        TensorFlowNatives.engine();
+        Architecture zoo = plan().architecture();
+        Layer.PoseHeatmaps layer = (Layer.PoseHeatmaps) zoo.layers().get(0);
+        List<Layer> layers = new ArrayList<>(zoo.layers());
+        layers.set(0, new Layer.PoseHeatmaps(layer.name(), layer.joints(), layer.height(), layer.width(),
+                layer.sigma(), 0));
+        NetworkPlan scoreWeighted = NetworkPlan.of(new Architecture(zoo.name(), zoo.description(), zoo.input(),
+                zoo.classes(), layers));
+        // joint 6, scored 0.1, is drawn too, in another map: the sum counts joint 5's map only
+        Heatmap map = heatmapOf(scoreWeighted, 0.8f, 0.1f);
+        assertThat((double) map.peak).isCloseTo(0.8 * Math.exp(-0.25), offset(1e-4));
+        assertThat(map.sum).isCloseTo(0.8 * 2 * Math.PI, offset(0.01));
+        assertThat(map.otherSum).isCloseTo(0.1 * 2 * Math.PI, offset(0.01));
+    }
+
+    /** Joint 5's map in frame 3: peak, where it is, its sum; and the sum of every other map. */
+    private static final class Heatmap {
+        double sum;
+        double otherSum;
+        float peak;
+        int peakRow = -1;
+        int peakColumn = -1;
+    }
+
+    /** Renders a clip whose frame 3 has joint 5 at (0.5, 0.25) and joint 6 at (0.25, 0.5) with the given scores. */
+    private static Heatmap heatmapOf(NetworkPlan plan, float score5, float score6) {
         int frames = plan.architecture().input().frames();
         float[] clip = new float[frames * JOINTS * 3];
-        // frame 3: joint 5 at x 0.5, y 0.25 with score 0.8; every other joint of every frame lost (score 0)
         int at = (3 * JOINTS + 5) * 3;
         clip[at] = 0.5f;
         clip[at + 1] = 0.25f;
-        clip[at + 2] = 0.8f;
+        clip[at + 2] = score5;
+        clip[at + 3] = 0.25f;
+        clip[at + 4] = 0.5f;
+        clip[at + 5] = score6;
         KeypointDataset one = new KeypointDataset(PersonAction.labels(), frames, JOINTS, new float[][] {clip},
                 new int[] {0});
-
         float[] maps;
         try (Graph graph = new Graph()) {
             NetworkGraph network = NetworkGraph.build(graph, plan, TrainingRun.IDENTITY);
@@ -71,35 +111,31 @@ class PoseActionModelTest {
                 out.asRawTensor().data().asFloats().read(maps);
             }
         }
-        double sum = 0;
-        float peak = 0;
-        int peakRow = -1;
-        int peakColumn = -1;
+        Heatmap map = new Heatmap();
         for (int t = 0; t < frames; t++) {
             for (int r = 0; r < 32; r++) {
                 for (int c = 0; c < 32; c++) {
                     for (int j = 0; j < JOINTS; j++) {
                         float v = maps[(((t * 32) + r) * 32 + c) * JOINTS + j];
                         if (t != 3 || j != 5) {
-                            assertThat(v).as("t %d row %d col %d joint %d", t, r, c, j).isZero();
+                            map.otherSum += v;
                             continue;
                         }
-                        sum += v;
-                        if (v > peak) {
-                            peak = v;
-                            peakRow = r;
-                            peakColumn = c;
+                        map.sum += v;
+                        if (v > map.peak) {
+                            map.peak = v;
+                            map.peakRow = r;
+                            map.peakColumn = c;
                         }
                     }
                 }
             }
         }
         // the joint lies between pixel centres 7/8 (rows) and 15/16 (columns), half a pixel (one sigma = 1) off each
-        assertThat(peakRow).isIn(7, 8);
-        assertThat(peakColumn).isIn(15, 16);
-        assertThat((double) peak).isCloseTo(0.8 * Math.exp(-0.25), offset(1e-4));
-        // a whole Gaussian of sigma 1 pixel sums to 2 pi sigma^2, times the score
-        assertThat(sum).isCloseTo(0.8 * 2 * Math.PI, offset(0.01));
+        if (plan.architecture().layers().get(0) instanceof Layer.PoseHeatmaps h && h.minScore() > score6) {
+            assertThat(map.otherSum).as("a joint scored below minScore is left out").isZero();
+        }
+        return map;
     }
 
     @Test
