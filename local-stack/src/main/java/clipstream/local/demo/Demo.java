@@ -5,6 +5,10 @@ import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.alerts.pipeline.AlertsService;
 import clipstream.alerts.rules.RulesFileException;
+import clipstream.alerts.rules.RulesLoader;
+import clipstream.dashboard.Dashboard;
+import clipstream.dashboard.DashboardSettings;
+import clipstream.dashboard.DashboardTopics;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.CameraStats;
@@ -35,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +51,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -60,7 +66,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one JVM, for a demo or a smoke test: a Kafka broker, the clipstream Flink job on a local
  * MiniCluster (web UI on localhost) with the model from the store, cameras through the real ingest code, the
- * alerting consumer printing alerts, and a tally of what came out. {@link #run()} returns when the cameras are done
+ * alerting consumer printing alerts, the operator's dashboard (unless the settings leave it out) and a tally of what
+ * came out. {@link #run()} returns when the cameras are done
  * (duration, frame budget or {@link #requestStop()}), the last events are in and everything is shut down.
  *
  * <p>With the people path, the job also tracks people and, with a people model, labels each tracked person's clips:
@@ -92,10 +99,18 @@ public final class Demo {
     private final DemoSettings settings;
     private final PrintStream out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CompletableFuture<URI> dashboardUrl = new CompletableFuture<>();
 
     public Demo(DemoSettings settings) {
         this.settings = settings;
         this.out = settings.out();
+    }
+
+    /**
+     * The dashboard's address, once it serves; fails when the demo runs without one or ends before it starts.
+     */
+    public CompletableFuture<URI> dashboardUrl() {
+        return dashboardUrl;
     }
 
     /** Asks a running demo to stop its cameras and wind down (Ctrl-C); returns at once. */
@@ -110,8 +125,16 @@ public final class Demo {
      * @throws ConfigException when the people model is not in the store or is not one
      * @throws IllegalStateException when a part of the pipeline failed (the message says which and why)
      */
-    @SuppressWarnings("try") // AlertsService.close() may throw InterruptedException: it joins its threads
     public DemoSummary run() throws Exception {
+        try {
+            return runStack();
+        } finally {
+            dashboardUrl.completeExceptionally(new IllegalStateException("the demo ended before its dashboard served"));
+        }
+    }
+
+    @SuppressWarnings("try") // AlertsService.close() may throw InterruptedException: it joins its threads
+    private DemoSummary runStack() throws Exception {
         ModelStore store = new ModelStore(settings.store());
         ModelManifest manifest = store.describe(settings.model(), null).manifest();
         Optional<ModelManifest> peopleModel = peopleModel(store);
@@ -123,6 +146,7 @@ public final class Demo {
         printModels(manifest, stride, peopleModel, cameras.size(), poseFps);
         int poseEvery = settings.people().isPresent() && !settings.syntheticPeople()
                 ? poseEvery(cameras, poseFps) : PeopleSettings.DEFAULT_POSE_EVERY;
+        Path rules = rulesFile();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int partitions = Math.min(cameras.size(), 8);
@@ -137,13 +161,17 @@ public final class Demo {
             kafka.createTopics(topics);
             out.println("Kafka broker: " + kafka.bootstrapServers());
             JobConfig config = jobConfig(kafka.bootstrapServers(), manifest, clipLength, stride);
-            try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism())) {
+            try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism());
+                 Dashboard dashboard = dashboard(kafka.bootstrapServers(), rules)) {
                 out.println("Flink web UI: " + flink.webUi());
+                if (dashboard != null) {
+                    out.println("Dashboard: " + dashboard.url());
+                }
                 flink.run(job(config, manifest, poseEvery, peopleModel), JOB_START_TIMEOUT);
                 out.println("Job running; starting the alerting consumer and the cameras"
                         + (settings.duration().isZero() && settings.framesPerCamera().isEmpty() ? " (Ctrl-C stops)" : ""));
                 Properties producing = FrameProducers.properties(kafka.bootstrapServers(), Map.of());
-                try (AlertsService alerts = alerts(kafka.bootstrapServers());
+                try (AlertsService alerts = alerts(kafka.bootstrapServers(), rules);
                      EventTally tally = new EventTally(kafka.bootstrapServers(), EVENTS_TOPIC, DEAD_LETTER_TOPIC,
                              alerts.rules().alertTopics(), settings.people().isPresent() ? POSES_TOPIC : null, truth,
                              System::currentTimeMillis);
@@ -243,6 +271,11 @@ public final class Demo {
         DemoSettings.PeoplePath path = settings.people().orElseThrow();
         String input = path.poseInput() == 0 ? "its own input size" : "input " + path.poseInput() + "x"
                 + path.poseInput();
+        if (path.poseFps() > 0) {
+            out.printf(Locale.ROOT, "People path: pose model %s (%s) on %s frames a second per camera, by capture"
+                    + " time (--pose-fps)%n", path.poseModel(), input, decimal(path.poseFps()));
+            return PeopleSettings.DEFAULT_POSE_EVERY; // not used: the job poses by time
+        }
         if (path.poseEvery() > 0) {
             out.printf(Locale.ROOT, "People path: pose model %s (%s) on 1 frame in %d (--pose-every)%n",
                     path.poseModel(), input, path.poseEvery());
@@ -316,10 +349,11 @@ public final class Demo {
         ClipstreamJob job = ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
         settings.people().ifPresent(path -> {
             Duration idle = config.clips().idleTimeout();
+            PeopleSettings onFrames = PeopleSettings.of(path.poseModel(), null, path.poseInput(), poseEvery,
+                    PeopleSettings.DEFAULT_MIN_PERSON_SCORE, MAX_TRACKS, POSES_TOPIC, idle);
             job.withPeopleOnKafka(settings.syntheticPeople()
                     ? PeopleSettings.edge(EDGE_POSES_TOPIC, MAX_TRACKS, POSES_TOPIC, idle)
-                    : PeopleSettings.of(path.poseModel(), null, path.poseInput(), poseEvery,
-                            PeopleSettings.DEFAULT_MIN_PERSON_SCORE, MAX_TRACKS, POSES_TOPIC, idle));
+                    : path.poseFps() > 0 ? onFrames.withPoseFps(path.poseFps()) : onFrames);
             peopleModel.ifPresent(people -> job.withPersonActionsFromStore(new PersonActionSettings(
                     new ModelSettings(settings.store().toString(), people.name(), people.version(), "cpu", 0, 0, 3,
                             MODEL_WATCH), people.frames(), PersonActionSettings.DEFAULT_STRIDE,
@@ -341,18 +375,44 @@ public final class Demo {
         return ingest;
     }
 
-    private AlertsService alerts(String bootstrap) throws IOException, RulesFileException, InterruptedException {
-        Path rules = settings.rulesFile().orElse(null);
-        if (rules == null) {
-            rules = settings.summaryFile().toAbsolutePath().resolveSibling("rules.yaml");
-            Files.createDirectories(rules.getParent());
-            try (InputStream in = Demo.class.getResourceAsStream(DEMO_RULES)) {
-                if (in == null) {
-                    throw new IllegalStateException("The demo rules " + DEMO_RULES + " are missing from the class path");
-                }
-                Files.copy(in, rules, StandardCopyOption.REPLACE_EXISTING);
-            }
+    /** The alert rules: {@code --rules}, else the demo's own, copied next to the summary. */
+    private Path rulesFile() throws IOException {
+        Optional<Path> given = settings.rulesFile();
+        if (given.isPresent()) {
+            return given.get();
         }
+        Path rules = settings.summaryFile().toAbsolutePath().resolveSibling("rules.yaml");
+        Files.createDirectories(rules.getParent());
+        try (InputStream in = Demo.class.getResourceAsStream(DEMO_RULES)) {
+            if (in == null) {
+                throw new IllegalStateException("The demo rules " + DEMO_RULES + " are missing from the class path");
+            }
+            Files.copy(in, rules, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return rules;
+    }
+
+    /**
+     * The operator's dashboard over the demo's topics (the alert topics of {@code rules}), following the job's
+     * consumer group; null when the settings ask for none.
+     */
+    private Dashboard dashboard(String bootstrap, Path rules) throws IOException, RulesFileException {
+        if (settings.dashboard().isEmpty()) {
+            dashboardUrl.completeExceptionally(new IllegalStateException("this demo runs without a dashboard"));
+            return null;
+        }
+        DemoSettings.DashboardPort port = settings.dashboard().get();
+        DashboardTopics topics = new DashboardTopics(FRAMES_TOPIC, EVENTS_TOPIC, POSES_TOPIC,
+                List.copyOf(RulesLoader.load(rules).alertTopics()),
+                List.of(DEAD_LETTER_TOPIC, AlertsConfig.DEFAULT_DLQ_TOPIC));
+        Dashboard dashboard = Dashboard.start(DashboardSettings.defaults(bootstrap, port.port(), JOB_GROUP)
+                .withTopics(topics), port.anyIfTaken());
+        dashboardUrl.complete(dashboard.url());
+        return dashboard;
+    }
+
+    private AlertsService alerts(String bootstrap, Path rules)
+            throws IOException, RulesFileException, InterruptedException {
         out.println("Alert rules: " + rules);
         AlertsConfig config = new AlertsConfig(bootstrap, "clipstream-demo-alerts", "demo", EVENTS_TOPIC,
                 AlertsConfig.DEFAULT_STATE_TOPIC, AlertsConfig.DEFAULT_DLQ_TOPIC, RuleEngine.DEFAULT_DEDUP_WINDOW,

@@ -1,5 +1,6 @@
 package clipstream.local.demo;
 
+import clipstream.dashboard.DashboardSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.PeopleSettings;
 import clipstream.model.store.ModelStoreException;
@@ -102,6 +103,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int poseEvery;
 
+    @Option(names = "--pose-fps", defaultValue = "0", paramLabel = "F",
+            description = "Real footage, instead of --pose-every: each camera's frames go through the pose model F"
+                    + " times a second by capture time, whatever its frame rate (the job's --pose-fps); 0: off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double poseFps;
+
     @Option(names = "--pose-input", defaultValue = "" + PeopleSettings.DEFAULT_POSE_INPUT, paramLabel = "PIXELS",
             description = "Real footage: side of the pose model's square input, a multiple of 32, or 0 for the model's"
                     + " own (256 for movenet-multipose); larger finds smaller people, at a higher cost"
@@ -113,6 +120,16 @@ public final class DemoCommand implements Callable<Integer> {
                     + " tracked person does, clip by clip of 32 pose frames; none: poses and tracks only"
                     + " (default: ${DEFAULT-VALUE}).")
     String peopleModel;
+
+    @Option(names = "--dashboard", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Serve the operator's dashboard (camera grid, labels, health, alerts) and print its URL"
+                    + " (default: on).")
+    boolean dashboard;
+
+    @Option(names = "--dashboard-port", defaultValue = "" + DashboardSettings.DEFAULT_PORT, paramLabel = "N",
+            description = "Port of the dashboard, a free one when it is taken; 0: a free one"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -160,7 +177,9 @@ public final class DemoCommand implements Callable<Integer> {
                     frames == null ? OptionalLong.empty() : OptionalLong.of(frames), sources, store, model, fps, stride,
                     Duration.ofMillis(checkpointMs), Optional.ofNullable(rules), summary,
                     Duration.ofSeconds(drainSeconds), out,
-                    people(people, sources, poseModel, peopleModel, poseEvery, poseInput));
+                    people(people, sources, poseModel, peopleModel, poseEvery, poseInput)
+                            .map(path -> path.withPoseFps(poseFps)),
+                    dashboard ? Optional.of(new DemoSettings.DashboardPort(dashboardPort, true)) : Optional.empty());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
             return 2;

@@ -27,11 +27,26 @@ import java.util.OptionalLong;
  * @param drainTimeout       how long to wait at the end for the events of the last frames
  * @param out                where the demo's lines and the alerts are printed
  * @param people             the people path; empty: it is off
+ * @param dashboard          the operator's dashboard; empty: none
  */
 public record DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                            Path store, String model, double fps, int stride, Duration checkpointInterval,
                            Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
-                           Optional<PeoplePath> people) {
+                           Optional<PeoplePath> people, Optional<DashboardPort> dashboard) {
+
+    /**
+     * Where the demo serves its dashboard.
+     *
+     * @param port      the port; 0: a free one
+     * @param anyIfTaken when {@code port} is taken, a free one instead of failing
+     */
+    public record DashboardPort(int port, boolean anyIfTaken) {
+        public DashboardPort {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--dashboard-port must be 0 (a free one) to 65535, got " + port);
+            }
+        }
+    }
 
     /**
      * The people path of a demo. On real footage the job finds people in the frames with {@code poseModel} (every
@@ -44,8 +59,11 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
      * @param poseEvery   a frame in this many goes through the pose model; 0: footage's frame rate / the people
      *                    model's pose rate, rounded (1 when the rate is unknown)
      * @param poseInput   the side of the pose model's square input in pixels; 0: the model's own
+     * @param poseFps     instead of {@code poseEvery}: each camera's frames posed this many times a second by capture
+     *                    time (the job's {@code --pose-fps}); 0: by seq, as {@code poseEvery} says
      */
-    public record PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery, int poseInput) {
+    public record PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery, int poseInput,
+                             double poseFps) {
         public PeoplePath {
             Objects.requireNonNull(poseModel, "poseModel");
             Objects.requireNonNull(peopleModel, "peopleModel");
@@ -53,24 +71,42 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
                 throw new IllegalArgumentException("--pose-every must be 0 (from the footage's frame rate) or more, got "
                         + poseEvery);
             }
+            if (!(poseFps >= 0 && poseFps <= PeopleSettings.MAX_POSE_FPS)) {
+                throw new IllegalArgumentException("--pose-fps must be 0 (off) to " + (int) PeopleSettings.MAX_POSE_FPS
+                        + ", got " + poseFps);
+            }
+            if (poseFps > 0 && poseEvery > 0) {
+                throw new IllegalArgumentException("--pose-fps and --pose-every are mutually exclusive: give --pose-fps"
+                        + " to pose each camera's frames that many times a second by capture time, or --pose-every");
+            }
             if (poseInput != 0 && (poseInput < 32 || poseInput > 1024 || poseInput % 32 != 0)) {
                 throw new IllegalArgumentException("--pose-input must be a multiple of 32 from 32 to 1024 (or 0 for the"
                         + " model's own), got " + poseInput);
             }
         }
 
+        /** The path with frames posed by seq ({@code poseEvery}). */
+        public PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery, int poseInput) {
+            this(poseModel, peopleModel, poseEvery, poseInput, 0);
+        }
+
         /** The path with the pose model's usual input for small people ({@code PeopleSettings.DEFAULT_POSE_INPUT}). */
         public PeoplePath(String poseModel, Optional<String> peopleModel, int poseEvery) {
             this(poseModel, peopleModel, poseEvery, PeopleSettings.DEFAULT_POSE_INPUT);
         }
+
+        /** This path with each camera's frames posed {@code fps} times a second by capture time; 0: by seq. */
+        public PeoplePath withPoseFps(double fps) {
+            return new PeoplePath(poseModel, peopleModel, poseEvery, poseInput, fps);
+        }
     }
 
-    /** Settings without the people path. */
+    /** Settings without the people path and without a dashboard. */
     public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                         Path store, String model, double fps, int stride, Duration checkpointInterval,
                         Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out) {
         this(cameras, duration, framesPerCamera, sources, store, model, fps, stride, checkpointInterval, rulesFile,
-                summaryFile, drainTimeout, out, Optional.empty());
+                summaryFile, drainTimeout, out, Optional.empty(), Optional.empty());
     }
 
     public DemoSettings {
@@ -99,12 +135,19 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
         Objects.requireNonNull(summaryFile, "summaryFile");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(people, "people");
+        Objects.requireNonNull(dashboard, "dashboard");
     }
 
     /** These settings with the people path on. */
     public DemoSettings withPeople(PeoplePath path) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path));
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path), dashboard);
+    }
+
+    /** These settings with the dashboard served on {@code port}. */
+    public DemoSettings withDashboard(DashboardPort port) {
+        return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, Optional.of(port));
     }
 
     /** Whether synthetic people cameras send poses (the people path without real footage). */

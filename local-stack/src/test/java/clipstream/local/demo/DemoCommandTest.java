@@ -70,10 +70,28 @@ class DemoCommandTest {
     }
 
     @Test
+    void aDashboardPortOutOfRangeIsAUsageError() {
+        Result result = run("--dashboard-port", "70000");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--dashboard-port must be 0");
+        assertThat(run("--help").out()).contains("--[no-]dashboard", "--dashboard-port");
+    }
+
+    @Test
     void aNegativePoseEveryIsAUsageError() {
         Result result = run("--people", "--pose-every", "-1");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).contains("--pose-every must be 0");
+    }
+
+    @Test
+    void poseFpsAndPoseEveryTogetherAreAUsageError() {
+        Result result = run("--people", "--pose-every", "3", "--pose-fps", "10");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--pose-fps and --pose-every are mutually exclusive");
+        assertThat(run("--people", "--pose-fps", "-1").err()).contains("--pose-fps must be 0 (off) to 1000");
+        assertThat(DemoCommand.people(true, List.of(), "movenet-multipose", "posec3d-small", 0, 384)
+                .map(path -> path.withPoseFps(10))).hasValueSatisfying(path -> assertThat(path.poseFps()).isEqualTo(10));
     }
 
     @Test
