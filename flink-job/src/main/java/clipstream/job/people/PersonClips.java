@@ -33,6 +33,7 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
 
     private transient ValueState<TrackClips> clips;
     private transient ValueState<Long> idleTimer;
+    private transient IdleTimers.Run run;
     private transient Counter personClips;
     private transient Counter droppedPartialClips;
     private transient Counter ignoredPoses;
@@ -58,6 +59,7 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
         clips = getRuntimeContext().getState(new ValueStateDescriptor<>("person-clips",
                 TypeInformation.of(TrackClips.class)));
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("person-clips-idle-timer", Types.LONG));
+        run = new IdleTimers.Run();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         personClips = metrics.counter("personClips");
         droppedPartialClips = metrics.counter("personClipsDroppedPartial");
@@ -68,7 +70,7 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
 
     @Override
     public void processElement(PersonPoses poses, Context ctx, Collector<Clip> out) throws Exception {
-        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs, run);
         TrackClips camera = clips.value();
         if (camera == null) {
             camera = new TrackClips(length, stride, maxGap, maxTracks);
@@ -88,7 +90,7 @@ public class PersonClips extends KeyedProcessFunction<String, PersonPoses, Clip>
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Clip> out) throws Exception {
-        if (Objects.equals(idleTimer.value(), timestamp)) {
+        if (IdleTimers.expired(timestamp, idleTimer, ctx.timerService(), idleTimeoutMs, run)) {
             TrackClips camera = clips.value();
             if (camera != null) {
                 droppedPartialClips.inc(camera.tracks());

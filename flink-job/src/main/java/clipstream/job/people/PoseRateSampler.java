@@ -48,7 +48,7 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
     private transient ValueState<Long> lastPosed;
     private transient ValueState<Long> idleTimer;
     /** Processing time of this run's first element or timer (the start, or the restore after a failure); -1 before. */
-    private transient long runStartedAt;
+    private transient IdleTimers.Run run;
     /** Cameras with state in this subtask: those whose idle timer is armed. */
     private transient int liveCameras;
     private transient Counter chosen;
@@ -74,7 +74,7 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
     public void open(OpenContext openContext) {
         lastPosed = getRuntimeContext().getState(new ValueStateDescriptor<>("last-posed-capture-time", Types.LONG));
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>(LIVE_CAMERA_STATE, Types.LONG));
-        runStartedAt = -1;
+        run = new IdleTimers.Run();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         chosen = metrics.counter("poseFramesChosen");
         skipped = metrics.counter("poseFramesSkipped");
@@ -102,7 +102,6 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
 
     @Override
     public void processElement(StampedRecord frame, Context ctx, Collector<RawRecord> out) throws Exception {
-        markRunStart(ctx.timerService().currentProcessingTime());
         if (idleTimer.value() == null) {
             if (liveCameras >= maxCameras) {
                 overCameraLimit.inc();
@@ -110,7 +109,7 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
             }
             liveCameras++;
         }
-        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs, run);
         Long last = lastPosed.value();
         long time = frame.captureTime();
         if (last != null) {
@@ -136,27 +135,16 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RawRecord> out) throws Exception {
-        markRunStart(ctx.timerService().currentProcessingTime());
-        if (!Objects.equals(idleTimer.value(), timestamp)) {
-            return;
-        }
-        if (timestamp < runStartedAt + idleTimeoutMs) {
-            // armed before this run began and restored from a checkpoint: idle time counts from the restore
-            long expiry = runStartedAt + idleTimeoutMs;
-            ctx.timerService().registerProcessingTimeTimer(expiry);
-            idleTimer.update(expiry);
-            idleRearmedAfterRestore.inc();
+        Long armed = idleTimer.value();
+        if (!IdleTimers.expired(timestamp, idleTimer, ctx.timerService(), idleTimeoutMs, run)) {
+            if (Objects.equals(armed, timestamp)) {
+                idleRearmedAfterRestore.inc();
+            }
             return;
         }
         lastPosed.clear();
         idleTimer.clear();
         liveCameras = Math.max(0, liveCameras - 1);
         camerasExpired.inc();
-    }
-
-    private void markRunStart(long now) {
-        if (runStartedAt < 0) {
-            runStartedAt = now;
-        }
     }
 }

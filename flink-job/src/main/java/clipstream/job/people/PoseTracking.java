@@ -55,6 +55,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
     private transient ValueState<Long> idleTimer;
     /** Cameras with state in this subtask: those whose idle timer is armed. */
     private transient int liveCameras;
+    private transient IdleTimers.Run run;
     private transient Counter posesTracked;
     private transient Counter peopleTracked;
     private transient Counter duplicates;
@@ -80,6 +81,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
         tracks = getRuntimeContext().getState(new ValueStateDescriptor<>("tracks",
                 TypeInformation.of(CameraTracks.class)));
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>(LIVE_CAMERA_STATE, Types.LONG));
+        run = new IdleTimers.Run();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         posesTracked = metrics.counter("posesTracked");
         peopleTracked = metrics.counter("peopleTracked");
@@ -118,7 +120,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
             }
             liveCameras++;
         }
-        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMs, run);
         CameraTracks stored = tracks.value() == null ? CameraTracks.NONE : tracks.value();
         long last = stored.lastSeq();
         if (last >= 0 && poses.seq() <= last) {
@@ -169,7 +171,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PersonPoses> out) throws Exception {
-        if (Objects.equals(idleTimer.value(), timestamp)) {
+        if (IdleTimers.expired(timestamp, idleTimer, ctx.timerService(), idleTimeoutMs, run)) {
             tracks.clear();
             idleTimer.clear();
             liveCameras = Math.max(0, liveCameras - 1);

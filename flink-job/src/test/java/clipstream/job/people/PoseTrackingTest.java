@@ -227,6 +227,32 @@ class PoseTrackingTest {
     }
 
     @Test
+    void anOutageOfTheJobIsNotTheCamerasSilence() throws Exception {
+        harness = harness(8);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        for (int i = 0; i < 4; i++) {
+            send("cam-1", i, 10 + i);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        // restored three idle timeouts later: the restored timer fires at once, but the camera has had no chance
+        harness = harness(8);
+        harness.initializeState(snapshot);
+        harness.open();
+        long restoredAt = 1_000 + 3 * IDLE.toMillis();
+        harness.setProcessingTime(restoredAt);
+        assertThat(harness.numKeyedStateEntries()).as("kept: the timer moved to the restore + the timeout").isPositive();
+        send("cam-1", 4, 14);
+        assertThat(trackIds("cam-1")).containsExactly(1L);
+
+        // silent for the timeout after its last poses: now it is idle
+        harness.setProcessingTime(restoredAt + IDLE.toMillis() + 1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void aDuplicateIsDroppedOnceAndAnEarlierSeqIsLateWithALetterPointingAtItsRecord() throws Exception {
         harness = harness(8);
         harness.open();
