@@ -1,14 +1,19 @@
 package clipstream.alerts.cli;
 
 import clipstream.alerts.engine.RuleEngine;
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.alerts.pipeline.AlertsService;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.rules.RulesFileException;
 import clipstream.alerts.rules.RulesLoader;
+import clipstream.common.metrics.MetricsEndpoint;
+import clipstream.common.metrics.MetricsOptions;
 import clipstream.common.time.DurationConverter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -18,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,7 +35,9 @@ import picocli.CommandLine;
             "Consumes labelled clip events, applies the rules file (rules over the events' labels, and camera"
                     + " health rules: offline, degraded, recovered) and emits alerts to Kafka topics, the terminal"
                     + " and webhooks, exactly once in effect. The rules file is reloaded when it changes.",
-            "Exit codes: 0 stopped normally (Ctrl-C), 2 bad usage or invalid rules file, 1 runtime failure."})
+            "Exit codes: 0 stopped normally (Ctrl-C), 2 bad usage or invalid rules file, 1 runtime failure.",
+            "Metrics: --metrics-port PORT serves events read, alerts raised per rule and webhook deliveries and"
+                    + " failures per rule for Prometheus at http://127.0.0.1:PORT/metrics (README, section Metrics)."})
 public final class AlertsCommand implements Callable<Integer> {
 
     @Spec
@@ -100,6 +108,9 @@ public final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Only validate the rules file, print the rules and exit.")
     private boolean check;
 
+    @Mixin
+    private MetricsOptions metricsOptions = new MetricsOptions();
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -122,16 +133,31 @@ public final class AlertsCommand implements Callable<Integer> {
         }
         AlertsConfig config;
         AlertsService service;
+        PrometheusRegistry registry = new PrometheusRegistry();
         try {
             config = new AlertsConfig(bootstrap, group, Optional.ofNullable(instanceId).orElseGet(AlertsCommand::hostName),
                     inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxClockSkew, maxPollRecords,
                     webhookQueue, clientOverrides);
-            service = new AlertsService(config, rules, TerminalOutput.stdout());
+            metricsOptions.validate();
+            service = new AlertsService(config, rules, TerminalOutput.stdout(), new AlertsMetrics(registry));
         } catch (RulesFileException | IllegalArgumentException e) {
             err.println("alerts: " + e.getMessage());
             err.flush();
             return CommandLine.ExitCode.USAGE;
         }
+        Optional<MetricsEndpoint> endpoint;
+        try {
+            endpoint = metricsOptions.start(registry);
+        } catch (UncheckedIOException e) {
+            service.close(); // nothing started yet: releases what the constructor made
+            err.println("alerts: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+        endpoint.ifPresent(e -> {
+            err.println("alerts: metrics at " + e.uri());
+            err.flush();
+        });
         Thread hook = new Thread(() -> {
             try {
                 service.close();
@@ -155,6 +181,7 @@ public final class AlertsCommand implements Callable<Integer> {
             return CommandLine.ExitCode.SOFTWARE;
         } finally {
             service.close();
+            endpoint.ifPresent(MetricsEndpoint::close);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -1,5 +1,6 @@
 package clipstream.alerts.outputs;
 
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.rules.Rule;
 import clipstream.alerts.rules.RuleSet;
 import clipstream.alerts.rules.WebhookTarget;
@@ -63,6 +64,7 @@ public final class WebhookDispatcher implements Runnable {
     private final AlertDeadLetters deadLetters;
     private final WebhookClient client;
     private final int queueCapacity;
+    private final AlertsMetrics metrics;
     private final RecordDecoder<Alert> decoder = RecordDecoder.of(Alert.class);
     private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "webhook-sender");
@@ -84,6 +86,13 @@ public final class WebhookDispatcher implements Runnable {
      */
     public WebhookDispatcher(Properties clientProperties, String group, Supplier<RuleSet> rules,
                              AlertDeadLetters deadLetters, WebhookClient client, int queueCapacity) {
+        this(clientProperties, group, rules, deadLetters, client, queueCapacity, AlertsMetrics.unserved());
+    }
+
+    /** As above, counting deliveries and failures per rule into {@code metrics}. */
+    public WebhookDispatcher(Properties clientProperties, String group, Supplier<RuleSet> rules,
+                             AlertDeadLetters deadLetters, WebhookClient client, int queueCapacity,
+                             AlertsMetrics metrics) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("webhook queue capacity must be at least 1, got " + queueCapacity);
         }
@@ -102,6 +111,7 @@ public final class WebhookDispatcher implements Runnable {
         this.deadLetters = deadLetters;
         this.client = client;
         this.queueCapacity = queueCapacity;
+        this.metrics = metrics;
     }
 
     @Override
@@ -202,6 +212,7 @@ public final class WebhookDispatcher implements Runnable {
                 String reason = target.url() + " not tried: " + lane.capacity() + " alert(s) are already waiting"
                         + " for it (--webhook-queue), it is failing or slower than the alerts come";
                 LOG.error("Dead-lettering alert {} for webhook: {}", alert.getAlertId(), reason);
+                metrics.webhookFailed(alert.getRule());
                 deadLetter(dlq, record, DeadLetterReason.WEBHOOK_FAILED, reason, pending);
             }
         }
@@ -216,7 +227,11 @@ public final class WebhookDispatcher implements Runnable {
         } catch (RuntimeException e) {
             outcome = new WebhookOutcome.GaveUp(0, target.url() + " could not be called: " + e);
         }
+        if (outcome instanceof WebhookOutcome.Delivered) {
+            metrics.webhookDelivered(delivery.alert().getRule());
+        }
         if (outcome instanceof WebhookOutcome.GaveUp gaveUp) {
+            metrics.webhookFailed(delivery.alert().getRule());
             LOG.error("Dead-lettering alert {} for webhook: {}", delivery.alert().getAlertId(), gaveUp.reason());
             try {
                 dlq.send(deadLetters.of(delivery.record(), DeadLetterReason.WEBHOOK_FAILED, gaveUp.reason())).get();

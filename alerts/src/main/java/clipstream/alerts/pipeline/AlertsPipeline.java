@@ -5,6 +5,7 @@ import clipstream.alerts.engine.EventAheadOfClock;
 import clipstream.alerts.engine.RaisedAlert;
 import clipstream.alerts.engine.RuleEngine;
 import clipstream.alerts.engine.StateChange;
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.outputs.AlertDeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RuleSet;
@@ -86,6 +87,7 @@ public final class AlertsPipeline implements Runnable {
     private final StateTopic stateTopic;
     private final AlertDeadLetters deadLetters;
     private final TerminalOutput terminal;
+    private final AlertsMetrics metrics;
     private final Function<Properties, KafkaProducer<byte[], byte[]>> producers;
     private final RecordDecoder<ClipEvent> decoder = RecordDecoder.of(ClipEvent.class);
     private final RecordEncoder<Alert> encoder = RecordEncoder.of(Alert.class);
@@ -97,7 +99,7 @@ public final class AlertsPipeline implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal) {
-        this(config, rules, terminal, AlertsPipeline::newProducer, InstantSource.system());
+        this(config, rules, terminal, AlertsPipeline::newProducer, InstantSource.system(), AlertsMetrics.unserved());
     }
 
     /** The producer the event loop writes its transactions with, unless a test passes its own. */
@@ -108,10 +110,13 @@ public final class AlertsPipeline implements Runnable {
     /**
      * @param producers makes the transactional producer from its properties (tests put a faulty one in)
      * @param wallClock the engine's wall clock: the bound on event times, and the camera health rules' time
+     * @param metrics   counts events and alerts once their transaction committed
      */
     AlertsPipeline(AlertsConfig config, RuleSet rules, TerminalOutput terminal,
-                   Function<Properties, KafkaProducer<byte[], byte[]>> producers, InstantSource wallClock) {
+                   Function<Properties, KafkaProducer<byte[], byte[]>> producers, InstantSource wallClock,
+                   AlertsMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry(), config.maxClockSkew(),
                 wallClock);
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
@@ -234,6 +239,10 @@ public final class AlertsPipeline implements Runnable {
         }
         if (!committed) {
             return;
+        }
+        metrics.eventsCommitted(records.count());
+        for (RaisedAlert alert : raised) {
+            metrics.raised(alert.rule().name());
         }
         camerasHeld = engine.cameraCount();
         reportEventsAheadOfClock(engine.takeEventsAheadOfClock());

@@ -1,5 +1,6 @@
 package clipstream.alerts.pipeline;
 
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.outputs.AlertDeadLetters;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.outputs.WebhookClient;
@@ -34,6 +35,7 @@ public final class AlertsService implements AutoCloseable {
     private final AlertsConfig config;
     private final Path rulesFile;
     private final AtomicReference<RuleSet> rules;
+    private final AlertsMetrics metrics;
     private final AlertsPipeline pipeline;
     private final WebhookDispatcher dispatcher;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -44,14 +46,20 @@ public final class AlertsService implements AutoCloseable {
 
     /** Loads and validates the rules; nothing is connected yet. */
     public AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal) throws RulesFileException {
-        this(config, rulesFile, terminal, AlertsPipeline::newProducer);
+        this(config, rulesFile, terminal, AlertsMetrics.unserved());
+    }
+
+    /** As {@link #AlertsService(AlertsConfig, Path, TerminalOutput)}, counting into {@code metrics}. */
+    public AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal, AlertsMetrics metrics)
+            throws RulesFileException {
+        this(config, rulesFile, terminal, AlertsPipeline::newProducer, InstantSource.system(), metrics);
     }
 
     /** @param transactionalProducers makes the event loop's producer from its properties (tests put a faulty one in) */
     AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
                   Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers)
             throws RulesFileException {
-        this(config, rulesFile, terminal, transactionalProducers, InstantSource.system());
+        this(config, rulesFile, terminal, transactionalProducers, InstantSource.system(), AlertsMetrics.unserved());
     }
 
     /**
@@ -62,18 +70,27 @@ public final class AlertsService implements AutoCloseable {
     AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
                   Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers, InstantSource wallClock)
             throws RulesFileException {
+        this(config, rulesFile, terminal, transactionalProducers, wallClock, AlertsMetrics.unserved());
+    }
+
+    private AlertsService(AlertsConfig config, Path rulesFile, TerminalOutput terminal,
+                          Function<Properties, KafkaProducer<byte[], byte[]>> transactionalProducers,
+                          InstantSource wallClock, AlertsMetrics metrics) throws RulesFileException {
         this.config = config;
         this.rulesFile = rulesFile;
         this.rules = new AtomicReference<>(RulesLoader.load(rulesFile));
-        this.pipeline = new AlertsPipeline(config, rules.get(), terminal, transactionalProducers, wallClock);
+        this.metrics = metrics;
+        metrics.rulesInForce(rules.get());
+        this.pipeline = new AlertsPipeline(config, rules.get(), terminal, transactionalProducers, wallClock, metrics);
         this.dispatcher = new WebhookDispatcher(config.clientProperties(), config.webhookGroup(), rules::get,
-                new AlertDeadLetters(config.dlqTopic()), new WebhookClient(), config.webhookQueue());
+                new AlertDeadLetters(config.dlqTopic()), new WebhookClient(), config.webhookQueue(), metrics);
     }
 
     /** Checks and creates topics, then starts the event loop, the webhook dispatcher and the rules watcher. */
     public synchronized void start() throws IOException {
         TopicSetup.ensure(config, rules.get().alertTopics());
         watcher = RulesWatcher.start(rulesFile, next -> {
+            metrics.rulesInForce(next);
             pipeline.reload(next);
             rules.set(next);
         });

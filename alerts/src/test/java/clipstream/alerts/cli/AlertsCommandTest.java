@@ -34,9 +34,12 @@ class AlertsCommandTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap=HOST:PORT", "--rules=FILE", "--group", "--input-topic",
                 "--state-topic", "--dlq-topic", "--instance-id", "--camera-expiry=DURATION",
-                "--max-clock-skew=DURATION", "--webhook-queue=N", "Exit codes");
+                "--max-clock-skew=DURATION", "--webhook-queue=N", "--metrics-port=PORT", "--metrics-host=ADDRESS",
+                "Exit codes");
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 24h)", "(default: 5m)",
-                "(default: 1000)");
+                "(default: 1000)", "(default: 127.0.0.1)");
+        // picocli may wrap a line after the URL's colon
+        assertThat(out.toString().replaceAll("\\s+", "")).contains("http://127.0.0.1:PORT/metrics");
     }
 
     @Test
@@ -87,6 +90,9 @@ class AlertsCommandTest {
         assertThat(err.toString()).contains("--dedup-window must be at least 1");
         assertThat(run("--bootstrap", "127.0.0.1:1", "--rules", file.toString(), "--webhook-queue", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--webhook-queue must be at least 1");
+        assertThat(run("--bootstrap", "127.0.0.1:1", "--rules", file.toString(), "--metrics-port", "70000"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--metrics-port must be 0-65535");
     }
 
     @Test

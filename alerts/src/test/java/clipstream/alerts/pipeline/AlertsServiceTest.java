@@ -9,6 +9,7 @@ import clipstream.alerts.engine.RuleEngineTest;
 import clipstream.alerts.fixtures.ClipEvents;
 import clipstream.alerts.fixtures.KafkaBroker;
 import clipstream.alerts.fixtures.WebhookServer;
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.outputs.AlertJson;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.rules.RulesLoader;
@@ -20,6 +21,8 @@ import clipstream.schema.DeadLetterReason;
 import clipstream.schema.codec.RecordDecoder;
 import clipstream.schema.kafka.AvroDeserializer;
 import clipstream.schema.kafka.AvroSerializer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,6 +120,24 @@ class AlertsServiceTest {
         return service;
     }
 
+    private AlertsService start(Path rules, AlertsMetrics metrics) throws Exception {
+        AlertsService service = new AlertsService(config("one", 500), rules,
+                new TerminalOutput(new PrintStream(terminal, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC),
+                metrics);
+        running.add(service);
+        service.start();
+        return service;
+    }
+
+    /** The value of {@code sample} (name and labels, as the text format writes them) in {@code registry}. */
+    private static double metric(PrometheusRegistry registry, String sample) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no sample " + sample));
+    }
+
     /** A configuration of this test's topics with {@code --webhook-queue} and Kafka client overrides. */
     private AlertsConfig config(int webhookQueue, Map<String, String> clientOverrides) {
         return new AlertsConfig(kafka.bootstrap(), name, "one", topic("events"), topic("state"), topic("dlq"),
@@ -212,6 +233,7 @@ class AlertsServiceTest {
     @Test
     void aWebhookThatFailsThenRecoversGetsTheAlertJsonOnce() throws Exception {
         Iterator<Integer> statuses = List.of(500, 503).iterator();
+        PrometheusRegistry registry = new PrometheusRegistry();
         try (WebhookServer webhook = WebhookServer.start(() -> statuses.hasNext() ? statuses.next() : 200)) {
             kafka.createTopic(topic("events"), 1);
             produce(List.of(event("cam-1", 1, "falling", 0.9f)));
@@ -226,7 +248,7 @@ class AlertsServiceTest {
                             timeout: 2s
                             attempts: 4
                             backoff: 50ms
-                    """.formatted(webhook.url())));
+                    """.formatted(webhook.url())), new AlertsMetrics(registry));
 
             await("the webhook accepts the alert", WAIT, () -> !webhook.accepted().isEmpty());
             ConsumerRecord<String, Alert> record = kafka.readAll(topic("alerts"), new AvroDeserializer<>(Alert.class))
@@ -241,11 +263,16 @@ class AlertsServiceTest {
                 assertThat(request.header("Idempotency-Key")).isEqualTo(alert.getAlertId());
             });
             assertThat(deadLetters()).isEmpty();
+            assertThat(metric(registry, "clipstream_alerts_raised_total{rule=\"fall\"}")).isEqualTo(1);
+            assertThat(metric(registry, "clipstream_alerts_webhook_deliveries_total{rule=\"fall\"}")).isEqualTo(1);
+            assertThat(metric(registry, "clipstream_alerts_webhook_failures_total{rule=\"fall\"}")).isZero();
+            assertThat(metric(registry, "clipstream_alerts_events_total")).isEqualTo(1);
         }
     }
 
     @Test
     void aDeadWebhookDeadLettersTheAlertWithoutHoldingBackTheOtherOutputs() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
         try (WebhookServer webhook = WebhookServer.start(() -> 503)) {
             kafka.createTopic(topic("events"), 1);
             produce(List.of(event("cam-1", 1, "falling", 0.9f), event("cam-1", 2, "falling", 0.9f)));
@@ -259,7 +286,7 @@ class AlertsServiceTest {
                             url: %s
                             attempts: 2
                             backoff: 20ms
-                    """.formatted(webhook.url())));
+                    """.formatted(webhook.url())), new AlertsMetrics(registry));
 
             awaitProcessed();
             assertThat(alerts()).hasSize(2);
@@ -277,6 +304,9 @@ class AlertsServiceTest {
             assertThat(deadIds).containsExactlyElementsOf(alerts().stream().map(Alert::getAlertId).toList());
             assertThat(webhook.received()).hasSize(4);
             assertThat(terminal.toString(StandardCharsets.UTF_8).lines()).hasSize(2);
+            assertThat(metric(registry, "clipstream_alerts_raised_total{rule=\"fall\"}")).isEqualTo(2);
+            assertThat(metric(registry, "clipstream_alerts_webhook_deliveries_total{rule=\"fall\"}")).isZero();
+            assertThat(metric(registry, "clipstream_alerts_webhook_failures_total{rule=\"fall\"}")).isEqualTo(2);
         }
     }
 

@@ -14,6 +14,7 @@ import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
+import clipstream.job.runtime.JobMetricsReporter;
 import clipstream.job.runtime.TemporaryCheckpoints;
 import clipstream.job.sink.TransactionTimeoutCheck;
 import clipstream.model.store.ModelManifest;
@@ -21,6 +22,7 @@ import clipstream.model.store.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,11 @@ import picocli.CommandLine;
         description = "Reads frames from Kafka, assembles per-camera clips, classifies them with the model and "
                 + "writes labelled clip events (and dead letters) back to Kafka.",
         footer = {"", "Kafka client properties: --kafka.NAME=VALUE (e.g. --kafka.security.protocol=SASL_SSL).",
-                "Durations: 500ms, 30s, 15m, 1h or PT30S."})
+                "Durations: 500ms, 30s, 15m, 1h or PT30S.",
+                "Metrics: --metrics-port PORT exports the job's metrics (clips, frames filled, late and duplicate, dead"
+                        + " letters by reason, batch sizes, latency per stage) for Prometheus at"
+                        + " http://127.0.0.1:PORT/metrics through Flink's Prometheus reporter; on a cluster its"
+                        + " config.yaml sets the reporter instead (README, section Metrics)."})
 public final class JobCommand implements Callable<Integer> {
     /** How often a job that serves the store's CURRENT re-reads it, unless --model-watch says otherwise. */
     static final Duration DEFAULT_MODEL_WATCH = Duration.ofSeconds(10);
@@ -237,6 +243,12 @@ public final class JobCommand implements Callable<Integer> {
             description = "Pose frames in a row a tracked person may be missing from their clip (filled as lost);"
                     + " more ends the unfinished clip, which is dropped (default: ${DEFAULT-VALUE}).")
     int personMaxGap;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Local runs: serve the job's metrics for Prometheus at http://HOST:PORT/metrics on every"
+                    + " interface (Flink's reporter has no address setting); 0: a free port, printed at start;"
+                    + " under flink run the cluster's own reporter settings apply (default: off).")
+    Integer metricsPort;
 
     @Option(names = "--dry-run", description = "Validate the settings and the model, print the job graph, and exit.")
     boolean dryRun;
@@ -451,7 +463,20 @@ public final class JobCommand implements Callable<Integer> {
         if (runtime.checkpointDir() != null) {
             flink.addAll(ClipstreamJob.checkpointStorage(runtime.checkpointDir()));
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+            throw new ConfigException("--metrics-port must be 0-65535 (0: a free port), got " + metricsPort);
+        }
+        int reporterPort = metricsPort == null ? -1 : metricsPort == 0 ? freePort() : metricsPort;
+        if (reporterPort >= 0) {
+            flink.addAll(JobMetricsReporter.prometheus(reporterPort));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        if (reporterPort >= 0) {
+            spec.commandLine().getOut().println(env instanceof LocalStreamEnvironment
+                    ? "clipstream job: metrics at http://127.0.0.1:" + reporterPort + "/metrics"
+                    : "clipstream job: --metrics-port applies to local runs; the cluster's config.yaml sets its"
+                            + " metrics reporter (metrics.reporter." + JobMetricsReporter.NAME + ".*)");
+        }
         if (runtime.checkpointDir() == null && env instanceof LocalStreamEnvironment) {
             Path folder = TemporaryCheckpoints.create();
             spec.commandLine().getOut().println("clipstream job: checkpoints in " + folder
@@ -459,6 +484,15 @@ public final class JobCommand implements Callable<Integer> {
             env.configure(ClipstreamJob.checkpointStorage(folder.toUri().toString()));
         }
         return env;
+    }
+
+    /** A port free now on every interface, where Flink's reporter listens (--metrics-port 0). */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new ConfigException("--metrics-port 0: no free port found (" + e.getMessage() + "); give a port");
+        }
     }
 
     /** Builds and validates the configuration from flags, file and defaults. */

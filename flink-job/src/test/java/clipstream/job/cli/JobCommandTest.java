@@ -42,6 +42,16 @@ class JobCommandTest {
     }
 
     @Test
+    void helpDocumentsTheMetricsPort() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = JobCommand.commandLine("--help");
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--metrics-port=PORT");
+        assertThat(out.toString().replaceAll("\\s+", "")).contains("http://127.0.0.1:PORT/metrics");
+    }
+
+    @Test
     void servingCurrentFollowsItAndAPinnedVersionDoesNot() {
         assertThat(parse("--bootstrap", "b:9092").model().currentWatch()).isEqualTo(JobCommand.DEFAULT_MODEL_WATCH);
         assertThat(parse("--bootstrap", "b:9092", "--model-watch", "2s").model().currentWatch())

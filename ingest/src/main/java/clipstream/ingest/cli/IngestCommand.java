@@ -1,6 +1,8 @@
 package clipstream.ingest.cli;
 
 import clipstream.common.kafka.TopicReadiness;
+import clipstream.common.metrics.MetricsEndpoint;
+import clipstream.common.metrics.MetricsOptions;
 import clipstream.common.retry.Backoff;
 import clipstream.common.time.Durations;
 import clipstream.ingest.pacing.Pacing;
@@ -9,6 +11,7 @@ import clipstream.ingest.publish.MessageSizeLimit;
 import clipstream.ingest.publish.PublishedSeqs;
 import clipstream.ingest.publish.TopicLimits;
 import clipstream.ingest.run.CameraSpec;
+import clipstream.ingest.run.IngestMetrics;
 import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
@@ -16,7 +19,9 @@ import clipstream.ingest.source.SourceSpec;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
 import clipstream.schema.PersonPoses;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +40,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,6 +61,8 @@ import picocli.CommandLine;
                     + " with known ground truth to --edge-poses-topic, not frames)."},
         footer = {"", "Exit codes: 0 all cameras ended well, 1 a camera failed or Kafka is unreachable, 2 bad usage;"
                 + " Ctrl-C flushes what was read, prints the summary and exits 130.",
+            "Metrics: --metrics-port PORT serves per-camera counters (frames, dropped, reconnects, encode time) for"
+                    + " Prometheus at http://127.0.0.1:PORT/metrics (README, section Metrics).",
             "Example: ./clipstream ingest --bootstrap localhost:9092 --camera lobby=rtsp://10.0.0.7/stream"
                     + " --camera demo=synthetic:random --fps 25"})
 public final class IngestCommand implements Callable<Integer> {
@@ -160,6 +168,9 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Seconds between progress lines on stderr, 0 for none (default: ${DEFAULT-VALUE}).")
     int progressSeconds;
 
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new IngestCommand()).execute(args));
     }
@@ -174,6 +185,7 @@ public final class IngestCommand implements Callable<Integer> {
             CameraSpec.requireUniqueIds(cameraSpecs);
             settings = settings();
             producerProps = FrameProducers.properties(bootstrap, producerProperties);
+            metrics.validate();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -215,6 +227,16 @@ public final class IngestCommand implements Callable<Integer> {
                      ? FrameProducers.createForPoses(producerProps) : null) {
             IngestRunner runner = new IngestRunner(settings, cameraSpecs, producer, posesProducer,
                     new PublishedSeqs(producerProps, KAFKA_TIMEOUT), err, Duration.ofSeconds(progressSeconds));
+            PrometheusRegistry registry = new PrometheusRegistry();
+            IngestMetrics.register(registry, runner::stats);
+            Optional<MetricsEndpoint> endpoint;
+            try {
+                endpoint = metrics.start(registry);
+            } catch (UncheckedIOException e) {
+                err.println("clipstream ingest: " + e.getMessage());
+                return 1;
+            }
+            endpoint.ifPresent(e -> err.println("clipstream ingest: metrics at " + e.uri()));
             CountDownLatch reported = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {
                 runner.stop();
@@ -238,6 +260,7 @@ public final class IngestCommand implements Callable<Integer> {
                 err.flush();
                 return summary.anyFailed() ? 1 : 0;
             } finally {
+                endpoint.ifPresent(MetricsEndpoint::close);
                 reported.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(onCtrlC);

@@ -19,6 +19,7 @@ import clipstream.ingest.source.TimeBase;
 import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.Producer;
@@ -50,6 +51,7 @@ public final class CameraIngest implements CameraRun {
         this.stats = new CameraStats(camera.id(), camera.source().describe());
         this.buffer = new FrameBuffer(settings.bufferFrames(), overflowPolicy(camera.source(), settings));
         this.guard = new FrameSizeGuard(settings.sizeLimit());
+        stats.droppedCountedBy(buffer::dropped);
         FramePublisher sender = new FramePublisher(buffer, producer, settings.topic(), camera.id(), new Delivery());
         this.reader = new Thread(this::read, "camera-" + camera.id());
         this.publisher = new Thread(() -> {
@@ -181,8 +183,11 @@ public final class CameraIngest implements CameraRun {
                         + " Long.MAX_VALUE (resumed after a frame on topic '" + settings.topic() + "' that claims it?);"
                         + " give --start-seq N");
             }
+            long encodeStart = System.nanoTime();
+            ByteBuffer pixels = encoder.encode(frame.rgb());
+            stats.encodedIn(System.nanoTime() - encodeStart);
             Frame record = new Frame(camera.id(), seq, Instant.ofEpochMilli(captureMillis), frame.width(),
-                    frame.height(), settings.encoding(), encoder.encode(frame.rgb()));
+                    frame.height(), settings.encoding(), pixels);
             stats.seq(seq);
             seq++;
             if (!admitted(record)) {

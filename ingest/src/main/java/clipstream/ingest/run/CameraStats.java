@@ -3,6 +3,7 @@ package clipstream.ingest.run;
 import clipstream.ingest.source.CameraSource;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Live counters of one camera, written by its camera and publisher threads and Kafka's callbacks, read by anyone. */
 public final class CameraStats {
@@ -15,6 +16,8 @@ public final class CameraStats {
     final AtomicLong acked = new AtomicLong();
     final AtomicLong failedSends = new AtomicLong();
     final AtomicLong ackedBytes = new AtomicLong();
+    final AtomicLong encoded = new AtomicLong();
+    final AtomicLong encodeNanos = new AtomicLong();
     final AtomicLong firstSeq = new AtomicLong(-1);
     final AtomicLong lastSeq = new AtomicLong(-1);
     private final AtomicReference<CameraState> state = new AtomicReference<>(CameraState.STARTING);
@@ -22,6 +25,7 @@ public final class CameraStats {
     private volatile long startNanos = System.nanoTime();
     private volatile long endNanos;
     private volatile long dropped;
+    private volatile LongSupplier liveDropped;
     private volatile long reconnects;
     private volatile long streamEnds;
     private volatile long streamDrops;
@@ -56,7 +60,8 @@ public final class CameraStats {
 
     /** Frames dropped from a full buffer (live sources). */
     public long dropped() {
-        return dropped;
+        LongSupplier live = liveDropped;
+        return live != null ? live.getAsLong() : dropped;
     }
 
     /** Frames given to the producer. */
@@ -76,6 +81,16 @@ public final class CameraStats {
     /** Serialized value bytes acknowledged. */
     public long ackedBytes() {
         return ackedBytes.get();
+    }
+
+    /** Frames whose pixels were encoded (RGB24 copied or JPEG compressed). */
+    public long encoded() {
+        return encoded.get();
+    }
+
+    /** Time spent encoding those frames, in nanoseconds. */
+    public long encodeNanos() {
+        return encodeNanos.get();
     }
 
     /** Times a live source reconnected, after its stream ended or dropped. */
@@ -138,8 +153,18 @@ public final class CameraStats {
         endNanos = System.nanoTime();
     }
 
+    void encodedIn(long nanos) {
+        encoded.incrementAndGet();
+        encodeNanos.addAndGet(nanos);
+    }
+
     void dropped(long count) {
         dropped = count;
+    }
+
+    /** Reads the dropped count from {@code buffer} while the camera runs (when asked, not per frame). */
+    void droppedCountedBy(LongSupplier buffer) {
+        liveDropped = buffer;
     }
 
     /** Takes the source's counts of reconnects, ends and drops. */

@@ -28,7 +28,8 @@ class IngestCommandTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).contains("--bootstrap", "--camera", "--size", "--fps", "--encoding", "--jpeg-quality",
                 "--realtime", "--fast", "--loop", "--max-frames", "--duration", "--start-seq", "--read-timeout",
-                "synthetic:");
+                "synthetic:", "--metrics-port", "--metrics-host");
+        assertThat(result.out().replaceAll("\\s+", "")).contains("http://127.0.0.1:PORT/metrics");
     }
 
     @Test
@@ -57,6 +58,10 @@ class IngestCommandTest {
                 "--camera", "a=synthetic:left", "--producer-property", "partitioner.class=my.Partitioner");
         assertThat(partitioner.exitCode()).isEqualTo(2);
         assertThat(partitioner.err()).contains("partitioner.class", "partitioning by key");
+        IngestCommandRunner.Result badMetricsPort = IngestCommandRunner.run("--bootstrap", "127.0.0.1:1",
+                "--camera", "a=synthetic:left", "--metrics-port", "-1");
+        assertThat(badMetricsPort.exitCode()).isEqualTo(2);
+        assertThat(badMetricsPort.err()).contains("--metrics-port must be 0-65535");
     }
 
     @Test
