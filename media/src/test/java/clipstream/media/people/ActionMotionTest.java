@@ -280,6 +280,26 @@ class ActionMotionTest {
         }
     }
 
+    @Test
+    void aStandingPersonsBusyHandStaysBelowTheNose() {
+        int fidgeting = 0;
+        for (int seed = 0; seed < SEEDS; seed++) {
+            Sampled s = sample(PersonAction.STAND, seed);
+            for (double t = 0; t <= 6; t += 0.05) {
+                Vector3[] joints = s.joints(t);
+                double nose = joints[Joint.NOSE.ordinal()].y();
+                for (Joint wrist : new Joint[] {Joint.LEFT_WRIST, Joint.RIGHT_WRIST}) {
+                    double y = joints[wrist.ordinal()].y();
+                    assertThat(y).as("seed %d t %.2f %s below the nose, not waving", seed, t, wrist).isLessThan(nose);
+                }
+            }
+            if (((StandMotion) s.motion()).fidget() != null) {
+                fidgeting++;
+            }
+        }
+        assertThat(fidgeting).as("about half the standing people have a busy hand").isBetween(SEEDS / 5, 4 * SEEDS / 5);
+    }
+
     private static void assertFeetStayPut(Sampled s) {
         Vector3 first = feet(s.joints(0));
         for (double t = 0; t <= CLIP; t += 0.04) {
