@@ -26,22 +26,40 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 
 /**
  * {@code model bench}: clips/s and GFLOP/s of each architecture at several batch sizes, through the serving
- * path ({@link ClipClassifier}) and through a bare TensorFlow session on the same weights, next to a large
- * MatMul's GFLOP/s measured in the same run; then resident memory over many serving batches.
+ * path ({@link ClipClassifier}) and through a bare TensorFlow session on the same weights, as a share of the
+ * machine's physical float32 peak ({@link PhysicalPeak}, computed from the CPU's flags and clock) and of the best
+ * MatMul measured in the same run ({@link MatMulPeak}); then resident memory over many serving batches.
  */
 public final class ModelBenchmark {
-    /** What to run: architectures, batch sizes, seconds per measurement, threads, memory-test batches. */
+    /**
+     * What to run: architectures, batch sizes, seconds per measurement, threads, memory-test batches, and the MatMul
+     * sizes and intra-op thread counts swept for the measured peak (each point for half of {@code secondsPerPoint}),
+     * and the clock for the physical peak when the user states it (else the one the CPU reports).
+     */
     public record Settings(List<String> architectures, List<Integer> batches, double secondsPerPoint, int threads,
-                           int memoryBatches, Path workDir, Path jsonOut) {
+                           int memoryBatches, Path workDir, Path jsonOut, List<Integer> matMulSizes,
+                           List<Integer> matMulThreads, OptionalDouble clockGhz) {
+        public Settings {
+            if (matMulSizes.isEmpty() || matMulThreads.isEmpty()) {
+                throw new IllegalArgumentException("--matmul-sizes and --matmul-threads need at least one value each");
+            }
+            if (matMulSizes.stream().anyMatch(s -> s < 1) || matMulThreads.stream().anyMatch(t -> t < 1)) {
+                throw new IllegalArgumentException("--matmul-sizes and --matmul-threads take positive integers");
+            }
+        }
     }
 
     private final Settings settings;
@@ -58,11 +76,18 @@ public final class ModelBenchmark {
         json.put("suite", "model");
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("threads", settings.threads());
-        double peak = MatMulPeak.gflops(2048, 8, settings.threads());
-        json.put("matmul_gflops", peak);
-        out.printf(Locale.ROOT, "MatMul 2048^3 peak: %.1f GFLOP/s (%d threads)%n%n", peak, settings.threads());
-        out.printf("%-12s %-14s %5s %12s %12s %10s %9s %10s%n", "architecture", "input", "batch", "raw clips/s",
-                "serve clips/s", "GFLOP/s", "% peak", "serve/raw");
+        // on a shared machine the other processes' load is part of the result
+        json.put("load_average_1m_start", loadAverage());
+        out.printf(Locale.ROOT, "Load average (1 min) at start: %.2f on %d cores%n", loadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        Optional<PhysicalPeak> physical = PhysicalPeak.ofThisMachine().map(p -> settings.clockGhz().isPresent()
+                ? p.withClock(settings.clockGhz().getAsDouble(), "--clock-ghz") : p);
+        OptionalDouble physicalGflops = physical.map(PhysicalPeak::gflops).orElse(OptionalDouble.empty());
+        physical.ifPresentOrElse(p -> json.set("physical_peak", physicalJson(p)), () -> json.putNull("physical_peak"));
+        out.println("Physical FP32 peak: " + physical.map(PhysicalPeak::describe).orElse("n/a (no /proc/cpuinfo)"));
+        double peak = measuredPeak(json, physicalGflops);
+        out.printf("%-12s %-14s %5s %12s %12s %10s %9s %9s %10s%n", "architecture", "input", "batch", "raw clips/s",
+                "serve clips/s", "GFLOP/s", "% phys", "% MatMul", "serve/raw");
         ArrayNode rows = json.putArray("results");
         ModelStore store = new ModelStore(settings.workDir());
         for (String architecture : settings.architectures()) {
@@ -82,21 +107,76 @@ public final class ModelBenchmark {
                     double rawRate = rate(() -> raw.run(input), batch);
                     double servingRate = rate(() -> serving.classify(input, 1), batch);
                     double gflops = servingRate * 2.0 * plan.totalMacs() / 1e9;
-                    out.printf(Locale.ROOT, "%-12s %-14s %5d %12.2f %12.2f %10.1f %8.0f%% %10.3f%n", architecture,
-                            shape, batch, rawRate, servingRate, gflops, 100 * gflops / peak, servingRate / rawRate);
-                    rows.addObject().put("architecture", architecture).put("input", shape.toString())
+                    String ofPhysical = physicalGflops.isPresent()
+                            ? String.format(Locale.ROOT, "%.0f%%", 100 * gflops / physicalGflops.getAsDouble()) : "n/a";
+                    out.printf(Locale.ROOT, "%-12s %-14s %5d %12.2f %12.2f %10.1f %9s %8.0f%% %10.3f%n", architecture,
+                            shape, batch, rawRate, servingRate, gflops, ofPhysical, 100 * gflops / peak,
+                            servingRate / rawRate);
+                    ObjectNode row = rows.addObject().put("architecture", architecture).put("input", shape.toString())
                             .put("batch", batch).put("raw_clips_per_s", rawRate).put("serving_clips_per_s", servingRate)
-                            .put("gflop_per_clip", 2.0 * plan.totalMacs() / 1e9).put("serving_gflops", gflops)
-                            .put("fraction_of_matmul_peak", gflops / peak).put("serving_over_raw", servingRate / rawRate);
+                            .put("gflop_per_clip", 2.0 * plan.totalMacs() / 1e9).put("serving_gflops", gflops);
+                    if (physicalGflops.isPresent()) {
+                        row.put("fraction_of_physical_peak", gflops / physicalGflops.getAsDouble());
+                    } else {
+                        row.putNull("fraction_of_physical_peak");
+                    }
+                    row.put("fraction_of_matmul_peak", gflops / peak).put("serving_over_raw", servingRate / rawRate);
                 }
             }
         }
         if (settings.memoryBatches() > 0) {
             json.set("memory", memory(store));
         }
+        json.put("load_average_1m_end", loadAverage());
+        out.printf(Locale.ROOT, "Load average (1 min) at the end: %.2f%n", loadAverage());
         Files.createDirectories(settings.jsonOut().getParent());
         ModelStore.json().writeValue(settings.jsonOut().toFile(), json);
         out.println("wrote " + settings.jsonOut().toAbsolutePath());
+        return json;
+    }
+
+    /** Sweeps the MatMul sizes and thread counts, prints every point and the best; returns the best GFLOP/s. */
+    private double measuredPeak(ObjectNode json, OptionalDouble physicalGflops) {
+        MatMulPeak.Sweep sweep = MatMulPeak.sweep(settings.matMulSizes(), settings.matMulThreads(),
+                settings.secondsPerPoint() / 2);
+        MatMulPeak.Point best = sweep.best();
+        json.put("matmul_gflops", best.gflops());
+        json.set("matmul", matMulJson(sweep));
+        out.println("MatMul GFLOP/s by size^3 x intra-op threads: " + sweep.points().stream()
+                .map(p -> String.format(Locale.ROOT, "%d^3 x%d %.1f", p.size(), p.threads(), p.gflops()))
+                .collect(Collectors.joining(", ")));
+        String ofPhysical = physicalGflops.isPresent() ? String.format(Locale.ROOT, " = %.0f%% of the physical peak",
+                100 * best.gflops() / physicalGflops.getAsDouble()) : "";
+        out.printf(Locale.ROOT, "MatMul peak (measured): %.1f GFLOP/s at %d^3 with %d intra-op threads%s%n%n",
+                best.gflops(), best.size(), best.threads(), ofPhysical);
+        return best.gflops();
+    }
+
+    private static ObjectNode physicalJson(PhysicalPeak peak) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        if (peak.gflops().isPresent()) {
+            json.put("gflops", peak.gflops().getAsDouble());
+        } else {
+            json.putNull("gflops");
+        }
+        json.put("cores", peak.cores()).put("fma_units_per_core", peak.fmaUnits()).put("fp32_lanes", peak.lanes());
+        if (peak.clockGhz().isPresent()) {
+            json.put("clock_ghz", peak.clockGhz().getAsDouble());
+        } else {
+            json.putNull("clock_ghz");
+        }
+        json.put("clock_source", peak.clockSource()).put("microarchitecture", peak.microarchitecture());
+        json.put("assumption", peak.assumption().orElse(null));
+        return json;
+    }
+
+    private static ObjectNode matMulJson(MatMulPeak.Sweep sweep) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        MatMulPeak.Point best = sweep.best();
+        json.put("best_gflops", best.gflops()).put("size", best.size()).put("threads", best.threads());
+        ArrayNode points = json.putArray("sweep");
+        sweep.points().forEach(p -> points.addObject().put("size", p.size()).put("threads", p.threads())
+                .put("gflops", p.gflops()));
         return json;
     }
 
@@ -176,6 +256,10 @@ public final class ModelBenchmark {
             calls++;
         } while (System.nanoTime() < deadline || calls < 3);
         return calls * (double) batch / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static long residentKiB() throws IOException {

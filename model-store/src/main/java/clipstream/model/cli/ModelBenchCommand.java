@@ -5,14 +5,20 @@ import clipstream.model.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code model bench}: throughput of each architecture, serving path vs bare session, vs the MatMul peak. */
+/**
+ * {@code model bench}: throughput of each architecture, serving path vs bare session, as a share of the physical and
+ * of the measured MatMul peak.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Clips/s and GFLOP/s per architecture and batch size (serving path and raw TF session), "
-                + "vs a MatMul peak; resident memory over many batches. Writes target/bench/model.json.")
+                + "as % of the CPU's physical FP32 peak (cores x FMA units x lanes x 2 x clock) and of the best "
+                + "MatMul measured; resident memory over many batches. Writes target/bench/model.json.")
 final class ModelBenchCommand implements Callable<Integer> {
 
     @Option(names = "--architectures", split = ",",
@@ -33,6 +39,20 @@ final class ModelBenchCommand implements Callable<Integer> {
             description = "Serving batches for the resident-memory check (0: skip). Default: ${DEFAULT-VALUE}")
     int memoryBatches;
 
+    @Option(names = "--matmul-sizes", split = ",",
+            description = "Square MatMul sizes swept for the measured peak. Default: 1024,2048,4096")
+    List<Integer> matMulSizes = List.of(1024, 2048, 4096);
+
+    @Option(names = "--matmul-threads", split = ",",
+            description = "Intra-op thread counts swept for the measured peak (default: half the cores, all cores, "
+                    + "and --threads)")
+    List<Integer> matMulThreads;
+
+    @Option(names = "--clock-ghz",
+            description = "Core clock for the physical peak, e.g. the all-core boost clock where the CPU reports only "
+                    + "its nominal one (default: cpufreq's maximum, else /proc/cpuinfo)")
+    Double clockGhz;
+
     @Option(names = "--out", defaultValue = "target/bench/model.json", description = "Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -43,10 +63,14 @@ final class ModelBenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("Unknown architecture '" + a + "'; known: " + ModelZoo.names());
             }
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int modelThreads = threads != null ? threads : cores;
+        List<Integer> sweepThreads = matMulThreads != null ? matMulThreads
+                : Stream.of(Math.max(1, cores / 2), cores, modelThreads).distinct().sorted().toList();
         Path work = Files.createTempDirectory("clipstream-model-bench");
-        new ModelBenchmark(new ModelBenchmark.Settings(architectures, batches, seconds,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors(), memoryBatches, work, out),
-                System.out).run();
+        new ModelBenchmark(new ModelBenchmark.Settings(architectures, batches, seconds, modelThreads, memoryBatches,
+                work, out, matMulSizes, sweepThreads, clockGhz != null ? OptionalDouble.of(clockGhz)
+                : OptionalDouble.empty()), System.out).run();
         return 0;
     }
 }
