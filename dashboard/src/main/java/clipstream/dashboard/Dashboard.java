@@ -84,6 +84,11 @@ public final class Dashboard implements AutoCloseable {
         return board;
     }
 
+    /** Pages with a live update stream open now. */
+    public int pages() {
+        return server.pages();
+    }
+
     /** Why the dashboard stopped reading Kafka, if it did. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(feed.failure());

@@ -64,10 +64,23 @@ public final class LocalFlink implements AutoCloseable {
     }
 
     /**
+     * Starts the cluster with {@code slots} task slots, its web UI on localhost (port 8081 when free) and
+     * {@code extra} settings on top, such as a metrics reporter ({@code JobMetricsReporter.prometheus(port)}).
+     */
+    public static LocalFlink start(int slots, Configuration extra) throws Exception {
+        return start(slots, restPort(), extra);
+    }
+
+    /**
      * Starts the cluster with {@code slots} task slots and its REST API on {@code restPort} (0: any free port).
      * Jobs may follow each other on it (the benchmarks run one per measurement, as a deployment keeps its cluster).
      */
     public static LocalFlink start(int slots, int restPort) throws Exception {
+        return start(slots, restPort, new Configuration());
+    }
+
+    /** As {@link #start(int, int)}, with {@code extra} settings on top (a metrics reporter, say). */
+    public static LocalFlink start(int slots, int restPort, Configuration extra) throws Exception {
         Configuration config = new Configuration();
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         config.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -85,6 +98,7 @@ public final class LocalFlink implements AutoCloseable {
         // 5 MiB per task that the JobManager-memory default accepts at about a dozen cameras
         Path checkpoints = TemporaryCheckpoints.create();
         config.addAll(ClipstreamJob.checkpointStorage(checkpoints.toUri().toString()));
+        config.addAll(extra);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)

@@ -2,6 +2,7 @@ package clipstream.common.metrics;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
+import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +26,16 @@ public final class MetricsOptions {
     /** Whether {@code --metrics-port} was given. */
     public boolean enabled() {
         return port != null;
+    }
+
+    /** The {@code --metrics-port} given, if any (a command that serves its metrics itself, such as the demo). */
+    public OptionalInt port() {
+        return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    /** The {@code --metrics-host}. */
+    public String host() {
+        return host;
     }
 
     /** Fails with a message naming the flag when {@code --metrics-port} is not a port: check before connecting. */

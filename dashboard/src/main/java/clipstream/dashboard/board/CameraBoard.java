@@ -206,11 +206,15 @@ public final class CameraBoard {
             }
             health.add(activity.health(now, limits));
         }
+        return new BoardView(version, now, full, tiles, health, alerts.after(full ? -1 : since), models.models(),
+                models.changes(), totals());
+    }
+
+    /** The feed's counters now, without the cameras' tiles (what a metrics scrape reads). */
+    public synchronized FeedTotals totals() {
         Map<String, Long> letters = new LinkedHashMap<>();
         deadLetters.forEach((reason, count) -> letters.put(reason.name(), count));
-        return new BoardView(version, now, full, tiles, health, alerts.after(full ? -1 : since), models.models(),
-                models.changes(), new FeedTotals(new TreeMap<>(records), new TreeMap<>(unreadable), letters, camerasEvicted,
-                feedLag));
+        return new FeedTotals(new TreeMap<>(records), new TreeMap<>(unreadable), letters, camerasEvicted, feedLag);
     }
 
     /** Cameras the board holds now. */

@@ -1,18 +1,25 @@
 package clipstream.dashboard.cli;
 
+import clipstream.common.metrics.MetricsEndpoint;
+import clipstream.common.metrics.MetricsOptions;
 import clipstream.common.time.DurationConverter;
 import clipstream.dashboard.Dashboard;
 import clipstream.dashboard.DashboardSettings;
 import clipstream.dashboard.DashboardTopics;
 import clipstream.dashboard.board.BoardLimits;
+import clipstream.dashboard.metrics.DashboardMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,6 +32,8 @@ import picocli.CommandLine;
                     + " label, people's boxes and skeletons), each camera's health (frames/s, the job's lag, dropped"
                     + " frames, dead letters by reason, last frame, live/stalled/offline), the alert feed with history"
                     + " and the served models. It reads the topics read_committed with a consumer group of its own.",
+            "Metrics: --metrics-port PORT serves records read per topic, dead letters per reason, cameras on the"
+                    + " board and open pages for Prometheus at http://127.0.0.1:PORT/metrics (README, section Metrics).",
             "Exit codes: 0 stopped (Ctrl-C), 2 bad usage or the port taken, 1 runtime failure."})
 public final class DashboardCommand implements Callable<Integer> {
 
@@ -97,6 +106,9 @@ public final class DashboardCommand implements Callable<Integer> {
             paramLabel = "DURATION", description = "No frame for this long: offline (default: ${DEFAULT-VALUE}).")
     private Duration offlineAfter;
 
+    @Mixin
+    private MetricsOptions metricsOptions = new MetricsOptions();
+
     private final PrintStream out;
 
     public DashboardCommand() {
@@ -120,11 +132,23 @@ public final class DashboardCommand implements Callable<Integer> {
                         offlineAfter));
     }
 
+    /**
+     * Serves {@code dashboard}'s metrics when {@code --metrics-port} was given.
+     *
+     * @throws UncheckedIOException when the metrics address cannot be bound
+     */
+    Optional<MetricsEndpoint> startMetrics(Dashboard dashboard) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        DashboardMetrics.register(registry, dashboard.board(), dashboard::pages);
+        return metricsOptions.start(registry);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         DashboardSettings settings;
         try {
             settings = settings();
+            metricsOptions.validate();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream dashboard: " + e.getMessage());
             return 2;
@@ -136,17 +160,28 @@ public final class DashboardCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("clipstream dashboard: " + e.getMessage());
             return 2;
         }
+        Optional<MetricsEndpoint> endpoint;
+        try {
+            endpoint = startMetrics(dashboard);
+        } catch (UncheckedIOException e) {
+            dashboard.close();
+            spec.commandLine().getErr().println("clipstream dashboard: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dashboard.close();
+            endpoint.ifPresent(MetricsEndpoint::close);
             stopped.countDown();
         }, "clipstream-dashboard-stop"));
         out.println("Dashboard: " + dashboard.url() + "  (Kafka " + settings.bootstrap() + ", job group "
                 + settings.jobGroup() + "; Ctrl-C stops)");
+        endpoint.ifPresent(e -> out.println("Metrics: " + e.uri()));
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (dashboard.failure().isPresent()) {
                 spec.commandLine().getErr().println("clipstream dashboard failed: " + dashboard.failure().get());
                 dashboard.close();
+                endpoint.ifPresent(MetricsEndpoint::close);
                 return 1;
             }
         }

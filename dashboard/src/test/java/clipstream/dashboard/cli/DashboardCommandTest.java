@@ -34,7 +34,7 @@ class DashboardCommandTest {
         Result result = run("--help");
         assertThat(result.code()).isZero();
         assertThat(result.out()).contains("--bootstrap", "--port", "--job-group", "--thumbnail-every",
-                "--max-cameras", "--stalled-after", "--offline-after");
+                "--max-cameras", "--stalled-after", "--offline-after", "--metrics-port", "--metrics-host");
     }
 
     @Test
@@ -52,6 +52,13 @@ class DashboardCommandTest {
         Result stalled = run("--bootstrap", "127.0.0.1:9", "--stalled-after", "2m", "--offline-after", "1m");
         assertThat(stalled.code()).isEqualTo(2);
         assertThat(stalled.err()).contains("--stalled-after must be positive and below --offline-after");
+    }
+
+    @Test
+    void aMetricsPortOutOfRangeIsAUsageError() {
+        Result result = run("--bootstrap", "127.0.0.1:9", "--port", "0", "--metrics-port", "70000");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--metrics-port must be 0-65535");
     }
 
     @Test

@@ -1,17 +1,21 @@
 package clipstream.local.demo;
 
 import clipstream.alerts.engine.RuleEngine;
+import clipstream.alerts.metrics.AlertsMetrics;
 import clipstream.alerts.outputs.TerminalOutput;
 import clipstream.alerts.pipeline.AlertsConfig;
 import clipstream.alerts.pipeline.AlertsService;
 import clipstream.alerts.rules.RulesFileException;
 import clipstream.alerts.rules.RulesLoader;
+import clipstream.common.metrics.MetricsEndpoint;
 import clipstream.dashboard.Dashboard;
 import clipstream.dashboard.DashboardSettings;
 import clipstream.dashboard.DashboardTopics;
+import clipstream.dashboard.metrics.DashboardMetrics;
 import clipstream.ingest.publish.FrameProducers;
 import clipstream.ingest.run.CameraSpec;
 import clipstream.ingest.run.CameraStats;
+import clipstream.ingest.run.IngestMetrics;
 import clipstream.ingest.run.IngestRunner;
 import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
@@ -27,6 +31,7 @@ import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
+import clipstream.job.runtime.JobMetricsReporter;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.local.LocalFlink;
 import clipstream.model.store.ModelManifest;
@@ -36,6 +41,7 @@ import clipstream.schema.Frame;
 import clipstream.schema.FrameEncoding;
 import clipstream.schema.PersonPoses;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -50,10 +56,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -161,9 +169,18 @@ public final class Demo {
             kafka.createTopics(topics);
             out.println("Kafka broker: " + kafka.bootstrapServers());
             JobConfig config = jobConfig(kafka.bootstrapServers(), manifest, clipLength, stride);
-            try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism());
-                 Dashboard dashboard = dashboard(kafka.bootstrapServers(), rules)) {
+            PrometheusRegistry registry = new PrometheusRegistry();
+            OptionalInt flinkMetricsPort = flinkMetricsPort();
+            Configuration flinkMetrics = flinkMetricsPort.isPresent()
+                    ? JobMetricsReporter.prometheus(flinkMetricsPort.getAsInt()) : new Configuration();
+            try (LocalFlink flink = LocalFlink.start(config.runtime().parallelism(), flinkMetrics);
+                 Dashboard dashboard = dashboard(kafka.bootstrapServers(), rules);
+                 MetricsEndpoint metrics = metricsEndpoint(registry, dashboard)) {
                 out.println("Flink web UI: " + flink.webUi());
+                if (metrics != null) {
+                    out.println("Metrics: " + metrics.uri() + " (ingest, alerts, dashboard); the job's, from Flink's"
+                            + " reporter: http://127.0.0.1:" + flinkMetricsPort.getAsInt() + "/metrics");
+                }
                 if (dashboard != null) {
                     out.println("Dashboard: " + dashboard.url());
                 }
@@ -171,7 +188,7 @@ public final class Demo {
                 out.println("Job running; starting the alerting consumer and the cameras"
                         + (settings.duration().isZero() && settings.framesPerCamera().isEmpty() ? " (Ctrl-C stops)" : ""));
                 Properties producing = FrameProducers.properties(kafka.bootstrapServers(), Map.of());
-                try (AlertsService alerts = alerts(kafka.bootstrapServers(), rules);
+                try (AlertsService alerts = alerts(kafka.bootstrapServers(), rules, registry);
                      EventTally tally = new EventTally(kafka.bootstrapServers(), EVENTS_TOPIC, DEAD_LETTER_TOPIC,
                              alerts.rules().alertTopics(), settings.people().isPresent() ? POSES_TOPIC : null, truth,
                              System::currentTimeMillis);
@@ -183,6 +200,7 @@ public final class Demo {
                     tally.start();
                     IngestRunner runner = new IngestRunner(ingestSettings(manifest), cameras, producer, posesProducer,
                             null, null, Duration.ZERO);
+                    IngestMetrics.register(registry, runner::stats);
                     long started = System.nanoTime();
                     runner.start();
                     IngestSummary ingest;
@@ -411,13 +429,38 @@ public final class Demo {
         return dashboard;
     }
 
-    private AlertsService alerts(String bootstrap, Path rules)
+    /** The port of Flink's Prometheus reporter when metrics are on; a free one when the settings say 0. */
+    private OptionalInt flinkMetricsPort() throws IOException {
+        if (settings.metrics().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        int port = settings.metrics().get().flinkPort();
+        return OptionalInt.of(port == 0 ? EmbeddedKafka.freeLoopbackPort() : port);
+    }
+
+    /**
+     * Serves {@code registry} (ingest's and the alerting consumer's metrics, registered as they start, and the
+     * dashboard's) where the settings say; null when they ask for no metrics.
+     */
+    private MetricsEndpoint metricsEndpoint(PrometheusRegistry registry, Dashboard dashboard) {
+        if (settings.metrics().isEmpty()) {
+            return null;
+        }
+        if (dashboard != null) {
+            DashboardMetrics.register(registry, dashboard.board(), dashboard::pages);
+        }
+        DemoSettings.MetricsPorts ports = settings.metrics().get();
+        return MetricsEndpoint.start(registry, ports.host(), ports.port());
+    }
+
+    private AlertsService alerts(String bootstrap, Path rules, PrometheusRegistry registry)
             throws IOException, RulesFileException, InterruptedException {
         out.println("Alert rules: " + rules);
         AlertsConfig config = new AlertsConfig(bootstrap, "clipstream-demo-alerts", "demo", EVENTS_TOPIC,
                 AlertsConfig.DEFAULT_STATE_TOPIC, AlertsConfig.DEFAULT_DLQ_TOPIC, RuleEngine.DEFAULT_DEDUP_WINDOW,
                 AlertsConfig.DEFAULT_MAX_POLL_RECORDS, Map.of());
-        AlertsService service = new AlertsService(config, rules, new TerminalOutput(out, false, ZoneId.systemDefault()));
+        AlertsService service = new AlertsService(config, rules, new TerminalOutput(out, false, ZoneId.systemDefault()),
+                new AlertsMetrics(registry));
         try {
             service.start();
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package clipstream.local.demo;
 
+import clipstream.common.metrics.MetricsOptions;
 import clipstream.dashboard.DashboardSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.PeopleSettings;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -29,7 +31,11 @@ import picocli.CommandLine;
                 "Ends with: frames=... clips=... events=... correct=... alerts=... dead_letters=..."
                         + " p50_latency_ms=... p99_latency_ms=... (with --people: posed_frames=... people_seen=..."
                         + " tracks=... person_events=... person_scorable=... person_correct=..., then per camera its"
-                        + " person events, label counts, tracks and each track's labels) and writes --summary (JSON)."},
+                        + " person events, label counts, tracks and each track's labels) and writes --summary (JSON).",
+                "Metrics: --metrics-port PORT serves ingest's, the alerting consumer's and the dashboard's metrics"
+                        + " for Prometheus at http://127.0.0.1:PORT/metrics, and the job's through Flink's reporter"
+                        + " on --flink-metrics-port (PORT+1 by default); both URLs are printed at start (README,"
+                        + " section Metrics)."},
         footer = {"", "Exit codes: 0 done, 1 a part of the pipeline failed, 2 bad usage or no model."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -131,6 +137,15 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int dashboardPort;
 
+    @Mixin
+    MetricsOptions metricsOptions = new MetricsOptions();
+
+    @Option(names = "--flink-metrics-port", paramLabel = "PORT",
+            description = "Port of Flink's Prometheus reporter (the job's metrics, on every interface: the reporter has"
+                    + " no address setting) when --metrics-port is given; 0: a free one (default: --metrics-port + 1,"
+                    + " a free one when that is 0).")
+    Integer flinkMetricsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -169,6 +184,23 @@ public final class DemoCommand implements Callable<Integer> {
                 ? Optional.empty() : Optional.of(peopleModel), poseEvery, poseInput));
     }
 
+    /**
+     * Where the metrics go, when {@code --metrics-port} is given.
+     *
+     * @throws IllegalArgumentException naming the flag when a port is out of range, or both are the same
+     */
+    Optional<DemoSettings.MetricsPorts> metricsPorts() {
+        if (metricsOptions.port().isEmpty()) {
+            if (flinkMetricsPort != null) {
+                throw new IllegalArgumentException("--flink-metrics-port needs --metrics-port");
+            }
+            return Optional.empty();
+        }
+        int port = metricsOptions.port().getAsInt();
+        return Optional.of(flinkMetricsPort == null ? DemoSettings.MetricsPorts.from(metricsOptions.host(), port)
+                : new DemoSettings.MetricsPorts(metricsOptions.host(), port, flinkMetricsPort));
+    }
+
     @Override
     public Integer call() {
         DemoSettings settings;
@@ -179,7 +211,8 @@ public final class DemoCommand implements Callable<Integer> {
                     Duration.ofSeconds(drainSeconds), out,
                     people(people, sources, poseModel, peopleModel, poseEvery, poseInput)
                             .map(path -> path.withPoseFps(poseFps)),
-                    dashboard ? Optional.of(new DemoSettings.DashboardPort(dashboardPort, true)) : Optional.empty());
+                    dashboard ? Optional.of(new DemoSettings.DashboardPort(dashboardPort, true)) : Optional.empty(),
+                    metricsPorts());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
             return 2;

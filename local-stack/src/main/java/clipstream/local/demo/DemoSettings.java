@@ -28,11 +28,13 @@ import java.util.OptionalLong;
  * @param out                where the demo's lines and the alerts are printed
  * @param people             the people path; empty: it is off
  * @param dashboard          the operator's dashboard; empty: none
+ * @param metrics            where the Prometheus metrics are served; empty: nowhere
  */
 public record DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                            Path store, String model, double fps, int stride, Duration checkpointInterval,
                            Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
-                           Optional<PeoplePath> people, Optional<DashboardPort> dashboard) {
+                           Optional<PeoplePath> people, Optional<DashboardPort> dashboard,
+                           Optional<MetricsPorts> metrics) {
 
     /**
      * Where the demo serves its dashboard.
@@ -45,6 +47,37 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--dashboard-port must be 0 (a free one) to 65535, got " + port);
             }
+        }
+    }
+
+    /**
+     * Where the demo serves Prometheus metrics: ingest's, the alerting consumer's and the dashboard's at
+     * {@code http://host:port/metrics}; the job's and Flink's through Flink's own reporter on {@code flinkPort}, which
+     * listens on every interface (it has no address setting).
+     *
+     * @param host      the address of the ingest/alerts/dashboard endpoint
+     * @param port      its port; 0: a free one
+     * @param flinkPort the Flink reporter's port; 0: a free one, chosen at start
+     */
+    public record MetricsPorts(String host, int port, int flinkPort) {
+        public MetricsPorts {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("--metrics-port must be 0-65535 (0: any free port), got " + port);
+            }
+            if (flinkPort < 0 || flinkPort > 65_535) {
+                throw new IllegalArgumentException("--flink-metrics-port must be 0-65535 (0: any free port), got "
+                        + flinkPort + (port == 65_535 ? ": with --metrics-port 65535 give --flink-metrics-port" : ""));
+            }
+            if (port != 0 && port == flinkPort) {
+                throw new IllegalArgumentException("--metrics-port and --flink-metrics-port must differ, both are "
+                        + port);
+            }
+        }
+
+        /** The demo's endpoint on {@code port} and Flink's reporter on the next one ({@code port + 1}); 0: free ones. */
+        public static MetricsPorts from(String host, int port) {
+            return new MetricsPorts(host, port, port == 0 ? 0 : port + 1);
         }
     }
 
@@ -109,6 +142,15 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
                 summaryFile, drainTimeout, out, Optional.empty(), Optional.empty());
     }
 
+    /** Settings without Prometheus metrics. */
+    public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
+                        Path store, String model, double fps, int stride, Duration checkpointInterval,
+                        Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
+                        Optional<PeoplePath> people, Optional<DashboardPort> dashboard) {
+        this(cameras, duration, framesPerCamera, sources, store, model, fps, stride, checkpointInterval, rulesFile,
+                summaryFile, drainTimeout, out, people, dashboard, Optional.empty());
+    }
+
     public DemoSettings {
         Objects.requireNonNull(duration, "duration");
         sources = List.copyOf(sources);
@@ -136,18 +178,25 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(dashboard, "dashboard");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** These settings with the people path on. */
     public DemoSettings withPeople(PeoplePath path) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path), dashboard);
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path), dashboard, metrics);
     }
 
     /** These settings with the dashboard served on {@code port}. */
     public DemoSettings withDashboard(DashboardPort port) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, Optional.of(port));
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, Optional.of(port), metrics);
+    }
+
+    /** These settings with Prometheus metrics served where {@code ports} says. */
+    public DemoSettings withMetrics(MetricsPorts ports) {
+        return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, dashboard, Optional.of(ports));
     }
 
     /** Whether synthetic people cameras send poses (the people path without real footage). */

@@ -70,6 +70,35 @@ class DemoCommandTest {
     }
 
     @Test
+    void metricsPortServesTheDemoAndTheNextPortFlinksReporter() {
+        assertThat(metricsPorts()).isEmpty();
+        assertThat(metricsPorts("--metrics-port", "9300"))
+                .contains(new DemoSettings.MetricsPorts("127.0.0.1", 9300, 9301));
+        assertThat(metricsPorts("--metrics-port", "9300", "--flink-metrics-port", "9249"))
+                .contains(new DemoSettings.MetricsPorts("127.0.0.1", 9300, 9249));
+        assertThat(metricsPorts("--metrics-port", "0", "--metrics-host", "0.0.0.0"))
+                .contains(new DemoSettings.MetricsPorts("0.0.0.0", 0, 0));
+        assertThat(run("--help").out()).contains("--metrics-port", "--metrics-host", "--flink-metrics-port");
+    }
+
+    @Test
+    void badMetricsPortsAreUsageErrorsNamingTheFlag() {
+        Result outOfRange = run("--metrics-port", "70000");
+        assertThat(outOfRange.code()).isEqualTo(2);
+        assertThat(outOfRange.err()).contains("--metrics-port must be 0-65535");
+        assertThat(run("--metrics-port", "65535").err()).contains("give --flink-metrics-port");
+        assertThat(run("--metrics-port", "9300", "--flink-metrics-port", "9300").err())
+                .contains("--metrics-port and --flink-metrics-port must differ");
+        assertThat(run("--flink-metrics-port", "9249").err()).contains("--flink-metrics-port needs --metrics-port");
+    }
+
+    private static Optional<DemoSettings.MetricsPorts> metricsPorts(String... args) {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.metricsPorts();
+    }
+
+    @Test
     void aDashboardPortOutOfRangeIsAUsageError() {
         Result result = run("--dashboard-port", "70000");
         assertThat(result.code()).isEqualTo(2);
