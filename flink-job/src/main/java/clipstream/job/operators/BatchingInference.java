@@ -34,8 +34,10 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Classifies clips in batches across cameras: a batch runs when {@code batchSize} clips are waiting or
- * {@code batchTimeout} after the first of them arrived, whichever comes first.
+ * Classifies clips in batches across cameras: a batch runs when {@code batchSize} clips are waiting, when the model
+ * is idle (whatever is waiting goes at once: a batch never waits for company while the model has nothing to do), or
+ * {@code batchTimeout} after the first of them arrived, whichever comes first. Under load the model is never idle, so
+ * batches fill up to {@code batchSize} while it works; at low load each clip is classified as soon as it is complete.
  *
  * <p>The model runs on a thread of its own, one batch at a time, while the task thread goes on assembling the
  * next batches: batch formation overlaps inference instead of leaving the model idle in between. Up to
@@ -192,8 +194,26 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         waiting.add(element.getValue());
         if (waiting.size() >= batchSize) {
             dispatch(false);
+        } else if (modelIdle()) {
+            dispatch(true);
         } else if (waiting.size() == 1) {
             armTimeout();
+        }
+    }
+
+    /**
+     * Whether nothing is handed to the model. On the task thread (tests) the model finishes each batch when it is
+     * handed over, so it is always idle there: those tests see batches formed by size and timeout only.
+     */
+    private boolean modelIdle() {
+        return modelThread && inFlight.isEmpty();
+    }
+
+    /** On the task thread, once the model has finished a batch: emits it, and hands over what waits if now idle. */
+    private void afterModelStep() throws Exception {
+        emitDone();
+        if (modelIdle() && !waiting.isEmpty()) {
+            dispatch(true);
         }
     }
 
@@ -252,7 +272,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
             }
             if (modelThread) {
                 try {
-                    mailbox.execute(this::emitDone, "emit classified clips");
+                    mailbox.execute(this::afterModelStep, "emit classified clips");
                 } catch (RuntimeException closing) {
                     // the task is shutting down: nothing is emitted any more
                 }
