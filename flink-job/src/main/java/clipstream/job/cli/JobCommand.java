@@ -156,7 +156,8 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Clips per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--batch-timeout-ms", defaultValue = "100",
-            description = "A partial batch runs this long after its first clip (default: ${DEFAULT-VALUE}).")
+            description = "While the model is busy, a partial batch runs at the latest this long after its first"
+                    + " clip; an idle model takes what waits at once (default: ${DEFAULT-VALUE}).")
     long batchTimeoutMs;
 
     @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0: the environment's (default: ${DEFAULT-VALUE}).")
