@@ -11,9 +11,8 @@ import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
 import clipstream.job.operators.BatchingInference;
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.operators.ClipAssemblerOperator;
-import clipstream.job.operators.PoseRateSamplerOperator;
-import clipstream.job.operators.PoseTrackingOperator;
 import clipstream.job.people.FramePoseModel;
 import clipstream.job.people.PersonClips;
 import clipstream.job.people.PersonTracker;
@@ -265,7 +264,7 @@ public final class ClipstreamJob {
                 .name("read frame times for poses").uid("stamp-pose-frames")
                 .keyBy(StampedRecord::cameraId)
                 .transform("sample frames for poses by time", TypeInformation.of(RawRecord.class),
-                        new PoseRateSamplerOperator(new PoseRateSampler(settings.poseFps(), settings.idleTimeout(),
+                        new CameraCountingOperator<>(new PoseRateSampler(settings.poseFps(), settings.idleTimeout(),
                                 config.clips().maxCameras())))
                 .uid("sample-pose-frames-by-time");
     }
@@ -305,7 +304,7 @@ public final class ClipstreamJob {
         return found
                 .keyBy(UntrackedPoses::cameraId)
                 .transform("track people per camera", new AvroRecordTypeInfo<>(PersonPoses.class),
-                        new PoseTrackingOperator(new PoseTracking(new PersonTracker(settings.trackMinIou(),
+                        new CameraCountingOperator<>(new PoseTracking(new PersonTracker(settings.trackMinIou(),
                                 settings.trackBirthHits(), settings.trackDeathMisses(), settings.maxTracks()),
                                 settings.idleTimeout(), clipSettings.maxCameras(), clipSettings.seqRestart())))
                 .uid("pose-tracking");

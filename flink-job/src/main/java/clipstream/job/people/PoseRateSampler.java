@@ -1,5 +1,6 @@
 package clipstream.job.people;
 
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.StampedRecord;
 import java.time.Duration;
@@ -33,9 +34,10 @@ import org.apache.flink.util.Collector;
  * would pose a replayed frame that the first run skipped. At most {@code maxCameras} cameras have state in one
  * subtask: a further camera's frames are not posed ({@code poseFramesOverCameraLimit}; the tracking and the clip path
  * refuse them the same way) until an idle camera expires. {@link #LIVE_CAMERA_STATE} is how
- * {@link clipstream.job.operators.PoseRateSamplerOperator} counts the cameras again on restore.
+ * {@link clipstream.job.operators.CameraCountingOperator} counts the cameras again on restore.
  */
-public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord, RawRecord> {
+public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord, RawRecord>
+        implements CameraCountingOperator.Counted {
     private static final long serialVersionUID = 1L;
     /** The keyed state (in the void namespace) that every camera with state has and no other: its idle timer. */
     public static final String LIVE_CAMERA_STATE = "pose-rate-idle-timer";
@@ -88,10 +90,16 @@ public class PoseRateSampler extends KeyedProcessFunction<String, StampedRecord,
 
     /**
      * Sets the count of cameras with state, as found in restored state; called by
-     * {@link clipstream.job.operators.PoseRateSamplerOperator} before the first element.
+     * {@link clipstream.job.operators.CameraCountingOperator} before the first element.
      */
+    @Override
     public void restoreLiveCameras(int cameras) {
         liveCameras = cameras;
+    }
+
+    @Override
+    public String liveCameraState() {
+        return LIVE_CAMERA_STATE;
     }
 
     /** Cameras with state in this subtask. */

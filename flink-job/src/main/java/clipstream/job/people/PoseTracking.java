@@ -1,5 +1,6 @@
 package clipstream.job.people;
 
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.records.DetectedPerson;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.UntrackedPoses;
@@ -37,11 +38,12 @@ import org.apache.flink.util.Collector;
  * changes starts its tracks over (ids go on from where they were, so an id is never reused for another person). At
  * most {@code maxCameras} cameras have state in one subtask: a frame of a further camera is dead-lettered as
  * {@code OVER_CAPACITY} and leaves no state until an idle camera expires ({@link #LIVE_CAMERA_STATE} is how
- * {@link clipstream.job.operators.PoseTrackingOperator} counts them again on restore). Refusals go to
+ * {@link clipstream.job.operators.CameraCountingOperator} counts them again on restore). Refusals go to
  * {@link FrameDeadLetters#OUTPUT}; on the frames input the topology leaves these letters out (counted only): the
  * clip path judges the same frames and dead-letters what it refuses.
  */
-public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, PersonPoses> {
+public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, PersonPoses>
+        implements CameraCountingOperator.Counted {
     private static final long serialVersionUID = 1L;
     /** The keyed state (in the void namespace) that every camera with tracks has and no other: its idle timer. */
     public static final String LIVE_CAMERA_STATE = "pose-idle-timer";
@@ -96,10 +98,16 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
 
     /**
      * Sets the count of cameras with state, as found in restored state; called by
-     * {@link clipstream.job.operators.PoseTrackingOperator} before the first element.
+     * {@link clipstream.job.operators.CameraCountingOperator} before the first element.
      */
+    @Override
     public void restoreLiveCameras(int cameras) {
         liveCameras = cameras;
+    }
+
+    @Override
+    public String liveCameraState() {
+        return LIVE_CAMERA_STATE;
     }
 
     /** Cameras with state in this subtask. */

@@ -2,7 +2,7 @@ package clipstream.job.people;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import clipstream.job.operators.PoseTrackingOperator;
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.records.DetectedPerson;
 import clipstream.job.records.UntrackedPoses;
 import clipstream.job.records.ValidatedFrame;
@@ -96,7 +96,7 @@ class PoseEstimationTest {
     @Test
     void theLostKeypointsAreWhatTheTrackingWritesToThePosesTopic() throws Exception {
         PoseTracking tracking = new PoseTracking(new PersonTracker(0.3f, 1, 2, 4), Duration.ofSeconds(30), 8, 250);
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(new PoseTrackingOperator(tracking),
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(new CameraCountingOperator<>(tracking),
                 UntrackedPoses::cameraId, Types.STRING)) {
             harness.setup(new AvroRecordSerializer<>(PersonPoses.class));
             harness.open();

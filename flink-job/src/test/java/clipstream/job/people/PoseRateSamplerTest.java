@@ -3,7 +3,7 @@ package clipstream.job.people;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import clipstream.job.operators.PoseRateSamplerOperator;
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.records.RawRecord;
 import clipstream.job.records.StampedRecord;
 import clipstream.schema.Frame;
@@ -43,7 +43,7 @@ class PoseRateSamplerTest {
                                                                                              int maxCameras)
             throws Exception {
         sampler = new PoseRateSampler(fps, IDLE, maxCameras);
-        return new KeyedOneInputStreamOperatorTestHarness<>(new PoseRateSamplerOperator(sampler),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new CameraCountingOperator<>(sampler),
                 StampedRecord::cameraId, Types.STRING);
     }
 

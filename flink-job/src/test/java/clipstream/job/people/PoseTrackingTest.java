@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
-import clipstream.job.operators.PoseTrackingOperator;
+import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.records.DetectedPerson;
 import clipstream.job.records.FrameDeadLetters;
 import clipstream.job.records.RawRecord;
@@ -91,7 +91,7 @@ class PoseTrackingTest {
     private KeyedOneInputStreamOperatorTestHarness<String, UntrackedPoses, PersonPoses> harness(int maxCameras)
             throws Exception {
         tracking = new PoseTracking(new PersonTracker(0.3f, 3, 2, 4), IDLE, maxCameras, SEQ_RESTART);
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new PoseTrackingOperator(tracking),
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new CameraCountingOperator<>(tracking),
                 UntrackedPoses::cameraId, Types.STRING);
         h.setup(new AvroRecordSerializer<>(PersonPoses.class));
         return h;

@@ -152,7 +152,11 @@ public final class PoseContactSheet {
     }
 
     /** Left bones orange, right ones blue, those across the body (and the nose) white. */
-    private static Color colour(Joint a, Joint b) {
+    /**
+     * The colour of the bone from {@code a} to {@code b} (or of joint {@code a} when both are the same): the person's
+     * left side orange, right blue, the midline white; shared by every drawing of poses.
+     */
+    public static Color colour(Joint a, Joint b) {
         boolean left = a.isOn(BodySide.LEFT) || b.isOn(BodySide.LEFT);
         boolean right = a.isOn(BodySide.RIGHT) || b.isOn(BodySide.RIGHT);
         if (left == right) {

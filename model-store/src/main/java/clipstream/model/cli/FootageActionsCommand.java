@@ -4,7 +4,7 @@ import clipstream.media.video.VideoDecoder;
 import clipstream.media.video.VideoFrame;
 import clipstream.model.eval.FootageSheet;
 import clipstream.model.pose.KeypointClips;
-import clipstream.model.pose.PersonPose;
+import clipstream.model.pose.PoseNoiseStatistics.FrameRange;
 import clipstream.model.pose.PoseEstimator;
 import clipstream.model.pose.TrackWindows;
 import clipstream.model.pose.VideoTracks;
@@ -109,7 +109,7 @@ final class FootageActionsCommand implements Callable<Integer> {
         if (poseEvery < 1) {
             throw new IllegalArgumentException("--pose-every must be >= 1, got " + poseEvery);
         }
-        int[] range = frames == null ? null : range(frames);
+        FrameRange range = frames == null ? null : FrameRange.parse(frames);
         int threads = Runtime.getRuntime().availableProcessors();
         VideoTracks tracker = new VideoTracks(trackIou, maxGap);
         double headerFps;
@@ -119,10 +119,10 @@ final class FootageActionsCommand implements Callable<Integer> {
             headerFps = decoder.frameRate();
             VideoFrame frame;
             for (int index = 0; (frame = decoder.read()) != null; index++) {
-                if (range != null && index > range[1]) {
+                if (range != null && index > range.last()) {
                     break;
                 }
-                if ((range != null && index < range[0]) || index % poseEvery != 0) {
+                if ((range != null && !range.contains(index)) || index % poseEvery != 0) {
                     continue;
                 }
                 tracker.add(index / poseEvery, estimator.estimate(frame.rgb(), frame.width(), frame.height(),
@@ -208,10 +208,12 @@ final class FootageActionsCommand implements Callable<Integer> {
         }
     }
 
-    private void writeSheets(List<TrackWindows.Window> windows, List<ClipVerdict> verdicts, int[] range)
+    private void writeSheets(List<TrackWindows.Window> windows, List<ClipVerdict> verdicts, FrameRange range)
             throws IOException {
         Map<Integer, List<FootageSheet>> byTrack = new TreeMap<>();
-        Map<Integer, List<Object[]>> wanted = new HashMap<>(); // video frame -> (sheet, column, keypoints)
+        record Cell(FootageSheet sheet, int column, float[][] keypoints) {
+        }
+        Map<Integer, List<Cell>> wanted = new HashMap<>(); // by video frame
         for (int i = 0; i < windows.size(); i++) {
             TrackWindows.Window w = windows.get(i);
             ClipVerdict v = verdicts.get(i);
@@ -225,18 +227,17 @@ final class FootageActionsCommand implements Callable<Integer> {
             for (int c = 0; c < sheet.columns(); c++) {
                 int t = sheet.frameOfColumn(c, length);
                 wanted.computeIfAbsent((w.first() + t) * poseEvery, k -> new ArrayList<>())
-                        .add(new Object[] {sheet, c, w.keypoints()[t]});
+                        .add(new Cell(sheet, c, w.keypoints()[t]));
             }
         }
         try (VideoDecoder decoder = VideoDecoder.open(video)) {
             VideoFrame frame;
             for (int index = 0; (frame = decoder.read()) != null; index++) {
-                if (range != null && index > range[1]) {
+                if (range != null && index > range.last()) {
                     break;
                 }
-                for (Object[] cell : wanted.getOrDefault(index, List.of())) {
-                    ((FootageSheet) cell[0]).draw((Integer) cell[1], frame.rgb(), frame.width(), frame.height(),
-                            (float[][]) cell[2]);
+                for (Cell cell : wanted.getOrDefault(index, List.of())) {
+                    cell.sheet().draw(cell.column(), frame.rgb(), frame.width(), frame.height(), cell.keypoints());
                 }
             }
         }
@@ -262,7 +263,7 @@ final class FootageActionsCommand implements Callable<Integer> {
                 if (parts.length == 2) {
                     truths.computeIfAbsent(track, k -> new ArrayList<>()).add(new String[] {"", parts[1]});
                 } else if (parts.length == 3) {
-                    range(parts[1]);
+                    FrameRange.parse(parts[1]);
                     truths.computeIfAbsent(track, k -> new ArrayList<>()).add(new String[] {parts[1], parts[2]});
                 } else {
                     throw new IllegalArgumentException("expected TRACK LABEL or TRACK FIRST-LAST LABEL");
@@ -279,24 +280,10 @@ final class FootageActionsCommand implements Callable<Integer> {
             if (t[0].isEmpty()) {
                 return t[1];
             }
-            int[] r = range(t[0]);
-            if (middleFrame >= r[0] && middleFrame <= r[1]) {
+            if (FrameRange.parse(t[0]).contains(middleFrame)) {
                 return t[1];
             }
         }
         return null;
-    }
-
-    private static int[] range(String text) {
-        String[] parts = text.split("-");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("a frame range is FIRST-LAST, got '" + text + "'");
-        }
-        int first = Integer.parseInt(parts[0].trim());
-        int last = Integer.parseInt(parts[1].trim());
-        if (first < 0 || last < first) {
-            throw new IllegalArgumentException("a frame range needs 0 <= FIRST <= LAST, got '" + text + "'");
-        }
-        return new int[] {first, last};
     }
 }

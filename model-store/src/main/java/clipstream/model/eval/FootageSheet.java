@@ -2,6 +2,7 @@ package clipstream.model.eval;
 
 import clipstream.media.people.Bone;
 import clipstream.media.people.Joint;
+import clipstream.media.people.PoseContactSheet;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -16,14 +17,13 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * A row of real video frames cropped around one person's clip, with the pose model's keypoints drawn over them, for
- * a person to judge what an action model said about real footage: {@code columns} evenly spaced frames of the clip,
- * each cropped to the same square around the clip's boxes (so motion shows), a caption above.
+ * A row of real video frames cropped around one person's clip, with the pose model's keypoints drawn over them in
+ * {@link PoseContactSheet}'s colours, for a person to judge what an action model said about real footage:
+ * {@code columns} evenly spaced frames of the clip, each cropped to the same square around the clip's boxes (so motion
+ * shows), a caption above.
  */
 public final class FootageSheet {
-    private static final Color LEFT = new Color(255, 150, 40);
-    private static final Color RIGHT = new Color(70, 160, 255);
-    private static final Color MIDDLE = new Color(235, 235, 235);
+    private static final Color CAPTION_COLOUR = new Color(235, 235, 235);
     private static final int CAPTION = 16;
 
     private final BufferedImage image;
@@ -47,7 +47,7 @@ public final class FootageSheet {
         this.cropY = (box[1] + box[3] - cropSide) / 2;
         this.image = new BufferedImage(columns * cell, cell + CAPTION, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
-        g.setColor(MIDDLE);
+        g.setColor(CAPTION_COLOUR);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawString(caption, 4, CAPTION - 4);
         g.dispose();
@@ -87,7 +87,7 @@ public final class FootageSheet {
                 float[] a = keypoints[bone.from().ordinal()];
                 float[] b = keypoints[bone.to().ordinal()];
                 if (a[2] >= minScore && b[2] >= minScore) {
-                    g.setColor(colour(bone.from(), bone.to()));
+                    g.setColor(PoseContactSheet.colour(bone.from(), bone.to()));
                     g.draw(new Line2D.Double((a[0] - cropX) * scale, (a[1] - cropY) * scale, (b[0] - cropX) * scale,
                             (b[1] - cropY) * scale));
                 }
@@ -95,7 +95,7 @@ public final class FootageSheet {
             for (Joint joint : Joint.values()) {
                 float[] k = keypoints[joint.ordinal()];
                 if (k[2] >= minScore) {
-                    g.setColor(colour(joint, joint));
+                    g.setColor(PoseContactSheet.colour(joint, joint));
                     g.fill(new Ellipse2D.Double((k[0] - cropX) * scale - 2, (k[1] - cropY) * scale - 2, 4, 4));
                 }
             }
@@ -130,11 +130,5 @@ public final class FootageSheet {
             Files.createDirectories(png.toAbsolutePath().getParent());
         }
         ImageIO.write(out, "png", png.toFile());
-    }
-
-    private static Color colour(Joint a, Joint b) {
-        boolean left = a.label().startsWith("left") || b.label().startsWith("left");
-        boolean right = a.label().startsWith("right") || b.label().startsWith("right");
-        return left && !right ? LEFT : right && !left ? RIGHT : MIDDLE;
     }
 }
