@@ -183,6 +183,8 @@ public final class Demo {
                 }
                 if (dashboard != null) {
                     out.println("Dashboard: " + dashboard.url());
+                    // completed once printed, so whoever waits for the address finds it in the output too
+                    dashboardUrl.complete(dashboard.url());
                 }
                 flink.run(job(config, manifest, poseEvery, peopleModel), JOB_START_TIMEOUT);
                 out.println("Job running; starting the alerting consumer and the cameras"
@@ -425,7 +427,6 @@ public final class Demo {
                 List.of(DEAD_LETTER_TOPIC, AlertsConfig.DEFAULT_DLQ_TOPIC));
         Dashboard dashboard = Dashboard.start(DashboardSettings.defaults(bootstrap, port.port(), JOB_GROUP)
                 .withTopics(topics), port.anyIfTaken());
-        dashboardUrl.complete(dashboard.url());
         return dashboard;
     }
 
