@@ -101,6 +101,14 @@ public final class AlertsCommand implements Callable<Integer> {
                     + " beyond it is dead-lettered at once (WEBHOOK_FAILED) (default: ${DEFAULT-VALUE}).")
     private int webhookQueue;
 
+    @Option(names = "--read-uncommitted",
+            description = {"Read the clip events read_uncommitted: alert as soon as the job writes an event, not when"
+                    + " its checkpoint commits it (up to a checkpoint interval later). Trade-off: an event of a"
+                    + " transaction the job then aborts (a failure) can raise an alert although it never commits; the"
+                    + " alert's event_ids name it. A clip counts once, however often the job's replays write it"
+                    + " (within --dedup-window). README, \"Alerts before the commit\" (default: off)."})
+    private boolean readUncommitted;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for every client, e.g. --kafka security.protocol=SSL.")
     private Map<String, String> clientOverrides = new LinkedHashMap<>();
@@ -137,7 +145,7 @@ public final class AlertsCommand implements Callable<Integer> {
         try {
             config = new AlertsConfig(bootstrap, group, Optional.ofNullable(instanceId).orElseGet(AlertsCommand::hostName),
                     inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxClockSkew, maxPollRecords,
-                    webhookQueue, clientOverrides);
+                    webhookQueue, clientOverrides, readUncommitted);
             metricsOptions.validate();
             service = new AlertsService(config, rules, TerminalOutput.stdout(), new AlertsMetrics(registry));
         } catch (RulesFileException | IllegalArgumentException e) {

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the engine keeps for one camera, as plain data: recent event ids (oldest first), per-rule state of the
- * camera's whole-frame events, {@code lastEventTime}, the latest {@code end_time} (epoch ms) of its events, which
- * decides when the camera is forgotten, and {@code people}, the state of each person held on it (by track id).
+ * Everything the engine keeps for one camera, as plain data: recent event ids, or clip keys where the consumer reads
+ * uncommitted events (oldest first; see {@link Deduplication}), per-rule state of the camera's whole-frame events,
+ * {@code lastEventTime}, the latest {@code end_time} (epoch ms) of its events, which decides when the camera is
+ * forgotten, and {@code people}, the state of each person held on it (by track id).
  * {@code lastEventTime} is null in snapshots written before cameras expired; such a camera is dated when restored
  * (see {@link RuleEngine#restore}). {@code people} is absent (read as empty) in snapshots written before the engine
  * kept people. {@code health} is what the camera health rules keep of the camera, null (and left out of the JSON)

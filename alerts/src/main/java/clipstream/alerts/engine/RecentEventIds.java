@@ -5,13 +5,21 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** The last {@code capacity} event ids seen on one camera, for deduplication; the oldest is forgotten first. */
+/**
+ * The keys of the last {@code capacity} events seen on one camera, for deduplication (see {@link Deduplication}); the
+ * oldest is forgotten first.
+ */
 final class RecentEventIds {
     private final int capacity;
     private final LinkedHashSet<String> ids = new LinkedHashSet<>();
 
     RecentEventIds(int capacity) {
         this.capacity = capacity;
+    }
+
+    /** True if {@code id} is among the recent ids; records nothing. */
+    boolean contains(String id) {
+        return ids.contains(id);
     }
 
     /** Records {@code id}; false if it was already among the recent ids. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,7 +31,11 @@ import java.util.UUID;
  * running streak, nor a whole-frame streak.
  * <ol>
  *   <li>An event whose {@code event_id} is among the last {@code dedupWindow} ids seen on its camera (over all its
- *       subjects) is a duplicate and changes nothing.</li>
+ *       subjects) is a duplicate and changes nothing. With {@link Deduplication#CLIP} (a consumer reading
+ *       uncommitted events) the engine remembers clips instead of ids, and an event of one of the last
+ *       {@code dedupWindow} clips seen on its camera is a duplicate too, whatever its model version: a clip counts
+ *       once, as first seen. Either way, a recent key of the other kind (remembered before the option was
+ *       switched) also makes a duplicate.</li>
  *   <li>An event from a watched camera <em>matches</em> when its label is one of the rule's labels and its score
  *       is at least {@code min-score}. A matching event extends its subject's streak; any other event of that
  *       subject breaks it.</li>
@@ -94,6 +99,7 @@ public final class RuleEngine {
     public static final String KIND_ACTION = "action";
 
     private final int dedupWindow;
+    private final Deduplication deduplication;
     private final long expiryMillis;
     private final long maxSkewMillis;
     private final InstantSource wallClock;
@@ -125,12 +131,24 @@ public final class RuleEngine {
      */
     public RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
                       InstantSource wallClock) {
-        this(rules, dedupWindow, cameraExpiry, maxClockSkew, wallClock, MAX_HEALTH_CAMERAS_PER_PARTITION);
+        this(rules, dedupWindow, Deduplication.EVENT_ID, cameraExpiry, maxClockSkew, wallClock);
+    }
+
+    /** @param deduplication what makes an event a repeat of a recent one on its camera */
+    public RuleEngine(RuleSet rules, int dedupWindow, Deduplication deduplication, Duration cameraExpiry,
+                      Duration maxClockSkew, InstantSource wallClock) {
+        this(rules, dedupWindow, deduplication, cameraExpiry, maxClockSkew, wallClock,
+                MAX_HEALTH_CAMERAS_PER_PARTITION);
     }
 
     /** @param maxHealthCameras the most cameras of one input partition the camera health rules watch */
     RuleEngine(RuleSet rules, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew, InstantSource wallClock,
                int maxHealthCameras) {
+        this(rules, dedupWindow, Deduplication.EVENT_ID, cameraExpiry, maxClockSkew, wallClock, maxHealthCameras);
+    }
+
+    private RuleEngine(RuleSet rules, int dedupWindow, Deduplication deduplication, Duration cameraExpiry,
+                       Duration maxClockSkew, InstantSource wallClock, int maxHealthCameras) {
         if (dedupWindow < 1) {
             throw new IllegalArgumentException("dedup window must be at least 1, got " + dedupWindow);
         }
@@ -142,6 +160,7 @@ public final class RuleEngine {
         }
         this.rules = rules;
         this.dedupWindow = dedupWindow;
+        this.deduplication = Objects.requireNonNull(deduplication, "deduplication");
         this.expiryMillis = cameraExpiry.toMillis();
         this.maxSkewMillis = maxClockSkew.toMillis();
         this.wallClock = wallClock;
@@ -168,9 +187,10 @@ public final class RuleEngine {
         forgetDue(partition, clock);
 
         CameraRuleState state = held(partition, camera, time);
-        if (!state.recent().add(event.getEventId())) {
+        if (Deduplication.seen(state.recent(), event)) {
             return List.of();
         }
+        state.recent().add(deduplication.key(event));
         state.people().values().removeIf(person -> due(person) <= clock.now()); // idle for the expiry
         StreakEvent streakEvent = new StreakEvent(event.getEventId(), event.getLabel(), event.getScore(),
                 event.getStartTime().toEpochMilli(), endTime);

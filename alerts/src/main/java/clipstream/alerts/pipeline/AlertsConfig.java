@@ -1,5 +1,6 @@
 package clipstream.alerts.pipeline;
 
+import clipstream.alerts.engine.Deduplication;
 import clipstream.alerts.engine.RuleEngine;
 import java.time.Duration;
 import java.util.Map;
@@ -25,10 +26,14 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param maxPollRecords  events per transaction at most
  * @param webhookQueue    alerts waiting for one webhook at most; one more is dead-lettered at once
  * @param clientOverrides extra Kafka client properties for every client (security, timeouts)
+ * @param readUncommitted read the clip events read_uncommitted: alerts without waiting for the job's checkpoint to
+ *                        commit them, possibly on events whose transaction then aborts; repeats are then recognised
+ *                        by clip ({@link Deduplication#CLIP}). See the README, "Alerts before the commit"
  */
 public record AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
                            String dlqTopic, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
-                           int maxPollRecords, int webhookQueue, Map<String, String> clientOverrides) {
+                           int maxPollRecords, int webhookQueue, Map<String, String> clientOverrides,
+                           boolean readUncommitted) {
 
     public static final String DEFAULT_GROUP = "clipstream-alerts";
     public static final String DEFAULT_INPUT_TOPIC = "clip-events";
@@ -75,6 +80,14 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
         clientOverrides = Map.copyOf(clientOverrides);
     }
 
+    /** A configuration that reads only committed clip events (the default of the command line). */
+    public AlertsConfig(String bootstrap, String group, String instanceId, String inputTopic, String stateTopic,
+                        String dlqTopic, int dedupWindow, Duration cameraExpiry, Duration maxClockSkew,
+                        int maxPollRecords, int webhookQueue, Map<String, String> clientOverrides) {
+        this(bootstrap, group, instanceId, inputTopic, stateTopic, dlqTopic, dedupWindow, cameraExpiry, maxClockSkew,
+                maxPollRecords, webhookQueue, clientOverrides, false);
+    }
+
     /**
      * A configuration with the defaults of the command line for the rest: cameras expire after
      * {@link RuleEngine#DEFAULT_CAMERA_EXPIRY}, event times are believed up to
@@ -85,6 +98,22 @@ public record AlertsConfig(String bootstrap, String group, String instanceId, St
         this(bootstrap, group, instanceId, inputTopic, stateTopic, dlqTopic, dedupWindow,
                 RuleEngine.DEFAULT_CAMERA_EXPIRY, RuleEngine.DEFAULT_MAX_CLOCK_SKEW, maxPollRecords,
                 DEFAULT_WEBHOOK_QUEUE, clientOverrides);
+    }
+
+    /** The clip events' isolation level: read_committed, unless {@link #readUncommitted()}. */
+    public String inputIsolationLevel() {
+        return readUncommitted ? "read_uncommitted" : "read_committed";
+    }
+
+    /** How the engine recognises a repeated event: by clip when reading uncommitted events, else by event id. */
+    public Deduplication deduplication() {
+        return readUncommitted ? Deduplication.CLIP : Deduplication.EVENT_ID;
+    }
+
+    /** This configuration reading the clip events uncommitted ({@code --read-uncommitted}) or not. */
+    public AlertsConfig withReadUncommitted(boolean uncommitted) {
+        return new AlertsConfig(bootstrap, group, instanceId, inputTopic, stateTopic, dlqTopic, dedupWindow,
+                cameraExpiry, maxClockSkew, maxPollRecords, webhookQueue, clientOverrides, uncommitted);
     }
 
     public String transactionalId() {

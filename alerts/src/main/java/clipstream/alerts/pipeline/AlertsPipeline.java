@@ -56,10 +56,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event loop: reads clip events (read_committed), runs them through the {@link RuleEngine} and writes, per
- * polled batch and in one Kafka transaction, the alerts raised, the new state of every camera the batch changed, a
- * tombstone for every camera it made the engine forget (see {@code clipstream.alerts.state}) and the batch's
- * consumer offsets. After the commit, alerts of rules with {@code stdout} are printed.
+ * The event loop: reads clip events (read_committed, or read_uncommitted with {@link AlertsConfig#readUncommitted()}:
+ * then each clip counts once, see {@link clipstream.alerts.engine.Deduplication}), runs them through the
+ * {@link RuleEngine} and writes, per polled batch and in one Kafka transaction, the alerts raised, the new state of
+ * every camera the batch changed, a tombstone for every camera it made the engine forget (see
+ * {@code clipstream.alerts.state}) and the batch's consumer offsets. After the commit, alerts of rules with {@code stdout} are printed.
  *
  * <p>A failed transaction is aborted and the loop rewinds: it seeks back to the committed offsets and restores the
  * committed state, so the batch is processed again as if for the first time. A commit (or abort) that timed out is
@@ -117,8 +118,8 @@ public final class AlertsPipeline implements Runnable {
                    AlertsMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.engine = new RuleEngine(rules, config.dedupWindow(), config.cameraExpiry(), config.maxClockSkew(),
-                wallClock);
+        this.engine = new RuleEngine(rules, config.dedupWindow(), config.deduplication(), config.cameraExpiry(),
+                config.maxClockSkew(), wallClock);
         this.stateTopic = new StateTopic(config.stateTopic(), config.clientProperties());
         this.deadLetters = new AlertDeadLetters(config.dlqTopic());
         this.terminal = terminal;
@@ -165,8 +166,8 @@ public final class AlertsPipeline implements Runnable {
             }
             consumer = kafka;
             kafka.subscribe(List.of(config.inputTopic()), new Rebalance());
-            LOG.info("Reading {} as {} (group {}), rules {}", config.inputTopic(), config.transactionalId(),
-                    config.group(), engine.rules());
+            LOG.info("Reading {} ({}) as {} (group {}), rules {}", config.inputTopic(), config.inputIsolationLevel(),
+                    config.transactionalId(), config.group(), engine.rules());
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
                 // after the poll: rules handed over before an event was produced apply to that event
@@ -423,7 +424,7 @@ public final class AlertsPipeline implements Runnable {
         Properties properties = config.clientProperties();
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
         properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, config.inputIsolationLevel());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));

@@ -34,8 +34,8 @@ class AlertsCommandTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap=HOST:PORT", "--rules=FILE", "--group", "--input-topic",
                 "--state-topic", "--dlq-topic", "--instance-id", "--camera-expiry=DURATION",
-                "--max-clock-skew=DURATION", "--webhook-queue=N", "--metrics-port=PORT", "--metrics-host=ADDRESS",
-                "Exit codes");
+                "--max-clock-skew=DURATION", "--webhook-queue=N", "--read-uncommitted", "--metrics-port=PORT",
+                "--metrics-host=ADDRESS", "Exit codes");
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("(default: 24h)", "(default: 5m)",
                 "(default: 1000)", "(default: 127.0.0.1)");
         // picocli may wrap a line after the URL's colon
