@@ -1,5 +1,6 @@
 package clipstream.job;
 
+import clipstream.job.config.ClipSettings;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
@@ -10,9 +11,11 @@ import clipstream.job.functions.EdgePosesValidator;
 import clipstream.job.functions.FrameValidator;
 import clipstream.job.inference.ClipBatchClassifier;
 import clipstream.job.inference.StoreClassifier;
+import clipstream.job.inference.StreamBatchClassifier;
 import clipstream.job.operators.BatchingInference;
 import clipstream.job.operators.CameraCountingOperator;
 import clipstream.job.operators.ClipAssemblerOperator;
+import clipstream.job.operators.StreamingInference;
 import clipstream.job.people.FramePoseModel;
 import clipstream.job.people.PersonClips;
 import clipstream.job.people.PersonTracker;
@@ -37,6 +40,7 @@ import clipstream.schema.PersonPoses;
 import clipstream.schema.flink.AvroRecordTypeInfo;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -44,6 +48,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -67,6 +72,7 @@ public final class ClipstreamJob {
     private People people;
     private PersonActions personActions;
     private DataStream<PersonPoses> trackedPoses;
+    private StreamBatchClassifier streamModel;
 
     /** What classifies each tracked person's clips, when the people model is on. */
     private record PersonActions(PersonActionSettings settings, ClipBatchClassifier model) {
@@ -106,6 +112,30 @@ public final class ClipstreamJob {
         var kafka = config.kafka();
         return new ClipstreamJob(config, frameSize, FramesTopicSource.kafka(kafka), new StoreClassifier(config.model()),
                 KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+    }
+
+    /**
+     * Classifies the frames as streams instead of clip by clip: each camera's frames are assembled into chunks of one
+     * stride and run through {@code model}'s stream mode once each, with the camera's state in keyed state
+     * ({@link StreamingInference}); the events are those of the clips, as without it. The stride must be a multiple
+     * of the model's chunk multiple and divide the clip length ({@link #streamProblem}).
+     */
+    public ClipstreamJob withStreamInference(StreamBatchClassifier model) {
+        String problem = streamProblem(config.clips());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        this.streamModel = model;
+        return this;
+    }
+
+    /** Why clips of these settings cannot be classified as streams (a stride that does not divide the clip), or null. */
+    public static String streamProblem(ClipSettings clips) {
+        if (clips.clipLength() % clips.stride() != 0) {
+            return "stream inference needs a stride that divides the clip length: clips of " + clips.clipLength()
+                    + " frames, stride " + clips.stride();
+        }
+        return null;
     }
 
     /**
@@ -195,16 +225,26 @@ public final class ClipstreamJob {
                 .process(new FrameValidator(frameSize, clipSettings.maxFrameBytes(), clipSettings.captureTimes()))
                 .name("validate frames").uid("validate-frames");
 
+        // as streams, the assembler cuts chunks of one stride (gaps filled as for clips) and the model keeps the rest
+        int assembled = streamModel != null ? clipSettings.stride() : clipSettings.clipLength();
         SingleOutputStreamOperator<Clip> clips = validFrames
                 .keyBy(ValidatedFrame::cameraId)
-                .transform("assemble clips per camera", TypeInformation.of(Clip.class), new ClipAssemblerOperator(
-                        new ClipAssembler(clipSettings.clipLength(), clipSettings.stride(), clipSettings.maxGap(),
+                .transform(streamModel != null ? "assemble chunks per camera" : "assemble clips per camera",
+                        TypeInformation.of(Clip.class), new ClipAssemblerOperator(
+                        new ClipAssembler(assembled, clipSettings.stride(), clipSettings.maxGap(),
                                 clipSettings.idleTimeout(), clipSettings.maxCameras(),
                                 clipSettings.maxPendingFrames(), clipSettings.seqRestart())))
-                .uid("assemble-clips");
+                .uid(streamModel != null ? "assemble-chunks" : "assemble-clips");
 
-        SingleOutputStreamOperator<ClipEvent> labelled = clips
-                .transform("classify clips in batches", new AvroRecordTypeInfo<>(ClipEvent.class),
+        SingleOutputStreamOperator<ClipEvent> labelled = streamModel != null
+                // the chunks are still partitioned by camera (same key groups, chained): no second shuffle
+                ? DataStreamUtils.reinterpretAsKeyedStream(clips, Clip::cameraId, Types.STRING)
+                        .transform("classify chunks as streams", new AvroRecordTypeInfo<>(ClipEvent.class),
+                                new StreamingInference(streamModel, clipSettings.clipLength(), clipSettings.stride(),
+                                        batching.size(), batching.timeout(), config.model().topK(),
+                                        clipSettings.idleTimeout()))
+                        .uid("classify-streams")
+                : clips.transform("classify clips in batches", new AvroRecordTypeInfo<>(ClipEvent.class),
                         new BatchingInference(model, batching.size(), batching.timeout(), config.model().topK()))
                 .uid("classify-clips");
 

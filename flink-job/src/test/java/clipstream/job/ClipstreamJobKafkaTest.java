@@ -360,6 +360,94 @@ class ClipstreamJobKafkaTest {
         assertThat(events).allSatisfy(e -> assertThat(e.getModelVersion()).isEqualTo(manifest.version()));
     }
 
+    /**
+     * A stream model through the whole job twice, on the same frames from Kafka (3 cameras, one of them with 2 frames
+     * missing, which the assembler fills): clip by clip, then as streams (chunks of one stride, each camera's state in
+     * keyed state across 2 parallel subtasks). The events are the same clips with the same ids and fields; each
+     * camera's first clip (no frames before it) has the clip mode's label and score, the later ones differ only by
+     * the context the stream keeps.
+     */
+    @Test
+    void aStreamModelGivesTheSameClipsEventsAsClipByClip(@org.junit.jupiter.api.io.TempDir Path store)
+            throws Exception {
+        clipstream.model.zoo.NetworkPlan plan = clipstream.model.zoo.NetworkPlan.of(clipstream.model.zoo.ModelZoo
+                .architecture(clipstream.model.zoo.ModelZoo.C3D_SMALL_STREAM,
+                        new clipstream.model.store.InputShape(32, 16, 16, 3), 3));
+        String version = new clipstream.model.train.TrainingRun(new ModelStore(store),
+                new clipstream.model.train.TrainingOptions(1, 4, 1e-3, 1, 0, 1), null)
+                .publish("stream", plan, new clipstream.model.store.Normalization(new float[] {128, 128, 128},
+                                new float[] {64, 64, 64}), clipstream.model.train.WeightInit.initial(plan, 9),
+                        clipstream.model.eval.Evaluation.of(List.of("a", "b", "c"), new int[] {0, 1, 2},
+                                new int[] {0, 1, 2}), List.of(),
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), 3, 3)
+                .manifest().version();
+        ModelSettings model = new ModelSettings(store.toString(), "stream", version, "cpu", 1, 1, 3);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings frames = kafkaSettings(run, DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMinutes(1));
+        createTopicsFor(frames);
+        var records = new ArrayList<ProducerRecord<byte[], byte[]>>();
+        java.util.Random random = new java.util.Random(17);
+        for (long seq = 0; seq < 96; seq++) {
+            for (String camera : List.of("cam-a", "cam-b", "cam-c")) {
+                if (camera.equals("cam-c") && (seq == 40 || seq == 41)) {
+                    continue; // filled by the assembler (max gap 2)
+                }
+                byte[] pixels = new byte[16 * 16 * 3];
+                random.nextBytes(pixels);
+                records.add(record(frames.framesTopic(), camera, FRAMES.toBytes(
+                        frame(camera, seq, 16, 16, FrameEncoding.RGB24, pixels))));
+            }
+        }
+        produce(records);
+
+        Map<String, ClipEvent> byMode = new HashMap<>();
+        Map<String, List<ClipEvent>> events = new HashMap<>();
+        for (String mode : List.of("clips", "stream")) {
+            KafkaSettings kafka = new KafkaSettings(bootstrap(), frames.framesTopic(), "events-" + mode + "-" + run,
+                    "dlq-" + mode + "-" + run, "g-" + mode + "-" + run, DeliveryGuarantee.EXACTLY_ONCE,
+                    "tx-" + mode + "-" + run, Duration.ofMinutes(1), Map.of());
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic(kafka.eventsTopic(), 2, (short) 1),
+                        new NewTopic(kafka.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            JobConfig config = new JobConfig(kafka, new ClipSettings(32, 16, 2, Duration.ofMillis(500),
+                    Duration.ofSeconds(1), Duration.ofMinutes(5), 1 << 20), model,
+                    new BatchSettings(4, Duration.ofMillis(50)), new RuntimeSettings(2, Duration.ofMillis(300), null));
+            ClipstreamJob job = new ClipstreamJob(config, new FrameSize(16, 16),
+                    FramesTopicSource.kafkaUntil(kafka, OffsetsInitializer.latest()), new StoreClassifier(model),
+                    KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+            if (mode.equals("stream")) {
+                job.withStreamInference(new clipstream.job.inference.StoreStreamClassifier(model));
+            }
+            runToCompletion(job);
+            events.put(mode, readCommitted(kafka.eventsTopic(), RecordDecoder.of(ClipEvent.class)));
+        }
+
+        List<ClipEvent> clips = events.get("clips");
+        List<ClipEvent> stream = events.get("stream");
+        // clips starting at 0, 16, ..., 64 of 96 frames: 5 per camera
+        assertThat(clips).hasSize(15);
+        assertThat(stream).extracting(ClipEvent::getEventId)
+                .containsExactlyInAnyOrderElementsOf(clips.stream().map(ClipEvent::getEventId).toList());
+        clips.forEach(e -> byMode.put(e.getEventId(), e));
+        for (ClipEvent event : stream) {
+            ClipEvent clip = byMode.get(event.getEventId());
+            assertThat(event.getFirstSeq()).isEqualTo(clip.getFirstSeq());
+            assertThat(event.getLastSeq()).isEqualTo(clip.getLastSeq());
+            assertThat(event.getStartTime()).isEqualTo(clip.getStartTime());
+            assertThat(event.getEndTime()).isEqualTo(clip.getEndTime());
+            assertThat(event.getFramesFilled()).as("filled frames of %s", event.getEventId())
+                    .isEqualTo(clip.getFramesFilled());
+            if (event.getFirstSeq() == 0) {
+                assertThat(event.getLabel()).isEqualTo(clip.getLabel());
+                assertThat((double) event.getScore()).isCloseTo(clip.getScore(),
+                        org.assertj.core.api.Assertions.within(1e-4));
+            }
+        }
+        assertThat(stream).filteredOn(e -> e.getCameraId().equals("cam-c")).extracting(ClipEvent::getFramesFilled)
+                .contains(2);
+    }
+
     static void runToCompletion(ClipstreamJob job) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration noRestarts = new Configuration();

@@ -14,6 +14,7 @@ import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
+import clipstream.job.inference.StoreStreamClassifier;
 import clipstream.job.runtime.JobMetricsReporter;
 import clipstream.job.runtime.TemporaryCheckpoints;
 import clipstream.job.sink.TransactionTimeoutCheck;
@@ -135,6 +136,12 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--model-version", description = "Model version, served for the job's life (default: the store's"
             + " CURRENT, followed while the job runs: see --model-watch).")
     String modelVersion;
+    @Option(names = "--inference", defaultValue = "auto", paramLabel = "auto|stream|clips",
+            description = "stream: each camera's frames through the model's stream mode once, its state kept per"
+                    + " camera (a model with a stream mode, e.g. c3d-small-stream; the stride must divide the clip and"
+                    + " be a multiple of the model's chunk); clips: clip by clip, every frame computed once per clip"
+                    + " it is in; auto: stream where the model and stride allow it (default: ${DEFAULT-VALUE}).")
+    String inference;
     @Option(names = "--model-watch", converter = DurationConverter.class,
             description = "Without --model-version: how often each task re-reads the store's CURRENT and switches to a"
                     + " new version (checksums, input shape and a test clip checked first; a bad version is refused);"
@@ -340,6 +347,10 @@ public final class JobCommand implements Callable<Integer> {
                     .withClips(config.clips().forModelClipLength(manifest.frames()));
             FrameSize frameSize = new FrameSize(manifest.width(), manifest.height());
             ClipstreamJob job = job(config, frameSize);
+            String streaming = streamInference(manifest, config, inference);
+            if (streaming != null) {
+                job.withStreamInference(new StoreStreamClassifier(config.model()));
+            }
             PeopleSettings people = people(config);
             PersonActionSettings personActions = null;
             if (people != null) {
@@ -364,6 +375,9 @@ public final class JobCommand implements Callable<Integer> {
                             : "pinned",
                     config.clips().clipLength(), frameSize, config.clips().stride(), config.kafka().framesTopic(),
                     config.kafka().eventsTopic(), config.kafka().deadLetterTopic(), delivery);
+            if (streaming != null) {
+                spec.commandLine().getOut().println("clipstream job: " + streaming);
+            }
             if (people != null && people.input() == PeopleInput.EDGE) {
                 spec.commandLine().getOut().printf("clipstream job: people path on: edge devices' poses from %s,"
                         + " tracked poses -> %s%n", people.edgePosesTopic(), people.posesTopic());
@@ -443,6 +457,38 @@ public final class JobCommand implements Callable<Integer> {
                 poseEvery != null ? poseEvery : PeopleSettings.DEFAULT_POSE_EVERY, minPersonScore, maxTracks,
                 posesTopic, config.clips().idleTimeout()).withMinKeypointScore(minKeypointScore);
         return poseFps != null ? settings.withPoseFps(poseFps) : settings;
+    }
+
+    /**
+     * Whether the job classifies as streams ({@code inference}: auto, stream or clips, as --inference; and what the
+     * model and stride allow): what to print when it does, null when it classifies clip by clip.
+     *
+     * @throws ConfigException when --inference stream is asked of a model or stride that cannot stream
+     */
+    public static String streamInference(ModelManifest manifest, JobConfig config, String inference) {
+        String mode = inference == null ? "auto" : inference.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("stream") && !mode.equals("clips")) {
+            throw new ConfigException("--inference must be auto, stream or clips, got '" + inference + "'");
+        }
+        if (mode.equals("clips")) {
+            return null;
+        }
+        String problem = !manifest.isStream() ? manifest.name() + " version " + manifest.version() + " has no stream"
+                + " mode (train a stream architecture such as c3d-small-stream)"
+                : config.clips().stride() % manifest.stream().chunkMultiple() != 0
+                        ? manifest.name() + " streams chunks of a multiple of " + manifest.stream().chunkMultiple()
+                                + " frames; --stride " + config.clips().stride() + " is not one"
+                        : ClipstreamJob.streamProblem(config.clips());
+        if (problem != null) {
+            if (mode.equals("stream")) {
+                throw new ConfigException("--inference stream: " + problem);
+            }
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "classifying as streams: chunks of %d frames, each frame through"
+                        + " the model once (%d state floats per camera)%s", config.clips().stride(),
+                manifest.stream().stateFloats(), config.model().followsCurrent()
+                        ? "; the version is fixed for the job's life (a camera's state belongs to it)" : "");
     }
 
     static ClipstreamJob job(JobConfig config, FrameSize frameSize) {

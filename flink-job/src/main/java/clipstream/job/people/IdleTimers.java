@@ -11,12 +11,12 @@ import org.apache.flink.streaming.api.TimerService;
  * the timeout is moved to the run's start + the timeout instead of clearing the camera, so an outage of the job does
  * not count as the camera's silence and a replay finds the same state (as {@code ClipAssembler} does for clips).
  */
-final class IdleTimers {
+public final class IdleTimers {
     private IdleTimers() {
     }
 
     /** When this run (the operator's life since it was opened) first saw a record or a timer, in processing time. */
-    static final class Run {
+    public static final class Run {
         private long startedAt = -1;
 
         void mark(long now) {
@@ -25,13 +25,13 @@ final class IdleTimers {
             }
         }
 
-        long startedAt() {
+        public long startedAt() {
             return startedAt;
         }
     }
 
     /** Moves the camera's processing-time timer (kept in {@code armed}) to now + {@code timeoutMs}. */
-    static void touch(ValueState<Long> armed, TimerService timers, long timeoutMs, Run run) throws IOException {
+    public static void touch(ValueState<Long> armed, TimerService timers, long timeoutMs, Run run) throws IOException {
         run.mark(timers.currentProcessingTime());
         Long previous = armed.value();
         if (previous != null) {
@@ -47,7 +47,7 @@ final class IdleTimers {
      * timer that is not the armed one (moved since), and false for a restored timer that fires before this run has
      * lasted {@code timeoutMs} (re-armed then at the run's start + {@code timeoutMs}).
      */
-    static boolean expired(long timestamp, ValueState<Long> armed, TimerService timers, long timeoutMs, Run run)
+    public static boolean expired(long timestamp, ValueState<Long> armed, TimerService timers, long timeoutMs, Run run)
             throws IOException {
         run.mark(timers.currentProcessingTime());
         if (!Objects.equals(armed.value(), timestamp)) {

@@ -30,7 +30,9 @@ import clipstream.job.config.ModelSettings;
 import clipstream.job.config.PeopleSettings;
 import clipstream.job.config.PersonActionSettings;
 import clipstream.job.config.RuntimeSettings;
+import clipstream.job.cli.JobCommand;
 import clipstream.job.frames.FrameSize;
+import clipstream.job.inference.StoreStreamClassifier;
 import clipstream.job.runtime.JobMetricsReporter;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.local.LocalFlink;
@@ -367,6 +369,12 @@ public final class Demo {
     private ClipstreamJob job(JobConfig config, ModelManifest manifest, int poseEvery,
                               Optional<ModelManifest> peopleModel) {
         ClipstreamJob job = ClipstreamJob.onKafka(config, new FrameSize(manifest.width(), manifest.height()));
+        // a model with a stream mode (c3d-small-stream) computes each frame once, as the job does by default
+        String streaming = JobCommand.streamInference(manifest, config, "auto");
+        if (streaming != null) {
+            job.withStreamInference(new StoreStreamClassifier(config.model()));
+            out.println("Model: " + streaming);
+        }
         settings.people().ifPresent(path -> {
             Duration idle = config.clips().idleTimeout();
             PeopleSettings onFrames = PeopleSettings.of(path.poseModel(), null, path.poseInput(), poseEvery,

@@ -34,7 +34,8 @@ public record ModelManifest(
         @JsonProperty("files") SortedMap<String, String> files,
         @JsonProperty("kind") String kind,
         @JsonProperty("pose") PoseSpec pose,
-        @JsonProperty("source") JsonNode source) {
+        @JsonProperty("source") JsonNode source,
+        @JsonProperty("stream") StreamSpec stream) {
 
     public static final int FORMAT = 1;
     public static final String FILE_NAME = "manifest.json";
@@ -49,7 +50,50 @@ public record ModelManifest(
                          long parameters, long multiplyAdds, String created, JsonNode training, JsonNode metrics,
                          SortedMap<String, String> files) {
         this(format, name, version, architecture, description, input, labels, normalization, signature, parameters,
-                multiplyAdds, created, training, metrics, files, null, null, null);
+                multiplyAdds, created, training, metrics, files, null, null, null, null);
+    }
+
+    /** A manifest without a stream mode. */
+    public ModelManifest(int format, String name, String version, String architecture, String description, Input input,
+                         List<String> labels, NormalizationSpec normalization, SignatureSpec signature,
+                         long parameters, long multiplyAdds, String created, JsonNode training, JsonNode metrics,
+                         SortedMap<String, String> files, String kind, PoseSpec pose, JsonNode source) {
+        this(format, name, version, architecture, description, input, labels, normalization, signature, parameters,
+                multiplyAdds, created, training, metrics, files, kind, pose, source, null);
+    }
+
+    /** Whether the model can also run as a stream of chunks ({@link #stream()} says how). */
+    public boolean isStream() {
+        return stream != null;
+    }
+
+    /**
+     * A stream model's second signature: it takes a chunk of new frames ({@code chunk_multiple} frames or a multiple
+     * of it, at most the clip) with the states the last call returned, and gives the probabilities of the clip that
+     * ends with the chunk's last frame and the next states. Zero states start a stream.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StreamSpec(@JsonProperty("key") String key, @JsonProperty("input") String input,
+                             @JsonProperty("output") String output,
+                             @JsonProperty("chunk_multiple") int chunkMultiple,
+                             @JsonProperty("states") List<StateSpec> states) {
+        /** Floats of state per camera, all states together. */
+        public long stateFloats() {
+            return states.stream().mapToLong(StateSpec::size).sum();
+        }
+    }
+
+    /** One state tensor of a stream model: fed as {@code input}, returned as {@code output}, N × {@code shape}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StateSpec(@JsonProperty("input") String input, @JsonProperty("output") String output,
+                            @JsonProperty("shape") long[] shape) {
+        public long size() {
+            long size = 1;
+            for (long d : shape) {
+                size *= d;
+            }
+            return size;
+        }
     }
 
     /** Whether this is a pose model rather than a clip classifier. */
@@ -131,12 +175,12 @@ public record ModelManifest(
 
     public ModelManifest withFiles(SortedMap<String, String> newFiles) {
         return new ModelManifest(format, name, version, architecture, description, input, labels, normalization,
-                signature, parameters, multiplyAdds, created, training, metrics, newFiles, kind, pose, source);
+                signature, parameters, multiplyAdds, created, training, metrics, newFiles, kind, pose, source, stream);
     }
 
     public ModelManifest withVersion(String newName, String newVersion) {
         return new ModelManifest(format, newName, newVersion, architecture, description, input, labels, normalization,
-                signature, parameters, multiplyAdds, created, training, metrics, files, kind, pose, source);
+                signature, parameters, multiplyAdds, created, training, metrics, files, kind, pose, source, stream);
     }
 
     /** Held-out accuracy ({@code metrics.accuracy}), or NaN when not evaluated. */

@@ -16,6 +16,7 @@ import clipstream.model.pose.KeypointClips;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.runtime.StreamClassifier;
 import clipstream.model.store.ModelManifest;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -71,6 +72,20 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     String noise;
 
+    @Option(names = "--context", defaultValue = "0", paramLabel = "FRAMES",
+            description = "Video models: generate each clip with this many frames of the same action before it; the"
+                    + " clip mode sees the clip only, --stream sees the frames before it too. Default: ${DEFAULT-VALUE}")
+    int context;
+
+    @Option(names = "--stream", description = "Stream models: classify through the stream mode, chunk after chunk of"
+            + " --chunk frames over the context and the clip, the label read after the clip's last chunk (as the job"
+            + " does), besides the clip mode")
+    boolean stream;
+
+    @Option(names = "--chunk", defaultValue = "16", description = "Frames per stream call (a multiple of the model's"
+            + " chunk multiple). Default: ${DEFAULT-VALUE}")
+    int chunk;
+
     @Override
     public Integer call() {
         ClassifierOptions options = new ClassifierOptions(store.store, name, version, device,
@@ -86,11 +101,67 @@ final class EvaluateCommand implements Callable<Integer> {
             if (!manifest.labels().equals(MotionAction.labels())) {
                 throw new IllegalArgumentException(name + " was not trained on motion-actions labels " + manifest.labels());
             }
-            ClipDataset data = MotionActionsDataset.generate(clipsPerClass, manifest.frames(), manifest.height(),
-                    manifest.width(), dataSeed);
-            report(classifier, manifest, Arrays.asList(data.clips()), data.labels(), data.size() + " fresh clips");
+            if (context < 0 || (stream && context % chunk != 0)) {
+                throw new IllegalArgumentException("--context must be 0 or more (a multiple of --chunk with --stream)");
+            }
+            ClipDataset data = MotionActionsDataset.generate(clipsPerClass, context + manifest.frames(),
+                    manifest.height(), manifest.width(), dataSeed);
+            int frameBytes = manifest.height() * manifest.width() * manifest.channels();
+            List<byte[]> clips = Arrays.stream(data.clips()).map(video -> Arrays.copyOfRange(video,
+                    context * frameBytes, video.length)).toList();
+            String what = data.size() + " fresh clips" + (context > 0 ? " (the last " + manifest.frames()
+                    + " frames of " + (context + manifest.frames()) + ")" : "");
+            report(classifier, manifest, clips, data.labels(), what + ", clip by clip");
+            if (stream) {
+                try (StreamClassifier streams = StreamClassifier.open(options.withModel(name, manifest.version()))) {
+                    reportStream(streams, manifest, data, what);
+                }
+            }
         }
         return 0;
+    }
+
+    /** Runs each video through the stream mode in chunks (a batch of videos side by side) and reports its labels. */
+    private void reportStream(StreamClassifier streams, ModelManifest manifest, ClipDataset data, String what) {
+        if (chunk % streams.chunkMultiple() != 0 || chunk > manifest.frames() || manifest.frames() % chunk != 0) {
+            throw new IllegalArgumentException("--chunk must be a multiple of " + streams.chunkMultiple()
+                    + " that divides the clip of " + manifest.frames() + " frames, got " + chunk);
+        }
+        int frameBytes = streams.frameBytes();
+        int frames = context + manifest.frames();
+        int[] predictions = new int[data.size()];
+        long nanos = 0;
+        long calls = 0;
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(data.size(), from + batchSize);
+            float[][] states = new float[to - from][];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = streams.initialState();
+            }
+            List<StreamClassifier.Step> steps = List.of();
+            for (int start = 0; start < frames; start += chunk) {
+                List<StreamClassifier.Chunk> chunks = new java.util.ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    chunks.add(new StreamClassifier.Chunk(Arrays.copyOfRange(data.clips()[i], start * frameBytes,
+                            (start + chunk) * frameBytes), states[i - from]));
+                }
+                long started = System.nanoTime();
+                steps = streams.step(chunks, 1);
+                nanos += System.nanoTime() - started;
+                calls += chunks.size();
+                for (int i = 0; i < steps.size(); i++) {
+                    states[i] = steps.get(i).nextState();
+                }
+            }
+            for (int i = from; i < to; i++) {
+                predictions[i] = manifest.labels().indexOf(steps.get(i - from).prediction().label());
+            }
+        }
+        Evaluation evaluation = Evaluation.of(manifest.labels(), data.labels(), predictions);
+        System.out.printf("%s version %s on %s, as a stream in chunks of %d frames%s (data seed %d; %.2f ms per"
+                        + " chunk):%n", manifest.name(), manifest.version(), what, chunk,
+                context > 0 ? " from " + context + " frames before the clip" : "", dataSeed, nanos / 1e6 / calls);
+        System.out.print(evaluation.report());
     }
 
     /**

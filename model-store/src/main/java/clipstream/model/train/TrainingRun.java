@@ -93,7 +93,7 @@ public final class TrainingRun {
                         plan.architecture().keypointInput() ? NetworkGraph.KEYPOINTS_INPUT_OP : NetworkGraph.INPUT_OP,
                         NetworkGraph.PROBABILITIES_OP, true),
                 plan.totalParams(), plan.totalMacs(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                training, evaluation.toJson(), null);
+                training, evaluation.toJson(), null, null, null, null, streamSpec(plan));
         return new ModelPublisher(store).publish(manifest, dir -> {
             SavedModelExporter.export(plan, normalization, weights, dir);
             Plots.confusionMatrix(evaluation, name + " (" + plan.architecture().name() + ") held-out confusion",
@@ -103,6 +103,16 @@ public final class TrainingRun {
                         dir.resolve("training.png"));
             }
         });
+    }
+
+    /** How a streamable {@code plan}'s stream mode is called, or null when it has none. */
+    static ModelManifest.StreamSpec streamSpec(NetworkPlan plan) {
+        if (!plan.streamable()) {
+            return null;
+        }
+        return new ModelManifest.StreamSpec(SavedModelExporter.STREAM_SIGNATURE_KEY, NetworkGraph.CHUNK_INPUT_OP,
+                NetworkGraph.PROBABILITIES_OP, plan.streamChunkMultiple(), plan.streamStates().stream()
+                        .map(s -> new ModelManifest.StateSpec(s.input(), s.output(), s.shape())).toList());
     }
 
     /** The manifest's input of {@code plan}: uint8 RGB clips, or float keypoint clips. */

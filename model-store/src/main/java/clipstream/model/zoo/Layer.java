@@ -14,6 +14,36 @@ public sealed interface Layer {
             implements Layer {
     }
 
+    /**
+     * A causal 3-D convolution: stride 1, padded by {@code kernelT - 1} frames of the past only in time (no frame sees
+     * a later one) and by k/2 on each side in space, then batch normalisation (or a bias) and a ReLU. What makes a
+     * network streamable: run on a few new frames at a time, each call needs only the last {@code kernelT - 1} time
+     * steps of the layer's input from the call before (its stream state, {@link NetworkPlan#streamStates()}).
+     */
+    record CausalConv3D(String name, int filters, int kernelT, int kernelH, int kernelW, boolean batchNorm)
+            implements Layer {
+        public CausalConv3D {
+            if (filters < 1 || kernelT < 1 || kernelH < 1 || kernelW < 1 || kernelH % 2 == 0 || kernelW % 2 == 0) {
+                throw new IllegalArgumentException(name + ": a causal convolution needs filters >= 1, kernelT >= 1"
+                        + " and odd spatial kernels, got " + filters + ", " + kernelT + "x" + kernelH + "x" + kernelW);
+            }
+        }
+    }
+
+    /**
+     * Averages each channel over space and over the time steps of the last {@code frames} input frames: T×H×W×C to C.
+     * On an input of exactly {@code frames} frames it is a global average pool; on a longer one it is the head of a
+     * stream network, whose stream mode keeps the last {@code frames}' per-step features as its state and averages
+     * them after each chunk (the running temporal average of a clip ending at the newest frame).
+     */
+    record WindowAveragePool(String name, int frames) implements Layer {
+        public WindowAveragePool {
+            if (frames < 1) {
+                throw new IllegalArgumentException(name + ": the window needs at least one frame, got " + frames);
+            }
+        }
+    }
+
     /** Max pooling with stride equal to the window; {@code same} keeps partial windows (ceil division). */
     record MaxPool3D(String name, int poolT, int poolH, int poolW, boolean same) implements Layer {
     }

@@ -1,6 +1,7 @@
 package clipstream.model.zoo;
 
 import clipstream.model.store.InputShape;
+import clipstream.model.zoo.Layer.CausalConv3D;
 import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
@@ -9,6 +10,7 @@ import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import clipstream.model.zoo.Layer.PoseHeatmaps;
+import clipstream.model.zoo.Layer.WindowAveragePool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ public final class ModelZoo {
     public static final String SEED_CONV3D = "seed-conv3d";
     public static final String C3D = "c3d";
     public static final String C3D_SMALL = "c3d-small";
+    public static final String C3D_SMALL_STREAM = "c3d-small-stream";
     public static final String FRAME2D = "frame2d";
     public static final String POSEC3D_SMALL = "posec3d-small";
 
@@ -26,6 +29,7 @@ public final class ModelZoo {
             SEED_CONV3D, new InputShape(32, 64, 64, 3),
             C3D, new InputShape(16, 112, 112, 3),
             C3D_SMALL, new InputShape(32, 64, 64, 3),
+            C3D_SMALL_STREAM, new InputShape(32, 64, 64, 3),
             FRAME2D, new InputShape(32, 64, 64, 3),
             POSEC3D_SMALL, new InputShape(32, 1, 17, 3));
 
@@ -33,7 +37,7 @@ public final class ModelZoo {
     }
 
     public static List<String> names() {
-        return List.of(SEED_CONV3D, C3D, C3D_SMALL, FRAME2D, POSEC3D_SMALL);
+        return List.of(SEED_CONV3D, C3D, C3D_SMALL, C3D_SMALL_STREAM, FRAME2D, POSEC3D_SMALL);
     }
 
     public static Architecture architecture(String name, InputShape input, int classes) {
@@ -41,6 +45,7 @@ public final class ModelZoo {
             case SEED_CONV3D -> seedConv3d(input, classes);
             case C3D -> c3d(input, classes);
             case C3D_SMALL -> c3dSmall(input, classes);
+            case C3D_SMALL_STREAM -> c3dSmallStream(input, classes);
             case FRAME2D -> frame2d(input, classes);
             case POSEC3D_SMALL -> posec3dSmall(input, classes);
             default -> throw new IllegalArgumentException("Unknown architecture '" + name + "'; known: " + names());
@@ -85,6 +90,26 @@ public final class ModelZoo {
                         normConv("conv3", 64), pool("pool3", 2, false),
                         normConv("conv4", 64), pool("pool4", 2, false),
                         new GlobalAveragePool("global_pool"),
+                        new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
+                        new Dense("logits", classes, false)));
+    }
+
+    /**
+     * {@code c3d-small} made streamable (after MoViNet's stream models, Kondratyuk et al. 2021): the same channels,
+     * pooling and head, but every convolution causal (padded with two past frames, none from the future) and the
+     * global pool a window over the clip. Its clip mode classifies 32-frame clips as {@code c3d-small} does; its
+     * stream mode takes a chunk of any multiple of 8 new frames with each layer's last two input steps and the last
+     * clip's features, so clips that overlap share their frames' work instead of computing them again.
+     */
+    static Architecture c3dSmallStream(InputShape input, int classes) {
+        return new Architecture(C3D_SMALL_STREAM, "c3d-small with causal 3x3x3 convolutions (two past frames, no future)"
+                + " and a window average over the clip: runs on whole clips or as a stream of chunks of 8k frames",
+                input, classes, List.of(
+                        new CausalConv3D("conv1", 16, 3, 3, 3, true), new MaxPool3D("pool1", 1, 2, 2, false),
+                        new CausalConv3D("conv2", 32, 3, 3, 3, true), pool("pool2", 2, false),
+                        new CausalConv3D("conv3", 64, 3, 3, 3, true), pool("pool3", 2, false),
+                        new CausalConv3D("conv4", 64, 3, 3, 3, true), pool("pool4", 2, false),
+                        new WindowAveragePool("global_pool", input.frames()),
                         new Dense("fc5", 128, true), new Dropout("drop5", 0.3),
                         new Dense("logits", classes, false)));
     }

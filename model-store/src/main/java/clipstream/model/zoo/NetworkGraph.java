@@ -2,6 +2,7 @@ package clipstream.model.zoo;
 
 import clipstream.model.store.InputShape;
 import clipstream.model.store.Normalization;
+import clipstream.model.zoo.Layer.CausalConv3D;
 import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
@@ -10,6 +11,8 @@ import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import clipstream.model.zoo.Layer.PoseHeatmaps;
+import clipstream.model.zoo.Layer.WindowAveragePool;
+import clipstream.model.zoo.NetworkPlan.StreamState;
 import clipstream.model.zoo.NetworkPlan.VariableSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
@@ -39,6 +43,10 @@ public final class NetworkGraph {
     /** The input of a network that takes keypoint clips ({@link Architecture#keypointInput()}). */
     public static final String KEYPOINTS_INPUT_OP = "keypoints";
     public static final String PROBABILITIES_OP = "probabilities";
+    /** The input of a stream network's stream mode: a chunk of new frames, uint8 N×S×H×W×C. */
+    public static final String CHUNK_INPUT_OP = "chunk";
+    /** The stream mode's probabilities (its signature calls them {@value #PROBABILITIES_OP} too). */
+    public static final String STREAM_PROBABILITIES_OP = "stream_probabilities";
 
     private final NetworkPlan plan;
     private final Ops tf;
@@ -47,6 +55,7 @@ public final class NetworkGraph {
     private final Map<String, Placeholder<TFloat32>> initialValues = new LinkedHashMap<>();
     private final Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
     private final Operand<TFloat32> normalised;
+    private Normalization normalization;
     private final List<Operand<TFloat32>> trainingUpdates = new java.util.ArrayList<>();
     private final List<BatchStatistics> batchStatistics = new java.util.ArrayList<>();
     private boolean withStatistics;
@@ -81,14 +90,19 @@ public final class NetworkGraph {
             this.normalised = floats; // keypoints are normalised to the person's clip box before they come in
             return;
         }
+        this.normalization = normalization;
+        this.normalised = normalise(input);
+    }
+
+    private Operand<TFloat32> normalise(Operand<?> pixels) {
         float[] mean = normalization.mean();
         float[] std = normalization.std();
         float[] inverseStd = new float[std.length];
         for (int c = 0; c < std.length; c++) {
             inverseStd[c] = 1f / std[c];
         }
-        this.normalised = tf.math.mul(
-                tf.math.sub(tf.dtypes.cast(input, TFloat32.class), tf.constant(mean)), tf.constant(inverseStd));
+        return tf.math.mul(
+                tf.math.sub(tf.dtypes.cast(pixels, TFloat32.class), tf.constant(mean)), tf.constant(inverseStd));
     }
 
     /** Makes the next {@code logits(false)} also build each batch-norm layer's input statistics (for training). */
@@ -157,9 +171,17 @@ public final class NetworkGraph {
         if (layer instanceof Conv3D c) {
             Operand<TFloat32> conv = tf.nn.conv3d(x, variables.get(c.name() + "/kernel"), List.of(1L, 1L, 1L, 1L, 1L),
                     c.same() ? "SAME" : "VALID");
-            Operand<TFloat32> shifted = c.batchNorm() ? batchNorm(c.name(), conv, training)
-                    : tf.nn.biasAdd(conv, variables.get(c.name() + "/bias"));
-            return tf.nn.relu(shifted);
+            return activate(c.name(), c.batchNorm(), conv, training);
+        }
+        if (layer instanceof CausalConv3D c) {
+            return causalConv(c, pad(x, c.kernelT() - 1, c.kernelH() / 2, c.kernelW() / 2), training);
+        }
+        if (layer instanceof WindowAveragePool w) {
+            long steps = x.shape().get(1);
+            long window = w.frames() * steps / plan.architecture().input().frames();
+            Operand<TFloat32> last = steps == window ? x : tf.slice(x,
+                    tf.constant(new long[] {0, steps - window, 0, 0, 0}), tf.constant(new long[] {-1, window, -1, -1, -1}));
+            return tf.math.mean(last, tf.constant(new int[] {1, 2, 3}));
         }
         if (layer instanceof MaxPool3D p) {
             List<Long> window = List.of(1L, (long) p.poolT(), (long) p.poolH(), (long) p.poolW(), 1L);
@@ -196,6 +218,103 @@ public final class NetworkGraph {
             return tf.math.mul(x, tf.math.mul(mask, tf.constant(1f / keep)));
         }
         throw new IllegalArgumentException("Unknown layer " + layer);
+    }
+
+    /** Batch normalisation (or a bias), then a ReLU: what follows every convolution. */
+    private Operand<TFloat32> activate(String layer, boolean batchNorm, Operand<TFloat32> conv, boolean training) {
+        Operand<TFloat32> shifted = batchNorm ? batchNorm(layer, conv, training)
+                : tf.nn.biasAdd(conv, variables.get(layer + "/bias"));
+        return tf.nn.relu(shifted);
+    }
+
+    /** A causal convolution over an input already padded (or preceded by its stream state) in time and space. */
+    private Operand<TFloat32> causalConv(CausalConv3D c, Operand<TFloat32> padded, boolean training) {
+        Operand<TFloat32> conv = tf.nn.conv3d(padded, variables.get(c.name() + "/kernel"),
+                List.of(1L, 1L, 1L, 1L, 1L), "VALID");
+        return activate(c.name(), c.batchNorm(), conv, training);
+    }
+
+    /** Zeros before the first frame ({@code past} steps) and around each frame ({@code rows}, {@code columns}). */
+    private Operand<TFloat32> pad(Operand<TFloat32> x, int past, int rows, int columns) {
+        return tf.pad(x, tf.constant(new int[][] {{0, 0}, {past, 0}, {rows, rows}, {columns, columns}, {0, 0}}),
+                tf.constant(0f));
+    }
+
+    /** The last {@code steps} entries of axis 1 of {@code x} (of rank {@code rank}), however long axis 1 is. */
+    private Operand<TFloat32> lastSteps(Operand<TFloat32> x, int rank, long steps, String name) {
+        long[] begin = new long[rank];
+        begin[1] = -steps;
+        long allButTime = ((1L << rank) - 1) & ~2L;
+        return tf.withName(name).stridedSlice(x, tf.constant(begin), tf.constant(new long[rank]),
+                tf.constant(filled(rank, 1L)), StridedSlice.beginMask(allButTime), StridedSlice.endMask((1L << rank) - 1));
+    }
+
+    private static long[] filled(int length, long value) {
+        long[] values = new long[length];
+        java.util.Arrays.fill(values, value);
+        return values;
+    }
+
+    /**
+     * The stream mode of a streamable network ({@link NetworkPlan#streamable()}), built beside the clip mode with the
+     * same variables: a chunk of new frames ({@value #CHUNK_INPUT_OP}, any multiple of
+     * {@link NetworkPlan#streamChunkMultiple()} frames) and each {@link StreamState} in, the probabilities of the clip
+     * that ends with the chunk's last frame and each next state out. Fed zero states, a first chunk of a whole clip
+     * gives exactly the clip mode's probabilities; later chunks see the frames before them where the clip mode sees
+     * zeros.
+     */
+    public StreamStep stream() {
+        List<StreamState> specs = plan.streamStates();
+        InputShape in = plan.architecture().input();
+        Placeholder<TUint8> chunk = tf.withName(CHUNK_INPUT_OP).placeholder(TUint8.class, Placeholder.shape(
+                Shape.of(-1, -1, in.height(), in.width(), in.channels())));
+        Map<String, Placeholder<TFloat32>> states = new LinkedHashMap<>();
+        Map<String, Operand<TFloat32>> next = new LinkedHashMap<>();
+        for (StreamState spec : specs) {
+            long[] shape = new long[spec.shape().length + 1];
+            shape[0] = -1;
+            System.arraycopy(spec.shape(), 0, shape, 1, spec.shape().length);
+            states.put(spec.layer(), tf.withName(spec.input()).placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(shape))));
+        }
+        Operand<TFloat32> x = normalise(chunk);
+        boolean pooled = false;
+        for (Layer layer : plan.architecture().layers()) {
+            if (pooled) {
+                x = apply(layer, x, false);
+            } else if (layer instanceof CausalConv3D c) {
+                Operand<TFloat32> withPast = x;
+                if (c.kernelT() > 1) {
+                    StreamState spec = spec(specs, c.name());
+                    withPast = tf.concat(List.of(states.get(c.name()), x), tf.constant(1));
+                    next.put(c.name(), lastSteps(withPast, 5, c.kernelT() - 1, spec.output()));
+                }
+                Operand<TFloat32> padded = tf.pad(withPast, tf.constant(new int[][] {{0, 0}, {0, 0},
+                        {c.kernelH() / 2, c.kernelH() / 2}, {c.kernelW() / 2, c.kernelW() / 2}, {0, 0}}), tf.constant(0f));
+                x = causalConv(c, padded, false);
+            } else if (layer instanceof WindowAveragePool w) {
+                StreamState spec = spec(specs, w.name());
+                Operand<TFloat32> features = tf.math.mean(x, tf.constant(new int[] {2, 3}));
+                Operand<TFloat32> window = lastSteps(tf.concat(List.of(states.get(w.name()), features),
+                        tf.constant(1)), 3, spec.shape()[0], spec.output());
+                next.put(w.name(), window);
+                x = tf.math.mean(window, tf.constant(1));
+                pooled = true;
+            } else {
+                x = apply(layer, x, false);
+            }
+        }
+        Operand<TFloat32> probabilities = tf.withName(STREAM_PROBABILITIES_OP).nn.softmax(x);
+        return new StreamStep(chunk, specs, states, next, probabilities);
+    }
+
+    private static StreamState spec(List<StreamState> specs, String layer) {
+        return specs.stream().filter(s -> s.layer().equals(layer)).findFirst().orElseThrow();
+    }
+
+    /** A stream mode's inputs and outputs, the states keyed by their layer's name (in layer order). */
+    public record StreamStep(Placeholder<TUint8> chunk, List<StreamState> specs, Map<String, Placeholder<TFloat32>> states,
+                             Map<String, Operand<TFloat32>> nextStates, Operand<TFloat32> probabilities) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package clipstream.model.zoo;
 
 import clipstream.model.store.InputShape;
+import clipstream.model.zoo.Layer.CausalConv3D;
 import clipstream.model.zoo.Layer.Conv3D;
 import clipstream.model.zoo.Layer.Dense;
 import clipstream.model.zoo.Layer.Dropout;
@@ -9,6 +10,7 @@ import clipstream.model.zoo.Layer.GlobalAveragePool;
 import clipstream.model.zoo.Layer.MaxPool3D;
 import clipstream.model.zoo.Layer.MiddleFrame;
 import clipstream.model.zoo.Layer.PoseHeatmaps;
+import clipstream.model.zoo.Layer.WindowAveragePool;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +33,17 @@ public final class NetworkPlan {
      * statistics are updated by the training step instead).
      */
     public record VariableSpec(String name, long[] shape, long fanIn, boolean trainable) {
+        public int size() {
+            return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        }
+    }
+
+    /**
+     * One tensor a stream network carries from one call to the next for each camera: {@code input} is fed (the last
+     * call's {@code output}), shaped N × {@code shape}; zeros start a stream (what the clip mode's padding holds).
+     */
+    public record StreamState(String layer, String input, String output, long[] shape) {
+        /** Floats per camera. */
         public int size() {
             return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         }
@@ -66,26 +79,45 @@ public final class NetworkPlan {
             // one Gaussian product per heatmap value (the row and column factors are computed once per joint)
             return new Step(layer, out, 0, out[0] * out[1] * out[2] * out[3], List.of());
         }
-        if (layer instanceof Conv3D c) {
+        if (layer instanceof CausalConv3D c) {
+            return conv(layer, in, network, c.name(), c.filters(), c.kernelT(), c.kernelH(), c.kernelW(), true,
+                    c.batchNorm());
+        }
+        if (layer instanceof WindowAveragePool w) {
             requireRank(in, 4, layer, network);
+            return new Step(layer, new long[] {in[3]}, 0, 0, List.of());
+        }
+        if (layer instanceof Conv3D c) {
+            return conv(layer, in, network, c.name(), c.filters(), c.kernelT(), c.kernelH(), c.kernelW(), c.same(),
+                    c.batchNorm());
+        }
+        return planOther(layer, in, network);
+    }
+
+    private static Step conv(Layer layer, long[] in, String network, String name, int filters, int kernelT,
+                             int kernelH, int kernelW, boolean same, boolean batchNorm) {
+        requireRank(in, 4, layer, network);
+        {
             long[] out = {
-                outSize(in[0], c.kernelT(), c.same()), outSize(in[1], c.kernelH(), c.same()),
-                outSize(in[2], c.kernelW(), c.same()), c.filters()};
-            long fanIn = (long) c.kernelT() * c.kernelH() * c.kernelW() * in[3];
-            long params = fanIn * c.filters() + c.filters();
+                outSize(in[0], kernelT, same), outSize(in[1], kernelH, same),
+                outSize(in[2], kernelW, same), filters};
+            long fanIn = (long) kernelT * kernelH * kernelW * in[3];
             long macs = out[0] * out[1] * out[2] * out[3] * fanIn;
-            VariableSpec kernel = new VariableSpec(c.name() + "/kernel",
-                    new long[] {c.kernelT(), c.kernelH(), c.kernelW(), in[3], c.filters()}, fanIn, true);
-            long[] channels = {c.filters()};
-            List<VariableSpec> variables = c.batchNorm()
-                    ? List.of(kernel, new VariableSpec(c.name() + "/gamma", channels, fanIn, true),
-                            new VariableSpec(c.name() + "/beta", channels, fanIn, true),
-                            new VariableSpec(c.name() + "/moving_mean", channels, fanIn, false),
-                            new VariableSpec(c.name() + "/moving_variance", channels, fanIn, false))
-                    : List.of(kernel, new VariableSpec(c.name() + "/bias", channels, fanIn, true));
-            params = variables.stream().mapToLong(VariableSpec::size).sum();
+            VariableSpec kernel = new VariableSpec(name + "/kernel",
+                    new long[] {kernelT, kernelH, kernelW, in[3], filters}, fanIn, true);
+            long[] channels = {filters};
+            List<VariableSpec> variables = batchNorm
+                    ? List.of(kernel, new VariableSpec(name + "/gamma", channels, fanIn, true),
+                            new VariableSpec(name + "/beta", channels, fanIn, true),
+                            new VariableSpec(name + "/moving_mean", channels, fanIn, false),
+                            new VariableSpec(name + "/moving_variance", channels, fanIn, false))
+                    : List.of(kernel, new VariableSpec(name + "/bias", channels, fanIn, true));
+            long params = variables.stream().mapToLong(VariableSpec::size).sum();
             return new Step(layer, out, params, macs, variables);
         }
+    }
+
+    private static Step planOther(Layer layer, long[] in, String network) {
         if (layer instanceof MaxPool3D p) {
             requireRank(in, 4, layer, network);
             long[] out = {
@@ -150,6 +182,101 @@ public final class NetworkPlan {
 
     public List<VariableSpec> variables() {
         return steps.stream().flatMap(s -> s.variables().stream()).toList();
+    }
+
+    /**
+     * Whether the network can run as a stream (a few new frames per call, {@link #streamStates()} carried between
+     * calls): RGB input, causal convolutions and time-aligned max pooling up to one {@link WindowAveragePool} over the
+     * whole clip, then only dense and dropout layers.
+     */
+    public boolean streamable() {
+        return streamProblem() == null;
+    }
+
+    /** Why the network cannot stream, or null when it can. */
+    public String streamProblem() {
+        if (architecture.keypointInput()) {
+            return "it takes keypoint clips";
+        }
+        boolean window = false;
+        boolean causal = false;
+        int multiple = 1;
+        for (Layer layer : architecture.layers()) {
+            if (window) {
+                if (!(layer instanceof Dense || layer instanceof Dropout)) {
+                    return "layer " + layer.name() + " follows the window pool (only dense and dropout may)";
+                }
+            } else if (layer instanceof CausalConv3D) {
+                causal = true;
+            } else if (layer instanceof MaxPool3D p) {
+                if (p.poolT() > 1 && p.same()) {
+                    return "pool " + p.name() + " keeps partial windows in time";
+                }
+                multiple *= p.poolT();
+            } else if (layer instanceof WindowAveragePool w) {
+                if (w.frames() != architecture.input().frames() || w.frames() % multiple != 0) {
+                    return "window " + w.name() + " of " + w.frames() + " frames is not the clip of "
+                            + architecture.input().frames() + " frames in steps of " + multiple;
+                }
+                window = true;
+            } else {
+                return "layer " + layer.name() + " (" + layer.getClass().getSimpleName() + ") cannot stream";
+            }
+        }
+        if (!window || !causal) {
+            return "it has no causal convolution and window pool";
+        }
+        return null;
+    }
+
+    /**
+     * Frames one stream call must take a multiple of: the product of the temporal pooling before the window, so that
+     * every chunk starts on a pooling boundary (chunks of 8, 16 or 32 frames for {@code c3d-small-stream}).
+     */
+    public int streamChunkMultiple() {
+        requireStreamable();
+        int multiple = 1;
+        for (Layer layer : architecture.layers()) {
+            if (layer instanceof WindowAveragePool) {
+                break;
+            }
+            if (layer instanceof MaxPool3D p) {
+                multiple *= p.poolT();
+            }
+        }
+        return multiple;
+    }
+
+    /**
+     * The tensors a stream carries per camera, in layer order: for each causal convolution with a temporal kernel k,
+     * the last k − 1 time steps of its input; for the window pool, the per-step features of the last clip.
+     */
+    public List<StreamState> streamStates() {
+        requireStreamable();
+        int multiple = streamChunkMultiple();
+        List<StreamState> states = new ArrayList<>();
+        InputShape in = architecture.input();
+        long[] shape = {in.frames(), in.height(), in.width(), in.channels()};
+        for (Step step : steps) {
+            Layer layer = step.layer();
+            if (layer instanceof CausalConv3D c && c.kernelT() > 1) {
+                states.add(new StreamState(c.name(), c.name() + "_state", c.name() + "_next_state",
+                        new long[] {c.kernelT() - 1, shape[1], shape[2], shape[3]}));
+            } else if (layer instanceof WindowAveragePool w) {
+                states.add(new StreamState(w.name(), w.name() + "_state", w.name() + "_next_state",
+                        new long[] {w.frames() / multiple, shape[3]}));
+                break;
+            }
+            shape = step.outputShape();
+        }
+        return states;
+    }
+
+    private void requireStreamable() {
+        String problem = streamProblem();
+        if (problem != null) {
+            throw new IllegalStateException(architecture.name() + " cannot stream: " + problem);
+        }
     }
 
     public long totalParams() {

@@ -1,0 +1,264 @@
+package clipstream.job.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import clipstream.job.config.ModelSettings;
+import clipstream.job.inference.ClipEvents;
+import clipstream.job.inference.StoreStreamClassifier;
+import clipstream.job.records.Clip;
+import clipstream.model.eval.Evaluation;
+import clipstream.model.runtime.ClassifierOptions;
+import clipstream.model.runtime.ClipClassifier;
+import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.store.InputShape;
+import clipstream.model.store.ModelStore;
+import clipstream.model.store.Normalization;
+import clipstream.model.train.TrainingOptions;
+import clipstream.model.train.TrainingRun;
+import clipstream.model.train.WeightInit;
+import clipstream.model.zoo.ModelZoo;
+import clipstream.model.zoo.NetworkPlan;
+import clipstream.schema.ClipEvent;
+import clipstream.schema.flink.AvroRecordSerializer;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link StreamingInference} with a real stream model ({@code c3d-small-stream} at 16×16, random weights, stored in a
+ * temporary store and served by DJL's TensorFlow engine), fed chunks of 16 frames as the assembler cuts them: its
+ * events are the clip-by-clip classification's clips (ids, seqs, times, filled frames), the first clip's scores are
+ * the clip mode's, a checkpoint in the middle restores every camera's stream exactly, and a gap or an idle camera
+ * starts the stream again.
+ */
+class StreamingInferenceTest {
+    private static final int CLIP = 32;
+    private static final int STRIDE = 16;
+    private static final InputShape INPUT = new InputShape(CLIP, 16, 16, 3);
+    private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final Duration BATCH_TIMEOUT = Duration.ofMillis(100);
+
+    @TempDir
+    static Path store;
+    private static String version;
+
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent>> harnesses = new ArrayList<>();
+
+    @BeforeAll
+    static void aStreamModel() {
+        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL_STREAM, INPUT, 3));
+        Map<String, float[]> weights = WeightInit.initial(plan, 3);
+        version = new TrainingRun(new ModelStore(store), new TrainingOptions(1, 4, 1e-3, 1, 0, 1), null)
+                .publish("stream-test", plan, new Normalization(new float[] {128, 128, 128}, new float[] {64, 64, 64}),
+                        weights, Evaluation.of(List.of("a", "b", "c"), new int[] {0, 1, 2}, new int[] {0, 1, 2}),
+                        List.of(), JsonNodeFactory.instance.objectNode(), 3, 3)
+                .manifest().version();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (var h : harnesses) {
+            h.close();
+        }
+    }
+
+    private static ModelSettings settings() {
+        return new ModelSettings(store.toString(), "stream-test", version, "cpu", 1, 1, 3);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> harness(int batchSize,
+            OperatorSubtaskState restore) throws Exception {
+        StreamingInference operator = new StreamingInference(new StoreStreamClassifier(settings()), CLIP, STRIDE,
+                batchSize, BATCH_TIMEOUT, 3, IDLE);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, Clip::cameraId, Types.STRING);
+        h.setup(new AvroRecordSerializer<>(ClipEvent.class));
+        harnesses.add(h);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static StreamingInference operator(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h) {
+        return (StreamingInference) h.getOperator();
+    }
+
+    private static int frameBytes() {
+        return INPUT.height() * INPUT.width() * INPUT.channels();
+    }
+
+    /** Frame {@code seq} of {@code camera}: noise of its own, the same every time it is asked for. */
+    private static byte[] frame(String camera, long seq) {
+        byte[] pixels = new byte[frameBytes()];
+        new Random(camera.hashCode() * 1_000_003L + seq).nextBytes(pixels);
+        return pixels;
+    }
+
+    private static byte[] frames(String camera, long from, int count) {
+        byte[] pixels = new byte[count * frameBytes()];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(frame(camera, from + i), 0, pixels, i * frameBytes(), frameBytes());
+        }
+        return pixels;
+    }
+
+    private static long captureTime(long seq) {
+        return 1_000_000 + seq * 40;
+    }
+
+    /** The frames {@code from}..{@code from + count - 1} of a camera as the assembler emits them, 1 frame filled. */
+    private static Clip clip(String camera, long from, int count) {
+        return new Clip(camera, from, from + count - 1, captureTime(from), captureTime(from + count - 1), 1,
+                frames(camera, from, count), captureTime(from + count - 1) + 5);
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h, Clip chunk)
+            throws Exception {
+        h.processElement(new StreamRecord<>(chunk, chunk.endTime()));
+    }
+
+    @Test
+    void theStreamGivesTheClipsEventsAndTheFirstClipIsTheClipModes() throws Exception {
+        var h = harness(4, null);
+        h.setProcessingTime(0);
+        for (long seq = 0; seq < 64; seq += STRIDE) {
+            send(h, clip("cam-1", seq, STRIDE));
+            send(h, clip("cam-2", 1000 + seq, STRIDE));
+        }
+        h.endInput();
+        List<ClipEvent> events = h.extractOutputValues();
+
+        // clip by clip at stride 16 over 64 frames: clips starting at 0, 16 and 32 of each camera
+        assertThat(events).hasSize(6);
+        for (String camera : List.of("cam-1", "cam-2")) {
+            long base = camera.equals("cam-1") ? 0 : 1000;
+            List<ClipEvent> own = events.stream().filter(e -> e.getCameraId().equals(camera)).toList();
+            assertThat(own).extracting(ClipEvent::getFirstSeq).containsExactly(base, base + 16, base + 32);
+            for (ClipEvent event : own) {
+                Clip clip = clip(camera, event.getFirstSeq(), CLIP);
+                assertThat(event.getEventId()).isEqualTo(ClipEvents.eventId(camera, clip.firstSeq(), clip.startTime(),
+                        version));
+                assertThat(event.getLastSeq()).isEqualTo(clip.lastSeq());
+                assertThat(event.getStartTime().toEpochMilli()).isEqualTo(clip.startTime());
+                assertThat(event.getEndTime().toEpochMilli()).isEqualTo(clip.endTime());
+                assertThat(event.getFramesFilled()).as("one filled frame per chunk of the clip").isEqualTo(2);
+                assertThat(event.getModelName()).isEqualTo("stream-test");
+            }
+            // the first clip from zero states is the clip mode's answer on it
+            try (ClipClassifier clips = ClipClassifier.open(new ClassifierOptions(store, "stream-test", version, "cpu",
+                    1, 1))) {
+                ClipPrediction expected = clips.classify(List.of(frames(camera, base, CLIP)), 3).get(0);
+                assertThat(own.get(0).getLabel()).isEqualTo(expected.topK().get(0).label());
+                assertThat((double) own.get(0).getScore()).isCloseTo(expected.topK().get(0).score(), within(1e-4));
+            }
+        }
+        assertThat(operator(h).resets()).isZero();
+    }
+
+    @Test
+    void aCheckpointInTheMiddleRestoresEveryCamerasStream() throws Exception {
+        var whole = harness(2, null);
+        whole.setProcessingTime(0);
+        for (long seq = 0; seq < 80; seq += STRIDE) {
+            send(whole, clip("cam-1", seq, STRIDE));
+            send(whole, clip("cam-2", seq, STRIDE));
+        }
+        whole.endInput();
+        List<ClipEvent> uninterrupted = whole.extractOutputValues();
+
+        var first = harness(2, null);
+        first.setProcessingTime(0);
+        for (long seq = 0; seq < 32; seq += STRIDE) {
+            send(first, clip("cam-1", seq, STRIDE));
+            send(first, clip("cam-2", seq, STRIDE));
+        }
+        send(first, clip("cam-1", 32, STRIDE)); // waits for its batch: the barrier must run it first
+        assertThat(operator(first).chunksWaiting()).isEqualTo(1);
+        first.prepareSnapshotPreBarrier(1);
+        assertThat(operator(first).chunksWaiting()).isZero();
+        OperatorSubtaskState snapshot = first.snapshot(1, 1);
+        List<ClipEvent> before = new ArrayList<>(first.extractOutputValues());
+        var second = harness(2, snapshot);
+        second.setProcessingTime(1);
+        send(second, clip("cam-2", 32, STRIDE));
+        for (long seq = 48; seq < 80; seq += STRIDE) {
+            send(second, clip("cam-1", seq, STRIDE));
+            send(second, clip("cam-2", seq, STRIDE));
+        }
+        second.endInput();
+        List<ClipEvent> restored = new ArrayList<>(before);
+        restored.addAll(second.extractOutputValues());
+
+        assertThat(restored).hasSameSizeAs(uninterrupted).hasSize(8);
+        assertThat(restored).extracting(ClipEvent::getEventId)
+                .containsExactlyInAnyOrderElementsOf(uninterrupted.stream().map(ClipEvent::getEventId).toList());
+        for (ClipEvent event : restored) {
+            ClipEvent same = uninterrupted.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
+                    .orElseThrow();
+            assertThat(event.getLabel()).isEqualTo(same.getLabel());
+            assertThat(event.getScore()).as("scores after the restore").isEqualTo(same.getScore());
+        }
+        assertThat(operator(second).resets()).isZero();
+    }
+
+    @Test
+    void aGapStartsTheStreamAgainAndSoDoesAnIdleCamera() throws Exception {
+        var h = harness(1, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        send(h, clip("cam-1", 16, STRIDE));
+        assertThat(h.extractOutputValues()).hasSize(1);
+        // frames 32-47 never came: the stream starts again at 48 and needs a whole clip before its next event
+        send(h, clip("cam-1", 48, STRIDE));
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(operator(h).resets()).isEqualTo(1);
+        send(h, clip("cam-1", 64, STRIDE));
+        List<ClipEvent> events = h.extractOutputValues();
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).getFirstSeq()).isEqualTo(48);
+        try (ClipClassifier clips = ClipClassifier.open(new ClassifierOptions(store, "stream-test", version, "cpu", 1,
+                1))) {
+            // started again from zeros, as the clip mode sees a clip
+            ClipPrediction expected = clips.classify(List.of(frames("cam-1", 48, CLIP)), 3).get(0);
+            assertThat((double) events.get(1).getScore()).isCloseTo(expected.topK().get(0).score(), within(1e-4));
+        }
+
+        // silent for the idle timeout: forgotten, so its next chunk starts a new stream (not counted as a reset)
+        h.setProcessingTime(IDLE.toMillis() + 1);
+        assertThat(operator(h).expired()).isEqualTo(1);
+        send(h, clip("cam-1", 80, STRIDE));
+        assertThat(h.extractOutputValues()).hasSize(2);
+        assertThat(operator(h).resets()).isEqualTo(1);
+        send(h, clip("cam-1", 96, STRIDE));
+        assertThat(h.extractOutputValues()).hasSize(3);
+    }
+
+    @Test
+    void aBatchRunsWhenTheTimeoutPassesOrItsCameraSendsAgain() throws Exception {
+        var h = harness(8, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        send(h, clip("cam-2", 0, STRIDE));
+        assertThat(operator(h).chunksWaiting()).isEqualTo(2);
+        h.setProcessingTime(BATCH_TIMEOUT.toMillis());
+        assertThat(operator(h).chunksWaiting()).isZero();
+        send(h, clip("cam-1", 16, STRIDE));
+        send(h, clip("cam-1", 32, STRIDE)); // needs the state of the chunk before: that one runs first
+        assertThat(operator(h).chunksWaiting()).isEqualTo(1);
+        assertThat(h.extractOutputValues()).extracting(ClipEvent::getFirstSeq).containsExactly(0L);
+    }
+}
