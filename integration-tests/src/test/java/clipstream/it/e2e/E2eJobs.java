@@ -9,6 +9,7 @@ import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
+import clipstream.job.inference.StoreStreamClassifier;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.source.FramesTopicSource;
 import clipstream.model.store.ModelManifest;
@@ -28,12 +29,15 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 final class E2eJobs {
     static final Path STORE = Path.of(System.getProperty("clipstream.model-store", "../model-store"));
     static final String MODEL = "c3d-small";
+    /** The committed stream model: each camera's frames through it once, its state in the job's keyed state. */
+    static final String STREAM_MODEL = "c3d-small-stream";
     /** Frames a camera may be out of order by; cameras own their partitions, so this only bounds lateness. */
     static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(3);
     static final int MAX_FRAME_BYTES = 8 << 20;
     static final int BATCH_SIZE = 8;
 
     private static ModelManifest manifest;
+    private static ModelManifest streamManifest;
 
     private E2eJobs() {
     }
@@ -48,6 +52,20 @@ final class E2eJobs {
             manifest = new ModelStore(STORE).describe(MODEL, null).manifest();
         }
         return manifest;
+    }
+
+    /** The committed stream model's served version; fails, naming the file, if it is not committed. */
+    static synchronized ModelManifest streamManifest() throws Exception {
+        if (streamManifest == null) {
+            Path current = STORE.resolve("models").resolve(STREAM_MODEL).resolve("CURRENT");
+            Path first = STORE.resolve("models").resolve(STREAM_MODEL).resolve("1");
+            if (!Files.isRegularFile(current) && !Files.isDirectory(first)) {
+                throw new AssertionError("The committed stream model is missing: " + first.toAbsolutePath().normalize());
+            }
+            streamManifest = new ModelStore(STORE).describe(STREAM_MODEL, Files.isRegularFile(current) ? null : "1")
+                    .manifest();
+        }
+        return streamManifest;
     }
 
     static int clipLength() throws Exception {
@@ -77,15 +95,23 @@ final class E2eJobs {
      * {@code checkpoint}; {@code bounded}: it reads up to the end offsets found at start and then finishes.
      */
     static ClipstreamJob job(KafkaSettings kafka, int stride, Duration checkpoint, boolean bounded) throws Exception {
-        ModelManifest model = manifest();
+        return job(manifest(), kafka, stride, checkpoint, bounded);
+    }
+
+    /**
+     * The job with {@code model} from the store: a stream model ({@link #streamManifest()}) classifies each camera's
+     * chunks of {@code stride} frames as a stream, any other clip by clip.
+     */
+    static ClipstreamJob job(ModelManifest model, KafkaSettings kafka, int stride, Duration checkpoint, boolean bounded) {
         // source idleness longer than any test: every partition carries a camera, none is ever idle on purpose
         ClipSettings clips = new ClipSettings(model.frames(), stride, 4, OUT_OF_ORDERNESS, Duration.ofSeconds(60),
                 Duration.ofMinutes(5), MAX_FRAME_BYTES);
         ModelSettings modelSettings = new ModelSettings(STORE.toString(), model.name(), model.version(), "cpu", 0, 1, 3);
         JobConfig config = new JobConfig(kafka, clips, modelSettings, new BatchSettings(BATCH_SIZE, Duration.ofMillis(100)),
                 new RuntimeSettings(1, checkpoint, null));
-        return new ClipstreamJob(config, new FrameSize(model.width(), model.height()),
+        ClipstreamJob job = new ClipstreamJob(config, new FrameSize(model.width(), model.height()),
                 bounded ? FramesTopicSource.kafkaUntil(kafka, OffsetsInitializer.latest()) : FramesTopicSource.kafka(kafka),
                 new StoreClassifier(modelSettings), KafkaSinks.events(kafka), KafkaSinks.deadLetters(kafka));
+        return model.isStream() ? job.withStreamInference(new StoreStreamClassifier(modelSettings)) : job;
     }
 }

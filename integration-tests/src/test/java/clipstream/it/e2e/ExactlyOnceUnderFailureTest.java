@@ -40,7 +40,30 @@ class ExactlyOnceUnderFailureTest {
 
     @Test
     void aTaskManagerLostMidStreamLosesNoEventDuplicatesNoneAndChangesNoAlert(@TempDir Path dir) throws Exception {
-        ModelManifest model = E2eJobs.manifest();
+        lostTaskManager(E2eJobs.manifest(), dir);
+    }
+
+    /**
+     * The same with the stream model: each camera's state (its causal layers' last steps, the last clip's features)
+     * is in the checkpoint, so after the failover every event has the label and score of the failure-free run, not
+     * only its id.
+     */
+    @Test
+    void aStreamModelsCameraStatesComeBackWithTheJob(@TempDir Path dir) throws Exception {
+        List<ClipEvent>[] runs = lostTaskManager(E2eJobs.streamManifest(), dir);
+        Map<String, ClipEvent> reference = runs[1].stream().collect(Collectors.toMap(ClipEvent::getEventId, e -> e));
+        for (ClipEvent event : runs[0]) {
+            ClipEvent same = reference.get(event.getEventId());
+            assertThat(event.getLabel()).as("label of %s after the failover", event.getEventId())
+                    .isEqualTo(same.getLabel());
+            assertThat((double) event.getScore()).as("score of %s after the failover", event.getEventId())
+                    .isCloseTo(same.getScore(), org.assertj.core.api.Assertions.within(1e-4));
+        }
+    }
+
+    /** The scenario with {@code model}; returns the events after the failure and those of the failure-free run. */
+    @SuppressWarnings("unchecked")
+    private List<ClipEvent>[] lostTaskManager(ModelManifest model, Path dir) throws Exception {
         int clipLength = model.frames();
         long framesPerCamera = (long) CLIPS_PER_CAMERA * clipLength;
         int expected = CAMERAS * CLIPS_PER_CAMERA;
@@ -58,7 +81,8 @@ class ExactlyOnceUnderFailureTest {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         List<ClipEvent> afterFailure;
         List<ClipEvent> reference;
-        try (RunningJob job = STACK.flink().submit(E2eJobs.job(settings, clipLength, CHECKPOINT, false), restarts);
+        try (RunningJob job = STACK.flink().submit(E2eJobs.job(model, settings, clipLength, CHECKPOINT, false),
+                restarts);
              var output = new CommittedTopic<>(STACK.kafka().bootstrapServers(), events, ClipEvent.class);
              Admin admin = STACK.kafka().admin()) {
             job.awaitAllTasksRunning(TIMEOUT);
@@ -74,7 +98,7 @@ class ExactlyOnceUnderFailureTest {
 
             long killed = System.nanoTime();
             job.expectRestarts();
-            STACK.flink().terminateTaskManager(0);
+            STACK.flink().terminateTaskManager();
             STACK.flink().startTaskManager();
             awaitRestarted(job);
             job.awaitAllTasksRunning(TIMEOUT);
@@ -84,9 +108,9 @@ class ExactlyOnceUnderFailureTest {
             double firstEventSeconds = (System.nanoTime() - killed) / 1e9;
 
             ingest.await(TIMEOUT, framesPerCamera);
-            try (RunningJob referenceJob = STACK.flink().submit(E2eJobs.job(E2eJobs.kafka(STACK.kafka().bootstrapServers(), frames,
-                    referenceEvents, E2eJobs.unique("dlq-reference"), E2eJobs.unique("reference")), clipLength,
-                    CHECKPOINT, true))) {
+            try (RunningJob referenceJob = STACK.flink().submit(E2eJobs.job(model, E2eJobs.kafka(
+                    STACK.kafka().bootstrapServers(), frames, referenceEvents, E2eJobs.unique("dlq-reference"),
+                    E2eJobs.unique("reference")), clipLength, CHECKPOINT, true))) {
                 output.awaitUntil(received -> distinctIds(received) >= expected, TIMEOUT, job,
                         expected + " distinct events");
                 awaitFramesCommitted(admin, settings.consumerGroup(), frames, job);
@@ -94,8 +118,8 @@ class ExactlyOnceUnderFailureTest {
                         .toList();
                 referenceJob.awaitFinished(TIMEOUT);
             }
-            System.out.printf("ExactlyOnceUnderFailureTest: TaskManager lost after %d of %d frames and %d events;"
-                            + " job running again after %.1f s, first new event after %.1f s%n", ackedAtFailure,
+            System.out.printf("ExactlyOnceUnderFailureTest (%s): TaskManager lost after %d of %d frames and %d events;"
+                            + " job running again after %.1f s, first new event after %.1f s%n", model.name(), ackedAtFailure,
                     CAMERAS * framesPerCamera, eventsBeforeFailure, recoverySeconds, firstEventSeconds);
 
             assertThat(job.maxAttemptNumber()).as("attempt number after the restart").isEqualTo(1);
@@ -135,6 +159,7 @@ class ExactlyOnceUnderFailureTest {
         assertThat(alerts).hasSameSizeAs(referenceAlerts);
         assertThat(alerts.stream().map(Alert::getAlertId).collect(Collectors.toSet()))
                 .isEqualTo(referenceAlerts.stream().map(Alert::getAlertId).collect(Collectors.toSet()));
+        return new List[] {afterFailure, reference};
     }
 
     /** Waits until the job has failed over: a task with a new attempt number. */

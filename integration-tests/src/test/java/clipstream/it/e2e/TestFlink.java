@@ -43,6 +43,8 @@ final class TestFlink implements AutoCloseable {
     private final URI rest;
     private final Path checkpoints;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** TaskManagers started in this cluster's life, the first included: the newest has index this − 1. */
+    private int taskManagersStarted = 1;
 
     private TestFlink(MiniCluster cluster, URI rest, Path checkpoints) {
         this.cluster = cluster;
@@ -105,14 +107,19 @@ final class TestFlink implements AutoCloseable {
         return submit(job, new Configuration());
     }
 
-    /** Shuts the TaskManager with this index down (as if its process died: its tasks fail). */
-    void terminateTaskManager(int index) throws Exception {
-        cluster.terminateTaskManager(index).get(60, TimeUnit.SECONDS);
+    /**
+     * Shuts the newest TaskManager down (as if its process died: its tasks fail). The cluster keeps one TaskManager
+     * alive at a time (a test replaces the one it shuts down), so the newest is the one running the jobs; the
+     * MiniCluster keeps the ones shut down in its list, under their first index.
+     */
+    void terminateTaskManager() throws Exception {
+        cluster.terminateTaskManager(taskManagersStarted - 1).get(60, TimeUnit.SECONDS);
     }
 
     /** Starts one more TaskManager (it registers with the ResourceManager and offers its slots). */
     void startTaskManager() throws Exception {
         cluster.startTaskManager();
+        taskManagersStarted++;
     }
 
     /** GET {@code path} of the REST API, as JSON. */

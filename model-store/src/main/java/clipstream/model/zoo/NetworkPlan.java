@@ -304,6 +304,16 @@ public final class NetworkPlan {
                 totalMacs()));
         out.append(String.format(Locale.ROOT, "%n%.1f M parameters, %.2f G multiply-adds per clip (%.2f GFLOP)%n",
                 totalParams() / 1e6, totalMacs() / 1e9, 2 * totalMacs() / 1e9));
+        if (streamable()) {
+            long floats = streamStates().stream().mapToLong(StreamState::size).sum();
+            out.append(String.format(Locale.ROOT, "%nstream mode: chunks of a multiple of %d frames, each frame through"
+                    + " the network once; state per camera %,d floats (%.0f KiB):", streamChunkMultiple(), floats,
+                    floats * 4 / 1024.0));
+            for (StreamState state : streamStates()) {
+                out.append(" ").append(state.layer()).append(' ').append(shape(state.shape()));
+            }
+            out.append(String.format(Locale.ROOT, "%n"));
+        }
         return out.toString();
     }
 

@@ -16,7 +16,9 @@ import clipstream.model.pose.KeypointClips;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.runtime.StreamClassifier;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ class CommittedModelsTest {
     void everyCommittedModelVerifies() {
         ModelStore store = new ModelStore(STORE);
 
-        assertThat(store.names()).contains("c3d-small", "frame2d", "movenet-multipose", "posec3d-small");
+        assertThat(store.names()).contains("c3d-small", "c3d-small-stream", "frame2d", "movenet-multipose",
+                "posec3d-small");
         for (String name : store.names()) {
             for (String version : store.versions(name)) {
                 assertThat(store.verify(store.describe(name, version))).as(name + " " + version).isEmpty();
@@ -75,6 +78,47 @@ class CommittedModelsTest {
             long correct = 0;
             for (int i = 0; i < fresh.size(); i++) {
                 if (predictions.get(i).label().equals(fresh.labelNames().get(fresh.labels()[i]))) {
+                    correct++;
+                }
+            }
+            assertThat(correct).as("correct of %d fresh clips", fresh.size()).isGreaterThanOrEqualTo(16);
+        }
+    }
+
+    /**
+     * The committed stream model: trained as well as the default model, and its two signatures agree on fresh clips
+     * (two chunks of 16 frames from zero states give the clip mode's probabilities on the 32-frame clip).
+     */
+    @Test
+    void theStreamModelsTwoModesAgreeOnFreshClips() {
+        ModelManifest stream = new ModelStore(STORE).describe("c3d-small-stream", null).manifest();
+        assertThat(stream.isStream()).isTrue();
+        assertThat(stream.stream().chunkMultiple()).isEqualTo(8);
+        assertThat(stream.accuracy()).as("c3d-small-stream held-out accuracy").isGreaterThanOrEqualTo(0.95);
+        ClassifierOptions options = new ClassifierOptions(STORE, "c3d-small-stream", null, "cpu", 2, 1);
+        try (ClipClassifier clips = ClipClassifier.open(options);
+             StreamClassifier streams = StreamClassifier.open(options)) {
+            ClipDataset fresh = MotionActionsDataset.generate(2, 32, 64, 64, 99);
+            List<ClipPrediction> byClip = clips.classify(Arrays.asList(fresh.clips()), 10);
+            int half = 16 * streams.frameBytes();
+            List<StreamClassifier.Chunk> first = new ArrayList<>();
+            for (byte[] clip : fresh.clips()) {
+                first.add(new StreamClassifier.Chunk(Arrays.copyOfRange(clip, 0, half), streams.initialState()));
+            }
+            List<StreamClassifier.Step> afterFirst = streams.step(first, 10);
+            List<StreamClassifier.Chunk> second = new ArrayList<>();
+            for (int i = 0; i < fresh.size(); i++) {
+                second.add(new StreamClassifier.Chunk(Arrays.copyOfRange(fresh.clips()[i], half, 2 * half),
+                        afterFirst.get(i).nextState()));
+            }
+            List<StreamClassifier.Step> afterClip = streams.step(second, 10);
+            long correct = 0;
+            for (int i = 0; i < fresh.size(); i++) {
+                ClipPrediction streamed = afterClip.get(i).prediction();
+                assertThat(streamed.label()).isEqualTo(byClip.get(i).label());
+                assertThat((double) streamed.topK().get(0).score())
+                        .isCloseTo(byClip.get(i).topK().get(0).score(), org.assertj.core.api.Assertions.within(1e-4));
+                if (streamed.label().equals(fresh.labelNames().get(fresh.labels()[i]))) {
                     correct++;
                 }
             }
