@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code ./clipstream bench pipeline|latency|ingest|scale|pose}: the end-to-end benchmarks on the embedded stack (a
- * real Kafka broker, a Flink MiniCluster, the job, the model from the store, cameras through the ingest code), and the
- * pose model alone. Each prints a table and writes JSON and a PNG under {@code target/bench/}.
+ * {@code ./clipstream bench pipeline|latency|ingest|scale|pose|soak|stream}: the end-to-end benchmarks on the
+ * embedded stack (a real Kafka broker, a Flink MiniCluster, the job, the model from the store, cameras through the
+ * ingest code), and the pose model alone. Each prints a table and writes JSON and a PNG under {@code target/bench/}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "End-to-end benchmarks on the embedded stack; each writes target/bench/<suite>.json (+ .png).",
         subcommands = {BenchCommand.Pipeline.class, BenchCommand.Latency.class, BenchCommand.Scale.class,
-            BenchCommand.Ingest.class, BenchCommand.Pose.class, BenchCommand.Soak.class})
+            BenchCommand.Ingest.class, BenchCommand.Pose.class, BenchCommand.Soak.class, BenchCommand.Stream.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale, ingest, pose or soak");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing suite: pipeline, latency, scale, ingest, pose, soak or stream");
     }
 
     public static void main(String[] args) {
@@ -146,6 +146,80 @@ public final class BenchCommand implements Runnable {
                     : new PipelineBenchmark.Sizes(drainCameras, clipsPerCamera, fps, noPaced ? List.of() : steps,
                             stepSeconds, bareSeconds, noWarmUp ? 0 : warmUpDrains, rounds);
             new PipelineBenchmark(job.options(), sizes, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "stream", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"A stream model clip by clip vs as streams, same weights, in one run: for each stride,"
+                    + " rounds of a clip-by-clip backlog drain then a stream drain of the same size; the stream/clip"
+                    + " clips/s ratio per round and its median, CPU per clip (by thread), batch sizes, latency from"
+                    + " paced runs of both modes, the state per camera. Writes stream.json. The stream model is --model,"
+                    + " here c3d-small-stream unless given; --stride does not apply (--strides)."})
+    static final class Stream implements Callable<Integer> {
+        private static final String DEFAULT_MODEL = "c3d-small-stream";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JobOptions job;
+
+        @Option(names = "--quick", description = "Tiny sizes: a check that the suite works, not a measurement.")
+        boolean quick;
+
+        @Option(names = "--strides", split = ",", defaultValue = "16,8",
+                description = "Strides, each measured in both modes; multiples of the model's chunk that divide its"
+                        + " clip (default: ${DEFAULT-VALUE}). The stream model is --model (default: " + DEFAULT_MODEL + ").")
+        List<Integer> strides;
+
+        @Option(names = "--cameras", defaultValue = "8", description = "Cameras in each backlog (default: ${DEFAULT-VALUE}).")
+        int cameras;
+
+        @Option(names = "--clips-per-camera", defaultValue = "96", description = "Backlog clips per camera, the same in both"
+                + " modes (default: ${DEFAULT-VALUE}).")
+        int clipsPerCamera;
+
+        @Option(names = "--fps", defaultValue = "25", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
+        double fps;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Clip drain + stream drain pairs per stride; the"
+                + " ratio is their median (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--warm-up-drains", defaultValue = "1", description = "Drains of each mode before the first"
+                + " stride's rounds, not counted: class loading, the JIT (default: ${DEFAULT-VALUE}).")
+        int warmUpDrains;
+
+        @Option(names = "--paced-seconds", defaultValue = "15", description = "Seconds of one paced run per mode and"
+                + " stride, for the job's end-to-end latency; 0: none (default: ${DEFAULT-VALUE}).")
+        double pacedSeconds;
+
+        @Option(names = "--paced-load", defaultValue = "0.5", description = "The paced runs' offered load, as a share of"
+                + " the stride's clip-by-clip drain capacity (default: ${DEFAULT-VALUE}).")
+        double pacedLoad;
+
+        @Option(names = "--reference", description = "Also drain the same backlog with --reference-model clip by clip,"
+                + " once per stride.")
+        boolean reference;
+
+        @Option(names = "--reference-model", defaultValue = "c3d-small", description = "Default: ${DEFAULT-VALUE}.")
+        String referenceModel;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            if (parsed.hasMatchedOption("--stride")) {
+                throw new IllegalArgumentException("bench stream measures every stride of --strides; --stride does"
+                        + " not apply");
+            }
+            BenchOptions options = job.options().withModel(parsed.hasMatchedOption("--model") ? job.model : DEFAULT_MODEL);
+            StreamBenchmark.Sizes sizes = quick
+                    // 5 clips: 64 frames at stride 8, past the 2 s out-of-orderness bound at 25 fps
+                    ? new StreamBenchmark.Sizes(strides, 2, 5, fps, 1, 0, pacedLoad, 0, null)
+                    : new StreamBenchmark.Sizes(strides, cameras, clipsPerCamera, fps, rounds, warmUpDrains, pacedLoad,
+                            pacedSeconds, reference ? referenceModel : null);
+            new StreamBenchmark(options, sizes, System.out).run();
             return 0;
         }
     }

@@ -22,6 +22,18 @@ record BenchOptions(Path store, String model, int stride, int batchSize, Duratio
         }
     }
 
+    /** The same settings with clips every {@code newStride} frames. */
+    BenchOptions withStride(int newStride) {
+        return new BenchOptions(store, model, newStride, batchSize, batchTimeout, intraOpThreads, interOpThreads,
+                threadSpinning, parallelism, checkpointInterval, outOfOrderness, drainTimeoutSeconds, outDir);
+    }
+
+    /** The same settings with another model of the store (its CURRENT version). */
+    BenchOptions withModel(String newModel) {
+        return new BenchOptions(store, newModel, stride, batchSize, batchTimeout, intraOpThreads, interOpThreads,
+                threadSpinning, parallelism, checkpointInterval, outOfOrderness, drainTimeoutSeconds, outDir);
+    }
+
     static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

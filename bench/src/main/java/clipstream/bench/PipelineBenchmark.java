@@ -181,7 +181,8 @@ final class PipelineBenchmark {
         return speed;
     }
 
-    private static double median(java.util.stream.DoubleStream values) {
+    /** The median of {@code values} (the mean of the middle two of an even count). */
+    static double median(java.util.stream.DoubleStream values) {
         double[] sorted = values.sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

@@ -8,6 +8,7 @@ import clipstream.ingest.run.IngestSettings;
 import clipstream.ingest.run.IngestSummary;
 import clipstream.ingest.source.SourceSpec;
 import clipstream.job.ClipstreamJob;
+import clipstream.job.cli.JobCommand;
 import clipstream.job.config.BatchSettings;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.JobConfig;
@@ -16,6 +17,7 @@ import clipstream.job.config.ModelSettings;
 import clipstream.job.config.RuntimeSettings;
 import clipstream.job.frames.FrameSize;
 import clipstream.job.inference.StoreClassifier;
+import clipstream.job.inference.StoreStreamClassifier;
 import clipstream.job.sink.KafkaSinks;
 import clipstream.job.source.FramesTopicSource;
 import clipstream.kafka.embedded.EmbeddedKafka;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * job keeps its cluster (the cluster's own start-up then stays out of the later runs). Either the frames are all
  * written before the job starts ({@code prefill}: the job drains a backlog, so what comes out is its capacity) or
  * the cameras send in real time while the job runs (a paced run: what comes out is the offered load, as long as
- * the job keeps up).
+ * the job keeps up). A run's job classifies clip by clip, or, for a stream model, each camera's frames as a stream
+ * ({@link InferenceMode}); everything else about the two is the same.
  */
 final class PipelineRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
@@ -56,20 +59,55 @@ final class PipelineRun implements AutoCloseable {
     static final String CHECKPOINT_STATE_BYTES = "checkpointStateBytes";
     /** Frames topic partitions at most: one per camera up to this. */
     private static final int MAX_PARTITIONS = 64;
-    private static final String INFERENCE_VERTEX = "classify clips in batches";
     private static final List<String> STAGE_METRICS = List.of("clipCompleteLatencyMs", "batchWaitMs",
             "inferenceLatencyMs", "endToEndLatencyMs", "batchSize", "clipsClassified", "inferenceMicros");
+    /** The stream operator's metrics: the clip operator's, and its chunks and the streams started again or forgotten. */
+    private static final List<String> STREAM_STAGE_METRICS = java.util.stream.Stream.concat(STAGE_METRICS.stream(),
+            java.util.stream.Stream.of("chunksClassified", "streamResets", "streamsExpired")).toList();
     private int runs;
     private LocalFlink flink;
 
     private final EmbeddedKafka kafka;
     private final ModelManifest manifest;
     private final BenchOptions options;
+    private final String topicPrefix;
 
     PipelineRun(EmbeddedKafka kafka, ModelManifest manifest, BenchOptions options) {
+        this(kafka, manifest, options, "");
+    }
+
+    /**
+     * Runs whose topics are named {@code <name>-frames-<n>} (and so on): several of these can share one broker, e.g.
+     * one per stride or per model.
+     */
+    PipelineRun(EmbeddedKafka kafka, ModelManifest manifest, BenchOptions options, String name) {
         this.kafka = kafka;
         this.manifest = manifest;
         this.options = options;
+        this.topicPrefix = name.isEmpty() ? "" : name + "-";
+    }
+
+    /**
+     * How a run's job classifies: clip by clip ({@code StoreClassifier}, the model's serving_default signature: each
+     * frame computed once per clip it is in), or as streams ({@code ClipstreamJob.withStreamInference}: each camera's
+     * chunks of one stride through the model's stream signature once, the camera's state in keyed state).
+     */
+    enum InferenceMode {
+        CLIPS("classify clips in batches", STAGE_METRICS),
+        STREAM("classify chunks as streams", STREAM_STAGE_METRICS);
+
+        /** The job vertex (operator chain) whose name holds this, and the metrics read from it. */
+        private final String vertex;
+        private final List<String> metrics;
+
+        InferenceMode(String vertex, List<String> metrics) {
+            this.vertex = vertex;
+            this.metrics = metrics;
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** What one run offers the job: cameras × frames, all at once or in real time. */
@@ -86,17 +124,29 @@ final class PipelineRun implements AutoCloseable {
      * out of the measured drains.
      */
     record Prepared(Load load, int run, String events, String deadLetters, JobConfig config, List<CameraSpec> cameras,
-                    IngestSettings ingest, long expected, IngestSummary prefilled) {
+                    IngestSettings ingest, long expected, IngestSummary prefilled, InferenceMode inference) {
     }
 
-    /** Creates the run's topics and, for a {@code prefill} load, writes its whole backlog. */
+    /** Creates the run's topics and, for a {@code prefill} load, writes its whole backlog; the job classifies clips. */
     Prepared prepare(Load load) throws Exception {
+        return prepare(load, InferenceMode.CLIPS);
+    }
+
+    /**
+     * Creates the run's topics and, for a {@code prefill} load, writes its whole backlog; the job classifies as
+     * {@code inference} says.
+     *
+     * @throws clipstream.job.config.ConfigException for {@link InferenceMode#STREAM} with a model or a stride that
+     *         cannot stream (the job's own check, as {@code --inference stream})
+     */
+    Prepared prepare(Load load, InferenceMode inference) throws Exception {
         int run = ++runs;
-        String frames = "frames-" + run;
-        String events = "events-" + run;
-        String deadLetters = "dlq-" + run;
+        String frames = topicPrefix + "frames-" + run;
+        String events = topicPrefix + "events-" + run;
+        String deadLetters = topicPrefix + "dlq-" + run;
+        JobConfig config = jobConfig(frames, events, deadLetters, "bench-" + topicPrefix + run, load.delivery());
+        JobCommand.streamInference(manifest, config, inference.label());
         createTopics(frames, events, deadLetters, Math.min(load.cameras(), MAX_PARTITIONS));
-        JobConfig config = jobConfig(frames, events, deadLetters, "bench-" + run, load.delivery());
         int clipLength = config.clips().clipLength();
         int partitions = Math.min(load.cameras(), MAX_PARTITIONS);
         List<CameraSpec> cameras = new ArrayList<>();
@@ -120,7 +170,7 @@ final class PipelineRun implements AutoCloseable {
                 requireNoFailure(prefilled);
             }
         }
-        return new Prepared(load, run, events, deadLetters, config, cameras, ingest, expected, prefilled);
+        return new Prepared(load, run, events, deadLetters, config, cameras, ingest, expected, prefilled, inference);
     }
 
     /** Prepares and runs the load; returns what was measured. */
@@ -140,7 +190,7 @@ final class PipelineRun implements AutoCloseable {
                 flink = LocalFlink.start(Math.max(1, options.parallelism()), 0);
             }
             try {
-                JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
+                JobID job = flink.run(job(prepared), JOB_START_TIMEOUT);
                 // a live run's cameras send while the job runs (null, and skipped by try, for a backlog drain)
                 try (Producer<String, Frame> producer = load.prefill() ? null
                         : FrameProducers.create(FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
@@ -165,7 +215,9 @@ final class PipelineRun implements AutoCloseable {
                                 wait.toSeconds());
                     }
                     FlinkMetrics metrics = new FlinkMetrics(flink.webUi(), job.toHexString());
-                    Map<String, Double> stages = new java.util.TreeMap<>(metrics.fresh(INFERENCE_VERTEX, STAGE_METRICS));
+                    InferenceMode inference = prepared.inference();
+                    Map<String, Double> stages = new java.util.TreeMap<>(metrics.fresh(inference.vertex,
+                            inference.metrics));
                     stages.put(CHECKPOINT_STATE_BYTES, (double) metrics.latestCheckpointStateBytes());
                     return RunResult.of(load, options, expected, reader.seen(), reader.duplicates(),
                             sent == null ? 0 : sent.totalAcked(), droppedFrames(sent),
@@ -193,7 +245,7 @@ final class PipelineRun implements AutoCloseable {
                 flink = LocalFlink.start(Math.max(1, options.parallelism()), 0);
             }
             try {
-                JobID job = flink.run(job(prepared.config()), JOB_START_TIMEOUT);
+                JobID job = flink.run(job(prepared), JOB_START_TIMEOUT);
                 try (Producer<String, Frame> producer = FrameProducers.create(
                         FrameProducers.properties(kafka.bootstrapServers(), Map.of()))) {
                     IngestRunner runner = new IngestRunner(prepared.ingest(), prepared.cameras(), producer);
@@ -312,11 +364,15 @@ final class PipelineRun implements AutoCloseable {
                 new RuntimeSettings(Math.max(1, options.parallelism()), options.checkpointInterval(), null));
     }
 
-    private ClipstreamJob job(JobConfig config) {
+    private ClipstreamJob job(Prepared prepared) {
+        JobConfig config = prepared.config();
         KafkaSettings kafkaSettings = config.kafka();
-        return new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
+        ClipstreamJob job = new ClipstreamJob(config, new FrameSize(manifest.width(), manifest.height()),
                 FramesTopicSource.kafka(kafkaSettings), new StoreClassifier(config.model()), KafkaSinks.events(kafkaSettings),
                 KafkaSinks.deadLetters(kafkaSettings));
+        // the model settings name the manifest's version: a stream model is served at one version
+        return prepared.inference() == InferenceMode.STREAM
+                ? job.withStreamInference(new StoreStreamClassifier(config.model())) : job;
     }
 
     /**

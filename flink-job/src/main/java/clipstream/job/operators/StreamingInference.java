@@ -8,6 +8,7 @@ import clipstream.schema.ClipEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,15 +48,22 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * event comes a whole clip later). A camera silent for the idle timeout is forgotten; the timer restored from a
  * checkpoint does not count the job's outage as the camera's silence ({@link IdleTimers}).
  *
- * <p>Batches across cameras: a batch runs when {@code batchSize} cameras' chunks wait, {@code batchTimeout} after the
- * first of them arrived, when a camera already waiting sends its next chunk (it needs the state the first one
- * returns), before each checkpoint barrier (so no chunk waits in the snapshot) and at the end of input. The model runs
+ * <p>Batches across cameras: a batch takes the oldest waiting chunk of up to {@code batchSize} cameras (a camera's next
+ * chunk needs the state its last one leaves, so one chunk per camera and batch); a camera's later chunks wait behind
+ * its first. A batch runs when {@code batchSize} cameras have a chunk waiting, when more than
+ * {@value #QUEUED_PER_BATCH} × {@code batchSize} chunks wait in all (a backlog read a run of one camera's frames at a
+ * time, as a Kafka source reads partitions: the chunks of several cameras gather and go {@code batchSize} cameras at
+ * a time, where running each camera's chunk as it came would give batches of one), {@code batchTimeout} after the
+ * first of them arrived (then everything waiting goes), before each checkpoint barrier (so no chunk waits in the
+ * snapshot) and at the end of input. Memory: at most that many chunks of {@code stride} frames wait. The model runs
  * on the task thread.
  */
 public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, Triggerable<String, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final int HISTOGRAM_WINDOW = 1024;
+    /** Chunks that may wait in all, per chunk of batch size, before a batch runs to make room. */
+    static final int QUEUED_PER_BATCH = 4;
 
     private final StreamBatchClassifier classifier;
     private final int clipLength;
@@ -71,8 +79,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient TimerService timers;
     private transient IdleTimers.Run run;
     private transient StreamBatchClassifier.Session model;
-    /** Chunks waiting for their batch, at most one per camera, in arrival order. */
-    private transient LinkedHashMap<String, Clip> waiting;
+    /** Chunks waiting for their batch, per camera in seq order; the cameras in the order their first chunk came. */
+    private transient LinkedHashMap<String, ArrayDeque<Clip>> waiting;
+    /** Chunks in {@link #waiting}, all cameras together. */
+    private transient int queued;
     private transient ScheduledFuture<?> timeout;
     private transient long batchesTaken;
 
@@ -141,16 +151,14 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
                     + " are assembled: " + chunk);
         }
         String camera = chunk.cameraId();
-        if (waiting.containsKey(camera)) {
-            runBatch(); // its next chunk needs the state this one leaves
-            setCurrentKey(camera);
-        }
-        waiting.put(camera, chunk);
         IdleTimers.touch(idleTimer, timers, idleTimeoutMs, run);
-        if (waiting.size() >= batchSize) {
-            runBatch();
-        } else if (waiting.size() == 1) {
+        waiting.computeIfAbsent(camera, c -> new ArrayDeque<>()).addLast(chunk);
+        queued++;
+        if (queued == 1) {
             armTimeout();
+        }
+        while (waiting.size() >= batchSize || queued > QUEUED_PER_BATCH * batchSize) {
+            runBatch();
         }
     }
 
@@ -159,14 +167,24 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         long due = getProcessingTimeService().getCurrentProcessingTime() + batchTimeoutMs;
         timeout = getProcessingTimeService().registerTimer(due, time -> {
             if (batch == batchesTaken) {
-                runBatch();
+                runAll();
             }
         });
     }
 
-    /** Runs every waiting chunk with its camera's state, stores the next states and emits the whole clips' events. */
+    /** Runs batches until no chunk waits. */
+    private void runAll() throws Exception {
+        while (queued > 0) {
+            runBatch();
+        }
+    }
+
+    /**
+     * Runs the oldest waiting chunk of up to {@code batchSize} cameras with each camera's state, stores the next
+     * states and emits the whole clips' events; what still waits keeps a timeout.
+     */
     private void runBatch() throws Exception {
-        if (waiting.isEmpty()) {
+        if (queued == 0) {
             return;
         }
         if (timeout != null) {
@@ -174,8 +192,19 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             timeout = null;
         }
         batchesTaken++;
-        List<Clip> chunks = new ArrayList<>(waiting.values());
-        waiting.clear();
+        List<Clip> chunks = new ArrayList<>(Math.min(batchSize, waiting.size()));
+        var cameras = waiting.entrySet().iterator();
+        while (cameras.hasNext() && chunks.size() < batchSize) {
+            ArrayDeque<Clip> own = cameras.next().getValue();
+            chunks.add(own.pollFirst());
+            if (own.isEmpty()) {
+                cameras.remove();
+            }
+        }
+        queued -= chunks.size();
+        if (queued > 0) {
+            armTimeout();
+        }
         String version = model.modelVersion();
         int window = clipLength / stride;
         List<byte[]> pixels = new ArrayList<>(chunks.size());
@@ -250,26 +279,26 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        runBatch(); // no chunk waits in a snapshot: its camera's state is stored with the chunk done
+        runAll(); // no chunk waits in a snapshot: its camera's state is stored with the chunk done
     }
 
     @Override
     public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        if (!waiting.isEmpty()) {
+        if (queued > 0) {
             // a chunk run after the barrier would have its state in this snapshot and its event after it
-            throw new IllegalStateException(waiting.size() + " chunk(s) still wait for the model at the snapshot");
+            throw new IllegalStateException(queued + " chunk(s) still wait for the model at the snapshot");
         }
     }
 
     @Override
     public void endInput() throws Exception {
-        runBatch();
+        runAll();
     }
 
     @Override
     public void finish() throws Exception {
-        runBatch();
+        runAll();
         super.finish();
     }
 
@@ -303,7 +332,13 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     /** How many chunks wait for their batch right now. */
     @VisibleForTesting
     int chunksWaiting() {
-        return waiting.size();
+        return queued;
+    }
+
+    /** How many batches have run. */
+    @VisibleForTesting
+    long batchesRun() {
+        return batchesTaken;
     }
 
     static byte[] bytes(float[] values) {

@@ -248,7 +248,7 @@ class StreamingInferenceTest {
     }
 
     @Test
-    void aBatchRunsWhenTheTimeoutPassesOrItsCameraSendsAgain() throws Exception {
+    void aBatchRunsWhenTheTimeoutPassesAndACamerasNextChunksWaitBehindItsFirst() throws Exception {
         var h = harness(8, null);
         h.setProcessingTime(0);
         send(h, clip("cam-1", 0, STRIDE));
@@ -256,9 +256,50 @@ class StreamingInferenceTest {
         assertThat(operator(h).chunksWaiting()).isEqualTo(2);
         h.setProcessingTime(BATCH_TIMEOUT.toMillis());
         assertThat(operator(h).chunksWaiting()).isZero();
+        assertThat(operator(h).batchesRun()).as("both cameras in one batch").isEqualTo(1);
         send(h, clip("cam-1", 16, STRIDE));
-        send(h, clip("cam-1", 32, STRIDE)); // needs the state of the chunk before: that one runs first
-        assertThat(operator(h).chunksWaiting()).isEqualTo(1);
-        assertThat(h.extractOutputValues()).extracting(ClipEvent::getFirstSeq).containsExactly(0L);
+        send(h, clip("cam-1", 32, STRIDE)); // needs the state of the chunk before: it waits behind it
+        assertThat(operator(h).chunksWaiting()).isEqualTo(2);
+        h.setProcessingTime(2 * BATCH_TIMEOUT.toMillis());
+        assertThat(operator(h).chunksWaiting()).isZero();
+        assertThat(operator(h).batchesRun()).as("one chunk of a camera per batch").isEqualTo(3);
+        assertThat(h.extractOutputValues()).extracting(ClipEvent::getFirstSeq).containsExactly(0L, 16L);
+    }
+
+    /**
+     * A backlog read a run of one camera's frames at a time (as a Kafka source reads a partition's records): the
+     * chunks of several cameras gather, and each batch takes one chunk of every camera, instead of one chunk alone.
+     * The events are those of the chunks run one by one.
+     */
+    @Test
+    void aBacklogOfRunsPerCameraIsClassifiedInFullBatches() throws Exception {
+        List<String> cameras = List.of("cam-1", "cam-2", "cam-3", "cam-4");
+        var batched = harness(4, null);
+        batched.setProcessingTime(0);
+        for (String camera : cameras) {
+            for (long seq = 0; seq < 64; seq += STRIDE) {
+                send(batched, clip(camera, seq, STRIDE));
+            }
+        }
+        batched.endInput();
+        var oneByOne = harness(1, null);
+        oneByOne.setProcessingTime(0);
+        for (String camera : cameras) {
+            for (long seq = 0; seq < 64; seq += STRIDE) {
+                send(oneByOne, clip(camera, seq, STRIDE));
+            }
+        }
+        oneByOne.endInput();
+
+        assertThat(operator(batched).batchesRun()).as("16 chunks of 4 cameras in batches of 4").isEqualTo(4);
+        assertThat(operator(oneByOne).batchesRun()).isEqualTo(16);
+        List<ClipEvent> events = batched.extractOutputValues();
+        assertThat(events).hasSize(12);
+        for (ClipEvent event : oneByOne.extractOutputValues()) {
+            ClipEvent same = events.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
+                    .orElseThrow();
+            assertThat(same.getLabel()).isEqualTo(event.getLabel());
+            assertThat((double) same.getScore()).isCloseTo(event.getScore(), within(1e-5));
+        }
     }
 }

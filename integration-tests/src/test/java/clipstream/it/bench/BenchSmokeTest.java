@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import clipstream.bench.BenchCommand;
+import clipstream.model.eval.Evaluation;
+import clipstream.model.store.InputShape;
+import clipstream.model.store.ModelStore;
+import clipstream.model.store.Normalization;
+import clipstream.model.train.TrainingOptions;
+import clipstream.model.train.TrainingRun;
+import clipstream.model.train.WeightInit;
+import clipstream.model.zoo.ModelZoo;
+import clipstream.model.zoo.NetworkPlan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +45,7 @@ class BenchSmokeTest {
     private static JsonNode run(Path out, String suite, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of(suite, "--quick", "--out",
                 out.toString()));
-        if (!suite.equals("ingest")) { // ingest runs no model
+        if (!suite.equals("ingest") && !List.of(extra).contains("--store")) { // ingest runs no model
             args.addAll(List.of("--store", STORE.toString()));
         }
         args.addAll(List.of(extra));
@@ -87,6 +97,60 @@ class BenchSmokeTest {
         assertThat(runs.get(0).path("mode").asText()).isEqualTo("drain");
         assertThat(runs.get(1).path("end_to_end_ms").path("p50").asDouble()).isPositive();
         assertPlot(out.resolve("pipeline.png"));
+    }
+
+    /**
+     * The tiniest {@code bench stream} (2 cameras x 5 clips, one round per stride, no paced runs): both modes drain
+     * the same backlog of the same stream model completely, and the report has the ratio per stride and the state per
+     * camera. On the committed c3d-small-stream, or, before there is one, an untrained one at 16x16 in a temporary
+     * store (the throughput of random weights is as real as trained ones', the labels are not).
+     */
+    @Test
+    void streamSuiteDrainsTheSameBacklogClipByClipAndAsStreams(@TempDir Path out, @TempDir Path models) throws Exception {
+        JsonNode json = run(out, "stream", "--store", streamModelStore(models).toString());
+
+        assertThat(json.path("settings").path("strides")).extracting(JsonNode::asInt).containsExactly(16, 8);
+        assertThat(json.path("state_bytes_per_camera").asLong()).isPositive()
+                .isEqualTo(json.path("state_floats_per_camera").asLong() * Float.BYTES);
+        JsonNode strides = json.path("strides");
+        assertThat(strides.size()).isEqualTo(2);
+        for (JsonNode stride : strides) {
+            JsonNode rounds = stride.path("rounds");
+            assertThat(rounds.size()).isEqualTo(1);
+            assertThat(stride.path("ratio").asDouble()).isPositive().isEqualTo(rounds.get(0).path("ratio").asDouble());
+            assertThat(stride.has("ratio_target")).isTrue();
+            JsonNode clips = rounds.get(0).path("clips");
+            JsonNode stream = rounds.get(0).path("stream");
+            assertThat(clips.path("inference").asText()).isEqualTo("clips");
+            assertThat(stream.path("inference").asText()).isEqualTo("stream");
+            for (JsonNode run : List.of(clips, stream)) {
+                assertThat(run.path("events").asLong()).as("%s", run).isPositive()
+                        .isEqualTo(run.path("expected_clips").asLong());
+                assertThat(run.path("duplicates").asLong()).isZero();
+                assertThat(run.path("dead_letters").asLong()).isZero();
+                assertThat(run.path("clips_per_s").asDouble()).isPositive();
+                assertThat(run.path("mean_batch_size").asDouble()).isPositive();
+                assertThat(run.path("cpu_seconds_by_thread").size()).isPositive();
+            }
+            assertThat(stream.path("events").asLong()).isEqualTo(clips.path("events").asLong());
+        }
+    }
+
+    /** The committed stream model's store, or {@code temp} holding an untrained c3d-small-stream at 32x16x16. */
+    private static Path streamModelStore(Path temp) {
+        if (Files.isRegularFile(STORE.resolve("models").resolve(ModelZoo.C3D_SMALL_STREAM).resolve("CURRENT"))) {
+            return STORE;
+        }
+        NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL_STREAM, new InputShape(32, 16, 16, 3), 3));
+        ModelStore store = new ModelStore(temp);
+        String version = new TrainingRun(store, new TrainingOptions(1, 4, 1e-3, 1, 0, 1), null)
+                .publish(ModelZoo.C3D_SMALL_STREAM, plan, new Normalization(new float[] {128, 128, 128},
+                                new float[] {64, 64, 64}), WeightInit.initial(plan, 3),
+                        Evaluation.of(List.of("a", "b", "c"), new int[] {0, 1, 2}, new int[] {0, 1, 2}), List.of(),
+                        JsonNodeFactory.instance.objectNode(), 3, 3)
+                .manifest().version();
+        store.setCurrent(ModelZoo.C3D_SMALL_STREAM, version);
+        return temp;
     }
 
     @Test
