@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * Assembles each camera's frames into clips of {@code clipLength} consecutive frames, one every
  * {@code stride} frames.
  *
- * <p>Frames are put in {@code seq} order: the next expected frame is used at once, any other waits in
- * {@code pending} until the watermark passes its capture time (the out-of-orderness bound), when the frames
- * due are used in seq order. A frame seen twice is dropped once it is known; a gap of up to {@code maxGap}
+ * <p>Frames are put in {@code seq} order: the next expected frame is used at once (a camera's seq 0 too: nothing can
+ * come before it), any other waits in {@code pending} until the watermark passes its capture time (the
+ * out-of-orderness bound), when the frames due are used in seq order. A frame seen twice is dropped once it is known; a gap of up to {@code maxGap}
  * missing frames is filled by repeating the previous frame, a longer gap restarts the clip. A frame whose seq
  * was already passed is dead-lettered as LATE. Lateness is judged per camera, by seq, not by the job-wide
  * watermark: a frame behind the watermark whose seq is still ahead is due at once (with the other due frames, in
@@ -281,9 +281,24 @@ public class ClipAssembler extends KeyedProcessFunction<String, ValidatedFrame, 
         }
     }
 
-    /** Uses pending frames while the next expected seq is there. Before the first frame nothing is expected. */
+    /**
+     * Uses pending frames while the next expected seq is there. Before the first frame nothing is expected, except
+     * seq 0: the first seq a camera can send (negative seqs are refused), so nothing earlier can come and a camera
+     * that starts counting from 0 (a new camera, or one that restarted) starts its stream at once instead of waiting
+     * out the out-of-orderness bound; its first clip then completes with its last frame, as every later one does.
+     * A camera first seen in the middle of its stream still waits for the watermark once.
+     */
     private void useConsecutivePending(String camera, Collector<Clip> out) throws Exception {
         ClipFrame previous = last.value();
+        if (previous == null) {
+            ValidatedFrame first = pending.get(0L);
+            if (first == null) {
+                return;
+            }
+            pending.remove(0L);
+            place(camera, first, out);
+            previous = last.value();
+        }
         while (previous != null) {
             ValidatedFrame next = pending.get(previous.seq() + 1);
             if (next == null) {

@@ -94,15 +94,16 @@ class ClipAssemblerTest {
     void whenTheInputEndsWithoutAFinalWatermarkEveryWaitingFrameIsStillUsed() throws Exception {
         // a final watermark dropped as coming from an idle channel: the operator's end of input does its work
         startOperator(4, 4, 0);
-        send("cam-1", range(0, 7));
-        send("cam-2", range(0, 3));
+        // cameras first seen mid-stream (seq 0 would start at once)
+        send("cam-1", range(100, 107));
+        send("cam-2", range(100, 103));
         assertThat(clips()).as("the first frames wait for a watermark that will not come").isEmpty();
 
         harness.endInput();
 
         assertThat(clips()).extracting(Clip::cameraId, Clip::firstSeq).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("cam-1", 0L), org.assertj.core.groups.Tuple.tuple("cam-1", 4L),
-                org.assertj.core.groups.Tuple.tuple("cam-2", 0L));
+                org.assertj.core.groups.Tuple.tuple("cam-1", 100L), org.assertj.core.groups.Tuple.tuple("cam-1", 104L),
+                org.assertj.core.groups.Tuple.tuple("cam-2", 100L));
     }
 
     @Test
@@ -146,16 +147,29 @@ class ClipAssemblerTest {
     }
 
     @Test
-    void firstFramesWaitForTheWatermarkThenFollowInOrder() throws Exception {
+    void aCameraFirstSeenMidStreamWaitsForTheWatermarkOnceThenFollowsInOrder() throws Exception {
         start(4, 4, 0);
-        send("cam-1", range(0, 3));
-        assertThat(clips()).as("the first frame waits until nothing earlier can come").isEmpty();
+        send("cam-1", range(100, 103));
+        assertThat(clips()).as("the first frame seen waits until nothing earlier can come").isEmpty();
 
-        watermarkAt(0);
-        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L);
-        send("cam-1", range(4, 7));
+        watermarkAt(100);
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(100L);
+        send("cam-1", range(104, 107));
         assertThat(clips()).as("later frames in order are used at once").extracting(Clip::firstSeq)
-                .containsExactly(0L, 4L);
+                .containsExactly(100L, 104L);
+    }
+
+    @Test
+    void aCameraStartingAtSeqZeroIsUsedAtOnceWithoutWaitingForTheWatermark() throws Exception {
+        start(4, 4, 0);
+        send("cam-1", 1, 2, 3);
+        assertThat(clips()).as("seq 1 first: seq 0 may still come").isEmpty();
+        send("cam-1", 0);
+        assertThat(clips()).as("nothing can come before seq 0: the clip completes with its frames")
+                .extracting(Clip::firstSeq).containsExactly(0L);
+        send("cam-2", range(0, 3));
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L, 0L);
+        assertThat(deadLetters()).isEmpty();
     }
 
     @Test
@@ -404,13 +418,13 @@ class ClipAssemblerTest {
     @Test
     void beyondMaxPendingFramesTheLowestSeqIsUsedWithoutWaitingForTheWatermark() throws Exception {
         start(4, 4, 0, UNLIMITED, 4);
-        send("cam-1", range(0, 3));
+        send("cam-1", range(100, 103)); // first seen mid-stream (seq 0 would start at once)
         assertThat(clips()).as("the first frames wait for the watermark").isEmpty();
         assertThat(pendingFrames("cam-1")).isEqualTo(4);
 
-        send("cam-1", 4); // a fifth frame waiting: frame 0 is used at once, and 1..4 follow it in order
-        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(0L);
-        assertThat(seqsShown(clips().get(0))).containsExactly(range(0, 3));
+        send("cam-1", 104); // a fifth frame waiting: frame 100 is used at once, and 101..104 follow it in order
+        assertThat(clips()).extracting(Clip::firstSeq).containsExactly(100L);
+        assertThat(seqsShown(clips().get(0))).containsExactly(range(100, 103));
         assertThat(pendingFrames("cam-1")).isZero();
         assertThat(deadLetters()).isEmpty();
     }
