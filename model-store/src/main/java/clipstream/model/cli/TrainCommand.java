@@ -49,6 +49,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " should run at (32 frames at 10 fps: 3.2 s per clip). Default: ${DEFAULT-VALUE}")
     double fps;
 
+    @Option(names = "--context", defaultValue = "0", paramLabel = "FRAMES",
+            description = "Stream architectures: train on clips with this many frames before each (half the same"
+                    + " action going on, half another action cutting to it), as the stream mode sees a camera's"
+                    + " clips; a multiple of its chunk (8). Default: ${DEFAULT-VALUE}")
+    int context;
+
     @Option(names = "--name", description = "Model name in the store (default: the architecture)")
     String name;
 
@@ -122,9 +128,22 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             System.out.printf(Locale.ROOT, "Generating %d motion-actions clips of %s (data seed %d)...%n",
                     clipsPerClass * MotionAction.values().length, shape, dataSeed);
-            data = MotionActionsDataset.generate(clipsPerClass, shape.frames(), shape.height(), shape.width(), dataSeed);
+            data = context > 0
+                    ? MotionActionsDataset.generateWithContext(clipsPerClass, context, shape.frames(), shape.height(),
+                            shape.width(), dataSeed)
+                    : MotionActionsDataset.generate(clipsPerClass, shape.frames(), shape.height(), shape.width(),
+                            dataSeed);
         }
         NetworkPlan plan = NetworkPlan.of(ModelZoo.architecture(architecture, shape, data.labelNames().size()));
+        NetworkPlan trainPlan = plan;
+        if (context > 0) {
+            if (dataDir != null || !plan.streamable() || context % plan.streamChunkMultiple() != 0) {
+                throw new IllegalArgumentException("--context trains a stream architecture (c3d-small-stream) on"
+                        + " generated clips, with a multiple of its chunk of frames before each clip");
+            }
+            trainPlan = NetworkPlan.of(plan.architecture().withInput(new InputShape(context + shape.frames(),
+                    shape.height(), shape.width(), shape.channels())));
+        }
         ClipDataset.Split split = data.split(heldOut, dataSeed);
         System.out.printf(Locale.ROOT, "Training %s (%,d parameters, %.2f GFLOP per clip) on %d clips, %d held out%n",
                 architecture, plan.totalParams(), 2 * plan.totalMacs() / 1e9, split.train().size(), split.test().size());
@@ -134,16 +153,24 @@ final class TrainCommand implements Callable<Integer> {
                 + (dataDir != null ? " --data " + dataDir + " --clips-per-video " + clipsPerVideo : "")
                 + " --clips-per-class " + clipsPerClass + " --data-seed " + dataSeed + " --held-out " + heldOut
                 + " --epochs " + epochs + " --batch-size " + batchSize + " --learning-rate " + learningRate
-                + " --seed " + seed + " --patience " + patience + " --bn-batches " + bnBatches);
+                + " --seed " + seed + " --patience " + patience + " --bn-batches " + bnBatches
+                + (context > 0 ? " --context " + context : ""));
         description.put("dataset", dataDir != null ? "video folders: " + dataDir.toAbsolutePath()
                 : "motion-actions (generated: clipstream.model.data.MotionActionsDataset)");
         description.put("data_seed", dataSeed);
         description.put("clips_per_class", clipsPerClass);
         description.put("held_out_fraction", heldOut);
+        if (context > 0) {
+            description.put("context_frames", context);
+            description.put("context", "each clip with " + context + " frames before it: the same action going on for"
+                    + " half of them, another action's scene cutting to the clip's for the other half; trained and"
+                    + " evaluated as the stream mode runs (the window pool over the clip, the causal layers seeing the"
+                    + " frames before it)");
+        }
 
         ModelStore models = new ModelStore(store.store);
         TrainingRun.Outcome outcome = new TrainingRun(models, options, new ProgressBar(System.out))
-                .run(modelName, plan, split, description);
+                .run(modelName, trainPlan, plan, split.train(), split.test(), description);
         return stored(models, modelName, outcome);
     }
 

@@ -51,8 +51,22 @@ public final class TrainingRun {
      */
     public Outcome run(String name, NetworkPlan plan, TrainingData train, TrainingData heldOut,
                        ObjectNode dataDescription) {
+        return run(name, plan, plan, train, heldOut, dataDescription);
+    }
+
+    /**
+     * Trains {@code trainPlan} and stores the weights as {@code servePlan}: the same layers over the clips the model
+     * serves, where a stream network is trained on clips with frames before them as context (its window pool
+     * averaging over the clip only).
+     */
+    public Outcome run(String name, NetworkPlan trainPlan, NetworkPlan servePlan, TrainingData train,
+                       TrainingData heldOut, ObjectNode dataDescription) {
+        if (!trainPlan.architecture().layers().equals(servePlan.architecture().layers())) {
+            throw new IllegalArgumentException("the trained and the served network must have the same layers");
+        }
+        NetworkPlan plan = servePlan;
         Normalization normalization = train instanceof ClipDataset clips ? measureNormalization(clips) : IDENTITY;
-        Trainer.Result result = new Trainer(options, listener).train(plan, normalization, train, heldOut);
+        Trainer.Result result = new Trainer(options, listener).train(trainPlan, normalization, train, heldOut);
         List<String> labels = train.labelNames();
         Evaluation evaluation = Evaluation.of(labels, heldOut.labels(), result.heldOutPredictions());
 

@@ -28,6 +28,14 @@ public record Architecture(String name, String description, InputShape input, in
     }
 
     /**
+     * The same layers (and so the same weights) over another input: a stream network's clip with frames before it
+     * as context, when its window pool still averages over the original clip only.
+     */
+    public Architecture withInput(InputShape newInput) {
+        return new Architecture(name, description, newInput, classes, layers);
+    }
+
+    /**
      * Whether the network takes keypoint clips (a person's joints per frame, rendered to heatmaps in the graph)
      * rather than RGB video: its input is then T × 1 × joints × 3, laid out {@code NTKC} in the manifest.
      */

@@ -179,8 +179,10 @@ public final class NetworkGraph {
         if (layer instanceof WindowAveragePool w) {
             long steps = x.shape().get(1);
             long window = w.frames() * steps / plan.architecture().input().frames();
+            // int32 begin and size: the Slice gradient (training on clips with context) builds int32 shapes
             Operand<TFloat32> last = steps == window ? x : tf.slice(x,
-                    tf.constant(new long[] {0, steps - window, 0, 0, 0}), tf.constant(new long[] {-1, window, -1, -1, -1}));
+                    tf.constant(new int[] {0, (int) (steps - window), 0, 0, 0}),
+                    tf.constant(new int[] {-1, (int) window, -1, -1, -1}));
             return tf.math.mean(last, tf.constant(new int[] {1, 2, 3}));
         }
         if (layer instanceof MaxPool3D p) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import clipstream.model.data.ClipDataset;
+import clipstream.model.data.MotionActionsDataset;
 import clipstream.model.eval.Evaluation;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
@@ -175,6 +177,31 @@ class StreamModeTest {
                     .hasMessageContaining("multiple of 8");
             assertThatThrownBy(() -> stream.step(List.of(new StreamClassifier.Chunk(frames(0, 8), new float[3])), 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("state");
+        }
+    }
+
+    /**
+     * Training on clips with frames before them ({@code model train --context}): the trained network takes the longer
+     * input (gradients through the window's slice), the stored one the clip, with its stream mode.
+     */
+    @Test
+    void aModelTrainedWithContextIsStoredForTheClip(@TempDir Path store) {
+        ClipDataset data = MotionActionsDataset.generateWithContext(2, 8, 32, 16, 16, 3);
+        ClipDataset.Split split = data.split(0.25, 3);
+        NetworkPlan clipPlan = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL_STREAM, INPUT, 10));
+        NetworkPlan trainPlan = NetworkPlan.of(clipPlan.architecture().withInput(new InputShape(40, 16, 16, 3)));
+
+        ModelManifest manifest = new TrainingRun(new ModelStore(store), new TrainingOptions(1, 4, 1e-3, 1, 0, 1),
+                clipstream.model.train.TrainingListener.SILENT).run("context-test", trainPlan, clipPlan, split.train(), split.test(),
+                        JsonNodeFactory.instance.objectNode())
+                .model().manifest();
+
+        assertThat(manifest.frames()).isEqualTo(32);
+        assertThat(manifest.isStream()).isTrue();
+        try (StreamClassifier stream = StreamClassifier.open(new ClassifierOptions(store, "context-test",
+                manifest.version(), "cpu", 1, 1))) {
+            assertThat(stream.step(List.of(new StreamClassifier.Chunk(frames(0, 16), stream.initialState())), 1))
+                    .hasSize(1);
         }
     }
 
