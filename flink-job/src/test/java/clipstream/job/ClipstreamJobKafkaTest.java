@@ -131,6 +131,10 @@ class ClipstreamJobKafkaTest {
                             .configs(Map.of("max.message.bytes", Integer.toString(4 << 20))),
                     new NewTopic(settings.eventsTopic(), 2, (short) 1),
                     new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // leaders elected before anything is produced: on a loaded machine the first sends otherwise met
+            // NOT_LEADER_OR_FOLLOWER and their retries OUT_OF_ORDER_SEQUENCE_NUMBER
+            EmbeddedKafka.awaitWritable(admin, List.of(settings.framesTopic(), settings.eventsTopic(),
+                    settings.deadLetterTopic()), Duration.ofSeconds(30));
         }
     }
 
@@ -409,6 +413,8 @@ class ClipstreamJobKafkaTest {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
                 admin.createTopics(List.of(new NewTopic(kafka.eventsTopic(), 2, (short) 1),
                         new NewTopic(kafka.deadLetterTopic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                EmbeddedKafka.awaitWritable(admin, List.of(kafka.eventsTopic(), kafka.deadLetterTopic()),
+                        Duration.ofSeconds(30));
             }
             JobConfig config = new JobConfig(kafka, new ClipSettings(32, 16, 2, Duration.ofMillis(500),
                     Duration.ofSeconds(1), Duration.ofMinutes(5), 1 << 20), model,
@@ -490,10 +496,14 @@ class ClipstreamJobKafkaTest {
         config.put("acks", "all");
         config.put("max.request.size", Integer.toString(4 << 20));
         try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
             for (var record : records) {
-                producer.send(record);
+                sent.add(producer.send(record));
             }
             producer.flush();
+            for (var result : sent) {
+                result.get(60, TimeUnit.SECONDS); // a record the broker did not take fails the test here, not later
+            }
         }
     }
 
