@@ -7,7 +7,6 @@ import clipstream.model.runtime.ClipPrediction;
 import clipstream.model.runtime.SharedClassifiers;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
-import clipstream.schema.LabelScore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,9 +116,7 @@ final class ModelFollower implements ClipBatchClassifier.Session {
         List<ClipPrediction> predictions = serving.classify(clips, topK);
         List<ClipScores> scores = new ArrayList<>(predictions.size());
         for (ClipPrediction prediction : predictions) {
-            scores.add(new ClipScores(prediction.topK().stream()
-                    .map(label -> new LabelScore(label.label(), label.score()))
-                    .toList()));
+            scores.add(ClipScores.of(prediction));
         }
         return scores;
     }

@@ -1,9 +1,7 @@
 package clipstream.job.inference;
 
 import clipstream.job.config.ModelSettings;
-import clipstream.model.runtime.ClipPrediction;
 import clipstream.model.runtime.StreamClassifier;
-import clipstream.schema.LabelScore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +53,7 @@ public final class StoreStreamClassifier implements StreamBatchClassifier {
                 }
                 List<Step> steps = new ArrayList<>(chunks.size());
                 for (StreamClassifier.Step step : model.step(in, topK)) {
-                    steps.add(new Step(scores(step.prediction()), step.nextState()));
+                    steps.add(new Step(ClipScores.of(step.prediction()), step.nextState()));
                 }
                 return steps;
             }
@@ -65,9 +63,5 @@ public final class StoreStreamClassifier implements StreamBatchClassifier {
                 model.close();
             }
         };
-    }
-
-    static ClipScores scores(ClipPrediction prediction) {
-        return new ClipScores(prediction.topK().stream().map(l -> new LabelScore(l.label(), l.score())).toList());
     }
 }

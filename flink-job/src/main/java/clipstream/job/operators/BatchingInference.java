@@ -22,10 +22,6 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -53,7 +49,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-    private static final int HISTOGRAM_WINDOW = 1024;
     private static final long MODEL_STOP_TIMEOUT_S = 60;
     /** Batches handed to the model thread at most: the one it classifies and the one it takes next. */
     static final int BATCHES_HANDED = 2;
@@ -77,13 +72,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     /** Counts batches taken from {@code waiting}; a timeout armed for an earlier batch finds another number. */
     private transient long batchesTaken;
 
-    private transient Counter clipsClassified;
-    private transient Counter inferenceMicros;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMillis;
-    private transient Histogram endToEndMillis;
-    private transient Histogram clipCompleteMillis;
-    private transient Histogram batchWaitMillis;
+    private transient InferenceMetrics metrics;
 
     public BatchingInference(ClipBatchClassifier classifier, int batchSize, Duration batchTimeout, int topK) {
         this(classifier, batchSize, batchTimeout, topK, true);
@@ -135,14 +124,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void open() throws Exception {
         super.open();
-        MetricGroup metrics = getMetricGroup();
-        clipsClassified = metrics.counter("clipsClassified");
-        inferenceMicros = metrics.counter("inferenceMicros");
-        batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        inferenceMillis = metrics.histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        endToEndMillis = metrics.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        clipCompleteMillis = metrics.histogram("clipCompleteLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        batchWaitMillis = metrics.histogram("batchWaitMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        metrics = new InferenceMetrics(getMetricGroup());
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         if (modelThread) {
             String name = "clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -319,21 +301,17 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         }
         float millis = classified.nanos() / 1e6f;
         for (Clip clip : clips) {
-            clipCompleteMillis.update(clip.completedAt() - clip.endTime());
-            batchWaitMillis.update(classified.startedAtMillis() - clip.completedAt());
+            metrics.waited(clip, classified.startedAtMillis());
         }
-        batchSizes.update(clips.size());
-        inferenceMillis.update(Math.round(millis));
-        inferenceMicros.inc(classified.nanos() / 1_000);
+        metrics.batch(clips.size(), classified.nanos());
         long now = System.currentTimeMillis();
         for (int i = 0; i < clips.size(); i++) {
             Clip clip = clips.get(i);
             ClipEvent event = ClipEvents.of(clip, classified.scores().get(i), classified.modelName(), classified.modelVersion(),
                     millis);
             output.collect(new StreamRecord<>(event, clip.endTime()));
-            endToEndMillis.update(now - clip.endTime());
+            metrics.emitted(clip.endTime(), now);
         }
-        clipsClassified.inc(clips.size());
     }
 
     @Override

@@ -19,9 +19,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
@@ -61,7 +59,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, Triggerable<String, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-    private static final int HISTOGRAM_WINDOW = 1024;
     /** Chunks that may wait in all, per chunk of batch size, before a batch runs to make room. */
     static final int QUEUED_PER_BATCH = 4;
 
@@ -86,16 +83,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient ScheduledFuture<?> timeout;
     private transient long batchesTaken;
 
-    private transient Counter clipsClassified;
+    private transient InferenceMetrics metrics;
     private transient Counter chunksClassified;
-    private transient Counter inferenceMicros;
     private transient Counter streamResets;
     private transient Counter streamsExpired;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMillis;
-    private transient Histogram endToEndMillis;
-    private transient Histogram clipCompleteMillis;
-    private transient Histogram batchWaitMillis;
 
     public StreamingInference(StreamBatchClassifier classifier, int clipLength, int stride, int batchSize,
                               Duration batchTimeout, int topK, Duration idleTimeout) {
@@ -117,17 +108,11 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void open() throws Exception {
         super.open();
-        MetricGroup metrics = getMetricGroup();
-        clipsClassified = metrics.counter("clipsClassified");
-        chunksClassified = metrics.counter("chunksClassified");
-        inferenceMicros = metrics.counter("inferenceMicros");
-        streamResets = metrics.counter("streamResets");
-        streamsExpired = metrics.counter("streamsExpired");
-        batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        inferenceMillis = metrics.histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        endToEndMillis = metrics.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        clipCompleteMillis = metrics.histogram("clipCompleteLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        batchWaitMillis = metrics.histogram("batchWaitMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        MetricGroup group = getMetricGroup();
+        metrics = new InferenceMetrics(group);
+        chunksClassified = group.counter("chunksClassified");
+        streamResets = group.counter("streamResets");
+        streamsExpired = group.counter("streamsExpired");
         layers = getPartitionedState(new ValueStateDescriptor<>("stream-layers", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         position = getPartitionedState(new ValueStateDescriptor<>("stream-position", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         idleTimer = getPartitionedState(new ValueStateDescriptor<>("stream-idle-timer", Types.LONG));
@@ -237,9 +222,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
                     + " chunks");
         }
         float millis = nanos / 1e6f;
-        batchSizes.update(chunks.size());
-        inferenceMillis.update(Math.round(millis));
-        inferenceMicros.inc(nanos / 1_000);
+        metrics.batch(chunks.size(), nanos);
         chunksClassified.inc(chunks.size());
         long now = System.currentTimeMillis();
         for (int i = 0; i < chunks.size(); i++) {
@@ -248,14 +231,12 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             StreamPosition next = positions.get(i).after(chunk);
             layers.update(bytes(steps.get(i).nextState()));
             position.update(next.toBytes());
-            clipCompleteMillis.update(chunk.completedAt() - chunk.endTime());
-            batchWaitMillis.update(startedAt - chunk.completedAt());
+            metrics.waited(chunk, startedAt);
             if (next.wholeClip()) {
                 ClipEvent event = ClipEvents.of(next.clipEndingWith(chunk), steps.get(i).scores(), model.modelName(),
                         version, millis);
                 output.collect(new StreamRecord<>(event, chunk.endTime()));
-                endToEndMillis.update(now - chunk.endTime());
-                clipsClassified.inc();
+                metrics.emitted(chunk.endTime(), now);
             }
         }
     }

@@ -108,7 +108,8 @@ class StreamModeTest {
             Operand<TFloat32> clipMode = network.probabilities();
             NetworkGraph.StreamStep stream = network.stream();
             // the same layers over 64 frames, the window still the last 32: the clip with 32 frames of context
-            NetworkPlan longPlan = NetworkPlan.of(withContext(plan.architecture(), 64));
+            NetworkPlan longPlan = NetworkPlan.of(plan.architecture().withInput(new InputShape(64, INPUT.height(), INPUT.width(),
+                    INPUT.channels())));
             NetworkGraph longNetwork = NetworkGraph.build(longGraph, longPlan, NORMALIZATION);
             Operand<TFloat32> longClipMode = longNetwork.probabilities();
             try (Session session = new Session(graph); Session longSession = new Session(longGraph)) {
@@ -203,14 +204,6 @@ class StreamModeTest {
             assertThat(stream.step(List.of(new StreamClassifier.Chunk(frames(0, 16), stream.initialState())), 1))
                     .hasSize(1);
         }
-    }
-
-    /** {@code architecture}'s layers over {@code frames} input frames, its window still the original clip. */
-    static Architecture withContext(Architecture architecture, int frames) {
-        InputShape in = architecture.input();
-        return new Architecture(architecture.name() + "-context", architecture.description(),
-                new InputShape(frames, in.height(), in.width(), in.channels()), architecture.classes(),
-                architecture.layers());
     }
 
     private static float[][] zeroStates() {
