@@ -10,10 +10,20 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -47,20 +57,28 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * checkpoint does not count the job's outage as the camera's silence ({@link IdleTimers}).
  *
  * <p>Batches across cameras: a batch takes the oldest waiting chunk of up to {@code batchSize} cameras (a camera's next
- * chunk needs the state its last one leaves, so one chunk per camera and batch); a camera's later chunks wait behind
- * its first. A batch runs when {@code batchSize} cameras have a chunk waiting, when more than
- * {@value #QUEUED_PER_BATCH} × {@code batchSize} chunks wait in all (a backlog read a run of one camera's frames at a
- * time, as a Kafka source reads partitions: the chunks of several cameras gather and go {@code batchSize} cameras at
- * a time, where running each camera's chunk as it came would give batches of one), {@code batchTimeout} after the
- * first of them arrived (then everything waiting goes), before each checkpoint barrier (so no chunk waits in the
- * snapshot) and at the end of input. Memory: at most that many chunks of {@code stride} frames wait. The model runs
- * on the task thread.
+ * chunk needs the state its last one leaves, so one chunk per camera and batch, and none of a camera whose chunk is
+ * still in the model); a camera's later chunks wait behind its first. A batch goes to the model when it is idle
+ * (whatever can go goes at once: a chunk never waits for company while the model has nothing to do), when
+ * {@code batchSize} cameras have a chunk that can go, {@code batchTimeout} after the first waiting chunk arrived, and
+ * before each checkpoint barrier and at the end of input (then everything, so no chunk waits in the snapshot). Memory:
+ * when more than {@value #QUEUED_PER_BATCH} × {@code batchSize} chunks wait (a backlog read a run of one camera's
+ * frames at a time, as a Kafka source reads partitions), the task thread hands batches over and waits for the model
+ * before it takes more input, so Flink backpressures upstream.
+ *
+ * <p>The model runs on a thread of its own, as in {@link BatchingInference}: while it runs a batch the task thread
+ * assembles the next chunks. Up to {@value #BATCHES_HANDED} batches (of different cameras) are handed to it at once.
+ * Keyed state is only read and written on the task thread: a batch's states are read when it is handed over, and its
+ * next states are stored and its events emitted through the task's mailbox, in the order the batches were formed.
  */
 public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, Triggerable<String, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-    /** Chunks that may wait in all, per chunk of batch size, before a batch runs to make room. */
+    private static final long MODEL_STOP_TIMEOUT_S = 60;
+    /** Chunks that may wait in all, per chunk of batch size, before the task thread waits for the model. */
     static final int QUEUED_PER_BATCH = 4;
+    /** Batches handed to the model thread at most: the one it runs and the one it takes next. */
+    static final int BATCHES_HANDED = 2;
 
     private final StreamBatchClassifier classifier;
     private final int clipLength;
@@ -69,6 +87,8 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private final long batchTimeoutMs;
     private final int topK;
     private final long idleTimeoutMs;
+    /** Whether the model runs on its own thread (production) or on the task thread (deterministic tests). */
+    private final boolean modelThread;
 
     private transient ValueState<byte[]> layers;
     private transient ValueState<byte[]> position;
@@ -76,10 +96,17 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient TimerService timers;
     private transient IdleTimers.Run run;
     private transient StreamBatchClassifier.Session model;
+    private transient ExecutorService modelExecutor;
+    private transient Executor runModel;
+    private transient MailboxExecutor mailbox;
     /** Chunks waiting for their batch, per camera in seq order; the cameras in the order their first chunk came. */
     private transient LinkedHashMap<String, ArrayDeque<Clip>> waiting;
     /** Chunks in {@link #waiting}, all cameras together. */
     private transient int queued;
+    /** Batches handed to the model and not yet emitted, oldest first. */
+    private transient ArrayDeque<InFlight> inFlight;
+    /** The cameras of the batches in {@link #inFlight}: their states are in the model. */
+    private transient Set<String> busy;
     private transient ScheduledFuture<?> timeout;
     private transient long batchesTaken;
 
@@ -90,6 +117,11 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
 
     public StreamingInference(StreamBatchClassifier classifier, int clipLength, int stride, int batchSize,
                               Duration batchTimeout, int topK, Duration idleTimeout) {
+        this(classifier, clipLength, stride, batchSize, batchTimeout, topK, idleTimeout, true);
+    }
+
+    private StreamingInference(StreamBatchClassifier classifier, int clipLength, int stride, int batchSize,
+                               Duration batchTimeout, int topK, Duration idleTimeout, boolean modelThread) {
         if (stride < 1 || clipLength % stride != 0 || batchSize < 1 || batchTimeout.toMillis() < 1 || topK < 1
                 || idleTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("need a stride that divides the clip length, batchSize >= 1,"
@@ -103,6 +135,26 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         this.batchTimeoutMs = batchTimeout.toMillis();
         this.topK = topK;
         this.idleTimeoutMs = idleTimeout.toMillis();
+        this.modelThread = modelThread;
+    }
+
+    /**
+     * The operator with the model called on the task thread itself: every batch is done when it is handed over, so
+     * batches form by size, queue length and timeout only (deterministic tests).
+     */
+    @VisibleForTesting
+    static StreamingInference onTaskThread(StreamBatchClassifier classifier, int clipLength, int stride, int batchSize,
+                                           Duration batchTimeout, int topK, Duration idleTimeout) {
+        return new StreamingInference(classifier, clipLength, stride, batchSize, batchTimeout, topK, idleTimeout,
+                false);
+    }
+
+    /** A batch handed to the model: its chunks, where each camera's stream stood, and what the model will say. */
+    private record InFlight(List<Clip> chunks, List<StreamPosition> positions, CompletableFuture<Stepped> result) {
+    }
+
+    /** The model's steps for a batch, how long it took and when it started on it. */
+    private record Stepped(List<StreamBatchClassifier.Step> steps, long nanos, long startedAtMillis) {
     }
 
     @Override
@@ -121,10 +173,50 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         timers = new SimpleTimerService(internal);
         run = new IdleTimers.Run();
         waiting = new LinkedHashMap<>();
-        model = classifier.open();
+        inFlight = new ArrayDeque<>(BATCHES_HANDED);
+        busy = new HashSet<>();
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        if (modelThread) {
+            String name = "clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            modelExecutor = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+            runModel = modelExecutor;
+        } else {
+            runModel = Runnable::run;
+        }
+        model = openModel();
         if (stride % model.chunkMultiple() != 0) {
             throw new IllegalStateException(model.modelName() + " version " + model.modelVersion() + " streams chunks"
                     + " of a multiple of " + model.chunkMultiple() + " frames; the stride is " + stride);
+        }
+    }
+
+    /**
+     * Opens the model on the thread that will run it: the native threads TensorFlow starts for a session are then
+     * that thread's children and carry its name, so CPU per thread tells the model's share from the task thread's.
+     */
+    private StreamBatchClassifier.Session openModel() throws Exception {
+        if (!modelThread) {
+            return classifier.open();
+        }
+        CompletableFuture<StreamBatchClassifier.Session> opened = new CompletableFuture<>();
+        modelExecutor.execute(() -> {
+            try {
+                opened.complete(classifier.open());
+            } catch (Throwable e) {
+                opened.completeExceptionally(e);
+            }
+        });
+        try {
+            return opened.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -139,12 +231,37 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         IdleTimers.touch(idleTimer, timers, idleTimeoutMs, run);
         waiting.computeIfAbsent(camera, c -> new ArrayDeque<>()).addLast(chunk);
         queued++;
-        if (queued == 1) {
+        dispatch(idleAndNoBacklog());
+        while (queued > QUEUED_PER_BATCH * batchSize) {
+            // too much waits: wait for the model, then hand it a batch of what can go, before taking more input
+            if (inFlight.isEmpty()) {
+                submit();
+            } else {
+                awaitStep();
+            }
+        }
+        if (queued > 0 && timeout == null) {
             armTimeout();
         }
-        while (waiting.size() >= batchSize || queued > QUEUED_PER_BATCH * batchSize) {
-            runBatch();
-        }
+    }
+
+    /**
+     * Whether nothing is handed to the model. On the task thread (tests) the model finishes each batch when it is
+     * handed over, so it is never idle in this sense there: those tests see batches formed by size, queue length and
+     * timeout only.
+     */
+    private boolean modelIdle() {
+        return modelThread && inFlight.isEmpty();
+    }
+
+    /**
+     * Whether a partial batch should go now: the model is idle and no more than a batch waits. More waiting than a
+     * batch is a backlog (read a run of one camera's frames at a time): its next chunks come faster than the model
+     * runs, so the batch waits for other cameras' chunks (up to the queue bound or the timeout) instead of running a
+     * few cameras at a time.
+     */
+    private boolean idleAndNoBacklog() {
+        return modelIdle() && queued <= batchSize;
     }
 
     private void armTimeout() {
@@ -152,26 +269,76 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         long due = getProcessingTimeService().getCurrentProcessingTime() + batchTimeoutMs;
         timeout = getProcessingTimeService().registerTimer(due, time -> {
             if (batch == batchesTaken) {
-                runAll();
+                timeout = null;
+                dispatch(true);
+                if (queued > 0 && timeout == null) {
+                    armTimeout();
+                }
             }
         });
     }
 
-    /** Runs batches until no chunk waits. */
+    /** Cameras with a chunk waiting whose state is not in the model. */
+    private int ready() {
+        int ready = 0;
+        for (String camera : waiting.keySet()) {
+            if (!busy.contains(camera)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * Hands over full batches (with {@code partial}, also a last partial one) while the model can take them; never
+     * waits. What still waits keeps a timeout.
+     */
+    private void dispatch(boolean partial) throws Exception {
+        while (inFlight.size() < BATCHES_HANDED) {
+            int ready = ready();
+            if (ready == 0 || (ready < batchSize && !partial)) {
+                return;
+            }
+            submit();
+        }
+    }
+
+    /** On the task thread, once the model has finished a batch: emits it, and hands over what can go now. */
+    private void afterModelStep() throws Exception {
+        emitDone();
+        dispatch(idleAndNoBacklog());
+        if (queued > 0 && timeout == null) {
+            armTimeout();
+        }
+    }
+
+    /** Runs every waiting chunk and waits until everything the model ran is stored and emitted. */
     private void runAll() throws Exception {
-        while (queued > 0) {
-            runBatch();
+        while (queued > 0 || !inFlight.isEmpty()) {
+            dispatch(true);
+            if (!inFlight.isEmpty()) {
+                awaitStep();
+            }
+        }
+    }
+
+    /** One step of waiting for the model: emits the oldest batch if done, else runs one mailbox action. */
+    private void awaitStep() throws Exception {
+        if (inFlight.isEmpty()) {
+            throw new IllegalStateException(queued + " chunk(s) wait and the model has nothing to run");
+        }
+        if (inFlight.peekFirst().result().isDone()) {
+            emitDone();
+        } else {
+            mailbox.yield();
         }
     }
 
     /**
-     * Runs the oldest waiting chunk of up to {@code batchSize} cameras with each camera's state, stores the next
-     * states and emits the whole clips' events; what still waits keeps a timeout.
+     * Takes the oldest waiting chunk of up to {@code batchSize} cameras whose state is not in the model, reads their
+     * states and hands the batch to the model.
      */
-    private void runBatch() throws Exception {
-        if (queued == 0) {
-            return;
-        }
+    private void submit() throws Exception {
         if (timeout != null) {
             timeout.cancel(false);
             timeout = null;
@@ -180,16 +347,17 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         List<Clip> chunks = new ArrayList<>(Math.min(batchSize, waiting.size()));
         var cameras = waiting.entrySet().iterator();
         while (cameras.hasNext() && chunks.size() < batchSize) {
-            ArrayDeque<Clip> own = cameras.next().getValue();
+            var entry = cameras.next();
+            if (busy.contains(entry.getKey())) {
+                continue;
+            }
+            ArrayDeque<Clip> own = entry.getValue();
             chunks.add(own.pollFirst());
             if (own.isEmpty()) {
                 cameras.remove();
             }
         }
         queued -= chunks.size();
-        if (queued > 0) {
-            armTimeout();
-        }
         String version = model.modelVersion();
         int window = clipLength / stride;
         List<byte[]> pixels = new ArrayList<>(chunks.size());
@@ -212,26 +380,66 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
                 positions.add(StreamPosition.start(version, window));
             }
             pixels.add(chunk.pixels());
+            busy.add(chunk.cameraId());
         }
-        long startedAt = getProcessingTimeService().getCurrentProcessingTime();
-        long started = System.nanoTime();
-        List<StreamBatchClassifier.Step> steps = model.step(pixels, states, topK);
-        long nanos = System.nanoTime() - started;
+        CompletableFuture<Stepped> result = new CompletableFuture<>();
+        inFlight.addLast(new InFlight(chunks, positions, result));
+        LongSupplier clock = getProcessingTimeService()::getCurrentProcessingTime; // read on the model thread
+        runModel.execute(() -> {
+            try {
+                long startedAt = clock.getAsLong();
+                long started = System.nanoTime();
+                List<StreamBatchClassifier.Step> steps = model.step(pixels, states, topK);
+                result.complete(new Stepped(steps, System.nanoTime() - started, startedAt));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+            if (modelThread) {
+                try {
+                    mailbox.execute(this::afterModelStep, "store stream states and emit");
+                } catch (RuntimeException closing) {
+                    // the task is shutting down: nothing is emitted any more
+                }
+            }
+        });
+        emitDone();
+    }
+
+    /** Stores and emits the finished batches at the head of the queue, oldest first; stops at one still running. */
+    private void emitDone() throws Exception {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result().isDone()) {
+            emit(inFlight.pollFirst());
+        }
+    }
+
+    /** Stores each camera's next state and position, and emits the events of the whole clips. */
+    private void emit(InFlight batch) throws Exception {
+        Stepped stepped;
+        try {
+            stepped = batch.result().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The model failed on a batch of " + batch.chunks().size() + " chunks: "
+                    + e.getCause(), e.getCause());
+        }
+        List<Clip> chunks = batch.chunks();
+        List<StreamBatchClassifier.Step> steps = stepped.steps();
         if (steps.size() != chunks.size()) {
             throw new IllegalStateException("the model returned " + steps.size() + " results for " + chunks.size()
                     + " chunks");
         }
-        float millis = nanos / 1e6f;
-        metrics.batch(chunks.size(), nanos);
+        float millis = stepped.nanos() / 1e6f;
+        metrics.batch(chunks.size(), stepped.nanos());
         chunksClassified.inc(chunks.size());
+        String version = model.modelVersion();
         long now = System.currentTimeMillis();
         for (int i = 0; i < chunks.size(); i++) {
             Clip chunk = chunks.get(i);
+            busy.remove(chunk.cameraId());
             setCurrentKey(chunk.cameraId());
-            StreamPosition next = positions.get(i).after(chunk);
+            StreamPosition next = batch.positions().get(i).after(chunk);
             layers.update(bytes(steps.get(i).nextState()));
             position.update(next.toBytes());
-            metrics.waited(chunk, startedAt);
+            metrics.waited(chunk, stepped.startedAtMillis());
             if (next.wholeClip()) {
                 ClipEvent event = ClipEvents.of(next.clipEndingWith(chunk), steps.get(i).scores(), model.modelName(),
                         version, millis);
@@ -244,7 +452,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         if (IdleTimers.expired(timer.getTimestamp(), idleTimer, timers, idleTimeoutMs, run)
-                && !waiting.containsKey(timer.getKey())) {
+                && !waiting.containsKey(timer.getKey()) && !busy.contains(timer.getKey())) {
             layers.clear();
             position.clear();
             idleTimer.clear();
@@ -266,9 +474,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        if (queued > 0) {
+        if (queued > 0 || !inFlight.isEmpty()) {
             // a chunk run after the barrier would have its state in this snapshot and its event after it
-            throw new IllegalStateException(queued + " chunk(s) still wait for the model at the snapshot");
+            throw new IllegalStateException(queued + " chunk(s) still wait for the model and " + inFlight.size()
+                    + " batch(es) are in it at the snapshot");
         }
     }
 
@@ -288,6 +497,15 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         try {
             if (timeout != null) {
                 timeout.cancel(false);
+            }
+            if (modelExecutor != null) {
+                // a batch may still be in the model: let it finish before the model is closed under it
+                modelExecutor.shutdown();
+                if (!modelExecutor.awaitTermination(MODEL_STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    LOG.warn("The model did not finish its batch within {} s of the operator closing",
+                            MODEL_STOP_TIMEOUT_S);
+                }
+                modelExecutor = null;
             }
             if (model != null) {
                 model.close();
@@ -310,7 +528,13 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         return streamsExpired.getCount();
     }
 
-    /** How many chunks wait for their batch right now. */
+    /** How many batches are handed to the model and not yet emitted. */
+    @VisibleForTesting
+    int batchesHanded() {
+        return inFlight.size();
+    }
+
+    /** How many chunks wait for their batch right now (not counting those handed to the model). */
     @VisibleForTesting
     int chunksWaiting() {
         return queued;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import clipstream.job.config.ModelSettings;
 import clipstream.job.inference.ClipEvents;
 import clipstream.job.inference.StoreStreamClassifier;
+import clipstream.job.inference.StreamBatchClassifier;
 import clipstream.job.records.Clip;
 import clipstream.model.eval.Evaluation;
 import clipstream.model.runtime.ClassifierOptions;
@@ -28,9 +29,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,8 +87,12 @@ class StreamingInferenceTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> harness(int batchSize,
             OperatorSubtaskState restore) throws Exception {
-        StreamingInference operator = new StreamingInference(new StoreStreamClassifier(settings()), CLIP, STRIDE,
-                batchSize, BATCH_TIMEOUT, 3, IDLE);
+        return harness(StreamingInference.onTaskThread(new StoreStreamClassifier(settings()), CLIP, STRIDE, batchSize,
+                BATCH_TIMEOUT, 3, IDLE), restore);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> harness(StreamingInference operator,
+            OperatorSubtaskState restore) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, Clip::cameraId, Types.STRING);
         h.setup(new AvroRecordSerializer<>(ClipEvent.class));
         harnesses.add(h);
@@ -301,5 +311,179 @@ class StreamingInferenceTest {
             assertThat(same.getLabel()).isEqualTo(event.getLabel());
             assertThat((double) same.getScore()).isCloseTo(event.getScore(), within(1e-5));
         }
+    }
+
+    /** A stream model that signals each batch it starts and then waits for the test to let it finish. */
+    static final class GatedStreams implements StreamBatchClassifier {
+        private static final long serialVersionUID = 1L;
+        static final Semaphore STARTED = new Semaphore(0);
+        static final Semaphore GATE = new Semaphore(0);
+        static final List<Integer> BATCHES = new CopyOnWriteArrayList<>();
+        private final StreamBatchClassifier inner;
+
+        GatedStreams(StreamBatchClassifier inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Session open() throws Exception {
+            Session session = inner.open();
+            return new Session() {
+                @Override
+                public String modelName() {
+                    return session.modelName();
+                }
+
+                @Override
+                public String modelVersion() {
+                    return session.modelVersion();
+                }
+
+                @Override
+                public int chunkMultiple() {
+                    return session.chunkMultiple();
+                }
+
+                @Override
+                public int stateFloats() {
+                    return session.stateFloats();
+                }
+
+                @Override
+                public List<Step> step(List<byte[]> chunks, List<float[]> states, int topK) throws Exception {
+                    BATCHES.add(chunks.size());
+                    STARTED.release();
+                    if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never opened the gate");
+                    }
+                    return session.step(chunks, states, topK);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    session.close();
+                }
+            };
+        }
+    }
+
+    /** Runs the task's mail until {@code done} holds or 20 s pass. */
+    private static void runMailUntil(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h,
+                                     BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            var mail = h.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY);
+            if (mail.isPresent()) {
+                mail.get().run();
+            } else {
+                Thread.sleep(5); // polling the mailbox towards a deadline; the assertions after it decide
+            }
+        }
+    }
+
+    /**
+     * With the model on its own thread: an idle model takes a chunk at once (no timeout passes), a camera's next chunk
+     * waits until its state comes back, and goes the moment it does, and the events are those of the model run on
+     * the task thread.
+     */
+    @Test
+    void onItsOwnThreadTheModelTakesAChunkAtOnceAndACamerasNextChunkWaitsForItsState() throws Exception {
+        GatedStreams.STARTED.drainPermits();
+        GatedStreams.GATE.drainPermits();
+        GatedStreams.BATCHES.clear();
+        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
+                CLIP, STRIDE, 4, BATCH_TIMEOUT, 3, IDLE);
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS))
+                .as("a lone chunk goes to the idle model without waiting for a batch or its timeout").isTrue();
+        send(h, clip("cam-1", 16, STRIDE));
+        assertThat(threaded.chunksWaiting()).as("cam-1's state is in the model: its next chunk waits").isEqualTo(1);
+        assertThat(threaded.batchesHanded()).isEqualTo(1);
+        send(h, clip("cam-2", 0, STRIDE));
+        assertThat(threaded.chunksWaiting()).as("the model is busy: a partial batch waits for company").isEqualTo(2);
+
+        GatedStreams.GATE.release();
+        // the first batch back (through the mailbox), the model idle: both waiting chunks go together at once
+        runMailUntil(h, GatedStreams.STARTED::tryAcquire);
+        assertThat(threaded.chunksWaiting()).as("handed over, the processing time still 0").isZero();
+        assertThat(h.extractOutputValues()).as("cam-1 has no whole clip yet").isEmpty();
+        GatedStreams.GATE.release(100);
+        send(h, clip("cam-2", 16, STRIDE));
+        for (long seq = 32; seq < 64; seq += STRIDE) {
+            send(h, clip("cam-1", seq, STRIDE));
+            send(h, clip("cam-2", seq, STRIDE));
+        }
+        h.endInput();
+        assertThat(threaded.batchesHanded()).isZero();
+        assertThat(GatedStreams.BATCHES.subList(0, 2)).containsExactly(1, 2);
+        List<ClipEvent> events = h.extractOutputValues();
+
+        var reference = harness(4, null);
+        reference.setProcessingTime(0);
+        for (long seq = 0; seq < 64; seq += STRIDE) {
+            send(reference, clip("cam-1", seq, STRIDE));
+            send(reference, clip("cam-2", seq, STRIDE));
+        }
+        reference.endInput();
+        List<ClipEvent> expected = reference.extractOutputValues();
+        assertThat(events).hasSize(6);
+        assertThat(events).extracting(ClipEvent::getEventId)
+                .containsExactlyInAnyOrderElementsOf(expected.stream().map(ClipEvent::getEventId).toList());
+        for (ClipEvent event : events) {
+            ClipEvent same = expected.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
+                    .orElseThrow();
+            assertThat(event.getLabel()).isEqualTo(same.getLabel());
+            assertThat((double) event.getScore()).isCloseTo(same.getScore(), within(1e-5));
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("clipstream-inference-"));
+    }
+
+    /** Full batches of other cameras are handed behind the one in the model, up to two; then chunks wait. */
+    @Test
+    void onItsOwnThreadTwoBatchesOfDifferentCamerasAreHandedAtMost() throws Exception {
+        GatedStreams.STARTED.drainPermits();
+        GatedStreams.GATE.drainPermits();
+        GatedStreams.BATCHES.clear();
+        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
+                CLIP, STRIDE, 1, BATCH_TIMEOUT, 3, IDLE);
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        send(h, clip("cam-2", 0, STRIDE));
+        assertThat(threaded.batchesHanded()).as("a full batch of another camera goes behind").isEqualTo(2);
+        send(h, clip("cam-3", 0, STRIDE));
+        send(h, clip("cam-1", 16, STRIDE));
+        assertThat(threaded.batchesHanded()).isEqualTo(2);
+        assertThat(threaded.chunksWaiting()).isEqualTo(2);
+        GatedStreams.GATE.release(100);
+        h.endInput();
+        assertThat(threaded.batchesHanded()).isZero();
+        assertThat(GatedStreams.BATCHES).containsExactly(1, 1, 1, 1);
+        assertThat(h.extractOutputValues()).extracting(ClipEvent::getCameraId).containsExactly("cam-1");
+    }
+
+    /** With the model on its own thread, the barrier waits for the batches in the model: none is in the snapshot. */
+    @Test
+    void onItsOwnThreadTheBarrierWaitsForTheModel() throws Exception {
+        GatedStreams.STARTED.drainPermits();
+        GatedStreams.GATE.drainPermits();
+        GatedStreams.BATCHES.clear();
+        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
+                CLIP, STRIDE, 4, BATCH_TIMEOUT, 3, IDLE);
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        send(h, clip("cam-1", 16, STRIDE));
+        assertThat(threaded.batchesHanded()).isEqualTo(1);
+        assertThat(threaded.chunksWaiting()).isEqualTo(1);
+        GatedStreams.GATE.release(100);
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(threaded.batchesHanded()).isZero();
+        assertThat(threaded.chunksWaiting()).isZero();
+        h.snapshot(1, 1);
+        assertThat(h.extractOutputValues()).extracting(ClipEvent::getFirstSeq).containsExactly(0L);
     }
 }
