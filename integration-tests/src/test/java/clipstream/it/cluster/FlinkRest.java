@@ -44,6 +44,15 @@ final class FlinkRest {
         return get("/jobs/" + jobId).path("state").asText();
     }
 
+    /** The names of the job's vertices (chained operators joined by Flink's " -> "). */
+    List<String> vertexNames(String jobId) throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            names.add(vertex.path("name").asText());
+        }
+        return names;
+    }
+
     /** Whether the job is RUNNING with every task of every vertex RUNNING. */
     boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
         return allTasksRunningSince(jobId, 0);
