@@ -64,34 +64,81 @@ final class AlertsRun {
      */
     static List<Alert> awaitAlerts(EmbeddedKafka kafka, String eventsTopic, String rulesTemplate, Path folder,
                                    Duration timeout) throws Exception {
+        try (Live live = start(kafka, eventsTopic, rulesTemplate, folder, false)) {
+            return live.awaitAlerts(timeout);
+        }
+    }
+
+    /**
+     * Starts the alerting consumer over {@code eventsTopic} with the demo rules, to run while the job writes it; with
+     * {@code readUncommitted} it reads the events as they are written (alerts before the commit), aborted
+     * transactions' events included.
+     */
+    static Live start(EmbeddedKafka kafka, String eventsTopic, Path folder, boolean readUncommitted) throws Exception {
+        return start(kafka, eventsTopic, RULES, folder, readUncommitted);
+    }
+
+    private static Live start(EmbeddedKafka kafka, String eventsTopic, String rulesTemplate, Path folder,
+                              boolean readUncommitted) throws Exception {
         String alertsTopic = E2eJobs.unique("alerts");
         String group = E2eJobs.unique("alerts-group");
         Path rules = folder.resolve(alertsTopic + ".yaml");
         Files.writeString(rules, rulesTemplate.formatted(alertsTopic));
         AlertsConfig config = new AlertsConfig(kafka.bootstrapServers(), group, "e2e", eventsTopic,
                 E2eJobs.unique("alerts-state"), E2eJobs.unique("alerts-dlq"), RuleEngine.DEFAULT_DEDUP_WINDOW,
-                AlertsConfig.DEFAULT_MAX_POLL_RECORDS, Map.of());
+                AlertsConfig.DEFAULT_MAX_POLL_RECORDS, Map.of()).withReadUncommitted(readUncommitted);
         AlertsService service = new AlertsService(config, rules,
                 new TerminalOutput(new PrintStream(PrintStream.nullOutputStream()), false, ZoneId.of("UTC")));
-        Map<TopicPartition, Long> afterLastEvent = afterLastRecord(kafka, eventsTopic);
-        try (Admin admin = kafka.admin()) {
-            service.start();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!consumed(admin, group, afterLastEvent)) {
-                service.failure().ifPresent(cause -> {
-                    throw new AssertionError("The alerting consumer failed: " + cause, cause);
-                });
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("The alerting consumer did not consume " + eventsTopic + " within "
-                            + timeout.toSeconds() + " s");
-                }
-                service.awaitTermination(Duration.ofMillis(200)); // a poll interval that ends early if it stops
-            }
-        } finally {
-            service.close();
+        service.start();
+        return new Live(kafka, eventsTopic, alertsTopic, group, service);
+    }
+
+    /** A running alerting consumer. */
+    static final class Live implements AutoCloseable {
+        private final EmbeddedKafka kafka;
+        private final String eventsTopic;
+        private final String alertsTopic;
+        private final String group;
+        private final AlertsService service;
+
+        private Live(EmbeddedKafka kafka, String eventsTopic, String alertsTopic, String group,
+                     AlertsService service) {
+            this.kafka = kafka;
+            this.eventsTopic = eventsTopic;
+            this.alertsTopic = alertsTopic;
+            this.group = group;
+            this.service = service;
         }
-        try (var alerts = new CommittedTopic<>(kafka.bootstrapServers(), alertsTopic, Alert.class)) {
-            return alerts.readToEnd(Duration.ofSeconds(30)).stream().map(CommittedTopic.Received::value).toList();
+
+        /**
+         * Waits until the consumer has committed the offset of every committed event now in the topic, stops it, and
+         * returns the alerts it committed.
+         */
+        List<Alert> awaitAlerts(Duration timeout) throws Exception {
+            Map<TopicPartition, Long> afterLastEvent = afterLastRecord(kafka, eventsTopic);
+            try (Admin admin = kafka.admin()) {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (!consumed(admin, group, afterLastEvent)) {
+                    service.failure().ifPresent(cause -> {
+                        throw new AssertionError("The alerting consumer failed: " + cause, cause);
+                    });
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("The alerting consumer did not consume " + eventsTopic + " within "
+                                + timeout.toSeconds() + " s");
+                    }
+                    service.awaitTermination(Duration.ofMillis(200)); // a poll interval that ends early if it stops
+                }
+            } finally {
+                service.close();
+            }
+            try (var alerts = new CommittedTopic<>(kafka.bootstrapServers(), alertsTopic, Alert.class)) {
+                return alerts.readToEnd(Duration.ofSeconds(30)).stream().map(CommittedTopic.Received::value).toList();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            service.close();
         }
     }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TaskManager running the job is shut down mid-stream and a new one started. The job restarts from its last
  * checkpoint; afterwards every expected event is there exactly once (by event id and by camera and first seq), the
  * ids are those of a failure-free run over the same frames, and the real alerting consumer raises the same alerts
- * over both.
+ * over both; so does an alerting consumer reading the events before the commit ({@code --read-uncommitted}) live
+ * through the failure, though it read the events of the transaction the failure aborted and their replay.
  */
 class ExactlyOnceUnderFailureTest {
     private static final int CAMERAS = 4;
@@ -40,7 +41,19 @@ class ExactlyOnceUnderFailureTest {
 
     @Test
     void aTaskManagerLostMidStreamLosesNoEventDuplicatesNoneAndChangesNoAlert(@TempDir Path dir) throws Exception {
-        lostTaskManager(E2eJobs.manifest(), dir);
+        lostTaskManager(E2eJobs.manifest(), dir, CHECKPOINT, false);
+    }
+
+    /**
+     * Alerts before the commit through a real job failure: checkpoints every 4 s, and the TaskManager is lost while
+     * the open transaction holds events already written to the topic. The alerting consumer reading read_uncommitted
+     * live sees those events, which the failure aborts, and then the restored job's replay of the same clips: it
+     * raises each alert once, the same alerts as a read_committed consumer of a failure-free run.
+     */
+    @Test
+    void alertsBeforeTheCommitSeeTheAbortedEventsAndTheirReplayAndRaiseEachAlertOnce(@TempDir Path dir)
+            throws Exception {
+        lostTaskManager(E2eJobs.manifest(), dir, Duration.ofSeconds(4), true);
     }
 
     /**
@@ -50,7 +63,7 @@ class ExactlyOnceUnderFailureTest {
      */
     @Test
     void aStreamModelsCameraStatesComeBackWithTheJob(@TempDir Path dir) throws Exception {
-        List<ClipEvent>[] runs = lostTaskManager(E2eJobs.streamManifest(), dir);
+        List<ClipEvent>[] runs = lostTaskManager(E2eJobs.streamManifest(), dir, CHECKPOINT, false);
         Map<String, ClipEvent> reference = runs[1].stream().collect(Collectors.toMap(ClipEvent::getEventId, e -> e));
         for (ClipEvent event : runs[0]) {
             ClipEvent same = reference.get(event.getEventId());
@@ -61,9 +74,14 @@ class ExactlyOnceUnderFailureTest {
         }
     }
 
-    /** The scenario with {@code model}; returns the events after the failure and those of the failure-free run. */
+    /**
+     * The scenario with {@code model} and checkpoints every {@code checkpoint}; with {@code abortSome} the TaskManager
+     * goes only once events wait uncommitted in the topic (the failure aborts them). Returns the events after the
+     * failure and those of the failure-free run.
+     */
     @SuppressWarnings("unchecked")
-    private List<ClipEvent>[] lostTaskManager(ModelManifest model, Path dir) throws Exception {
+    private List<ClipEvent>[] lostTaskManager(ModelManifest model, Path dir, Duration checkpoint, boolean abortSome)
+            throws Exception {
         int clipLength = model.frames();
         long framesPerCamera = (long) CLIPS_PER_CAMERA * clipLength;
         int expected = CAMERAS * CLIPS_PER_CAMERA;
@@ -81,16 +99,23 @@ class ExactlyOnceUnderFailureTest {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         List<ClipEvent> afterFailure;
         List<ClipEvent> reference;
-        try (RunningJob job = STACK.flink().submit(E2eJobs.job(model, settings, clipLength, CHECKPOINT, false),
+        List<Alert> beforeTheCommit;
+        try (RunningJob job = STACK.flink().submit(E2eJobs.job(model, settings, clipLength, checkpoint, false),
                 restarts);
              var output = new CommittedTopic<>(STACK.kafka().bootstrapServers(), events, ClipEvent.class);
              Admin admin = STACK.kafka().admin()) {
             job.awaitAllTasksRunning(TIMEOUT);
+            // alerts before the commit (--read-uncommitted), live through the failure: they see the events of the
+            // transaction the failure aborts, and then the same clips again from the restored job
+            AlertsRun.Live uncommittedAlerts = AlertsRun.start(STACK.kafka(), events, dir, true);
             // the cameras start once the job runs: they stream in real time, and the failure comes while they do
             var ingest = cameras.ingest(STACK.kafka().bootstrapServers(), SyntheticCameras.settings(frames, model.width(),
                     model.height(), framesPerCamera, 0, FPS));
             try {
             output.awaitCount(1, TIMEOUT, job, "first committed event");
+            if (abortSome) {
+                awaitUncommitted(events, 2, job);
+            }
             long ackedAtFailure = ingest.acked();
             assertThat(ackedAtFailure).as("frames in when the TaskManager goes: the failure is mid-stream")
                     .isLessThan(CAMERAS * framesPerCamera);
@@ -118,6 +143,7 @@ class ExactlyOnceUnderFailureTest {
                         .toList();
                 referenceJob.awaitFinished(TIMEOUT);
             }
+            beforeTheCommit = uncommittedAlerts.awaitAlerts(TIMEOUT);
             System.out.printf("ExactlyOnceUnderFailureTest (%s): TaskManager lost after %d of %d frames and %d events;"
                             + " job running again after %.1f s, first new event after %.1f s%n", model.name(), ackedAtFailure,
                     CAMERAS * framesPerCamera, eventsBeforeFailure, recoverySeconds, firstEventSeconds);
@@ -130,6 +156,7 @@ class ExactlyOnceUnderFailureTest {
             assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
             } finally {
                 ingest.close();
+                uncommittedAlerts.close();
             }
         }
         try (var committed = new CommittedTopic<>(STACK.kafka().bootstrapServers(), referenceEvents, ClipEvent.class)) {
@@ -153,11 +180,26 @@ class ExactlyOnceUnderFailureTest {
 
         List<Alert> alerts = AlertsRun.awaitAlerts(STACK.kafka(), events, dir, TIMEOUT);
         List<Alert> referenceAlerts = AlertsRun.awaitAlerts(STACK.kafka(), referenceEvents, dir, TIMEOUT);
-        System.out.printf("ExactlyOnceUnderFailureTest: %d alerts after the failure, %d without%n", alerts.size(),
-                referenceAlerts.size());
+        long written = recordsWritten(events);
+        System.out.printf("ExactlyOnceUnderFailureTest: %d alerts after the failure, %d without, %d read uncommitted"
+                        + " live through the failure (%d event records written, %d committed)%n", alerts.size(),
+                referenceAlerts.size(), beforeTheCommit.size(), written, afterFailure.size());
         assertThat(referenceAlerts).as("alerts of the failure-free run (the demo rules fire on this input)").isNotEmpty();
         assertThat(alerts).hasSameSizeAs(referenceAlerts);
         assertThat(alerts.stream().map(Alert::getAlertId).collect(Collectors.toSet()))
+                .isEqualTo(referenceAlerts.stream().map(Alert::getAlertId).collect(Collectors.toSet()));
+        // the aborted transaction's events were read (and counted once per clip): no alert twice, none missing,
+        // none more than the committed events give
+        if (abortSome) {
+            assertThat(written).as("event records in the topic, aborted ones included: the failure aborted some")
+                    .isGreaterThan(afterFailure.size());
+        }
+        assertThat(beforeTheCommit).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+        assertThat(beforeTheCommit.stream().map(a -> a.getRule() + "@" + a.getCameraId() + "#" + a.getEventIds())
+                .toList()).as("alerts before the commit, by rule, camera and events").doesNotHaveDuplicates();
+        assertThat(beforeTheCommit).as("alerts before the commit, live through the failure")
+                .hasSameSizeAs(referenceAlerts);
+        assertThat(beforeTheCommit.stream().map(Alert::getAlertId).collect(Collectors.toSet()))
                 .isEqualTo(referenceAlerts.stream().map(Alert::getAlertId).collect(Collectors.toSet()));
         return new List[] {afterFailure, reference};
     }
@@ -179,6 +221,47 @@ class ExactlyOnceUnderFailureTest {
             job.check();
             assertThat(System.nanoTime()).as("the job commits every frame offset").isLessThan(deadline);
             job.waitForResult(100);
+        }
+    }
+
+    /** Waits until at least {@code count} event records wait in an open transaction (read_uncommitted sees more). */
+    private static void awaitUncommitted(String topic, int count, RunningJob job) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            long committed;
+            try (var read = new CommittedTopic<>(STACK.kafka().bootstrapServers(), topic, ClipEvent.class)) {
+                committed = read.readToEnd(Duration.ofSeconds(30)).size();
+            }
+            if (recordsWritten(topic) >= committed + count) {
+                return;
+            }
+            job.check();
+            assertThat(System.nanoTime()).as("%d events written and not yet committed", count).isLessThan(deadline);
+            job.waitForResult(50);
+        }
+    }
+
+    /** Event records in {@code topic} read read_uncommitted: the committed ones and those of aborted transactions. */
+    private static long recordsWritten(String topic) {
+        var properties = new java.util.Properties();
+        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                STACK.kafka().bootstrapServers());
+        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long records = 0;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
+                records += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return records;
         }
     }
 
