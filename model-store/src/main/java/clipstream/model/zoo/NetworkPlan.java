@@ -294,14 +294,17 @@ public final class NetworkPlan {
         out.append(String.format(Locale.ROOT, "%s — %s%ninput %s%s, %d classes%n%n", a.name(), a.description(), a.input(),
                 a.keypointInput() ? " (a person's keypoint clip: frames x 1 x keypoints x (x, y, score), float32)" : "",
                 a.classes()));
-        out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %14s %18s%n", "layer", "type", "output", "params",
-                "multiply-adds"));
+        // the type column as wide as the longest type name (WindowAveragePool, CausalConv3D), at least 12
+        int typeWidth = Math.max(12, steps.stream().mapToInt(s -> s.layer().getClass().getSimpleName().length()).max()
+                .orElse(0));
+        String row = "%-14s %-" + typeWidth + "s %-22s %,14d %,18d%n";
+        out.append(String.format(Locale.ROOT, "%-14s %-" + typeWidth + "s %-22s %14s %18s%n", "layer", "type",
+                "output", "params", "multiply-adds"));
         for (Step s : steps) {
-            out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %,14d %,18d%n", s.layer().name(),
-                    s.layer().getClass().getSimpleName(), shape(s.outputShape()), s.params(), s.macs()));
+            out.append(String.format(Locale.ROOT, row, s.layer().name(), s.layer().getClass().getSimpleName(),
+                    shape(s.outputShape()), s.params(), s.macs()));
         }
-        out.append(String.format(Locale.ROOT, "%-14s %-12s %-22s %,14d %,18d%n", "total", "", "", totalParams(),
-                totalMacs()));
+        out.append(String.format(Locale.ROOT, row, "total", "", "", totalParams(), totalMacs()));
         out.append(String.format(Locale.ROOT, "%n%.1f M parameters, %.2f G multiply-adds per clip (%.2f GFLOP)%n",
                 totalParams() / 1e6, totalMacs() / 1e9, 2 * totalMacs() / 1e9));
         if (streamable()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NetworkPlanTest {
@@ -60,6 +61,21 @@ class NetworkPlanTest {
         String table = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL, new InputShape(32, 64, 64, 3), 10)).describe();
 
         assertThat(table).contains("conv1", "pool4", "fc5", "logits", "total", "multiply-adds");
+    }
+
+    /** A type name longer than the column's 12 characters widens it: every row's output column starts in one place. */
+    @Test
+    void describeKeepsItsColumnsAlignedForLongTypeNames() {
+        String table = NetworkPlan.of(ModelZoo.architecture(ModelZoo.C3D_SMALL_STREAM, new InputShape(32, 64, 64, 3),
+                10)).describe();
+        List<String> rows = table.lines().filter(line -> line.startsWith("conv1 ") || line.startsWith("layer ")
+                || line.contains("WindowAveragePool")).toList();
+        assertThat(rows).hasSize(3);
+        List<Integer> outputColumns = rows.stream().map(row -> {
+            String[] words = row.trim().split(" +");
+            return row.indexOf(" " + words[2], row.indexOf(words[1]) + words[1].length()) + 1;
+        }).toList();
+        assertThat(outputColumns).as("where the output column starts in %s", rows).containsOnly(outputColumns.get(0));
     }
 
     @Test
