@@ -11,11 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -49,7 +45,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-    private static final long MODEL_STOP_TIMEOUT_S = 60;
     /** Batches handed to the model thread at most: the one it classifies and the one it takes next. */
     static final int BATCHES_HANDED = 2;
 
@@ -58,14 +53,12 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     private final long batchTimeoutMs;
     private final int topK;
     /** Whether the model runs on its own thread (production) or on the task thread (deterministic tests). */
-    private final boolean modelThread;
+    private final boolean ownThread;
 
     private transient List<Clip> waiting;
     private transient ListState<Clip> waitingState;
     private transient ClipBatchClassifier.Session model;
-    private transient ExecutorService modelExecutor;
-    private transient Executor runModel;
-    private transient MailboxExecutor mailbox;
+    private transient ModelThread modelThread;
     /** Batches handed to the model and not yet emitted, oldest first; empty when the model is idle. */
     private transient ArrayDeque<InFlight> inFlight;
     private transient ScheduledFuture<?> timeout;
@@ -88,7 +81,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         this.batchSize = batchSize;
         this.batchTimeoutMs = batchTimeout.toMillis();
         this.topK = topK;
-        this.modelThread = modelThread;
+        this.ownThread = modelThread;
     }
 
     /** The operator with the model called on the task thread itself: every batch is done when it is handed over. */
@@ -125,49 +118,17 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     public void open() throws Exception {
         super.open();
         metrics = new InferenceMetrics(getMetricGroup());
-        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
-        if (modelThread) {
-            String name = "clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-            modelExecutor = Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-            runModel = modelExecutor;
-        } else {
-            runModel = Runnable::run;
-        }
+        MailboxExecutor mailbox = getContainingTask().getMailboxExecutorFactory()
+                .createExecutor(getOperatorConfig().getChainIndex());
+        modelThread = ownThread
+                ? ModelThread.start("clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        mailbox)
+                : ModelThread.onTaskThread(mailbox);
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
-        model = openModel();
+        model = modelThread.open(classifier::open);
         dispatch(false);
         if (!waiting.isEmpty()) {
             armTimeout();
-        }
-    }
-
-    /**
-     * Opens the model on the thread that will run it: the native threads TensorFlow starts for a session are then
-     * that thread's children and carry its name, so CPU per thread tells the model's share from the task thread's.
-     */
-    private ClipBatchClassifier.Session openModel() throws Exception {
-        if (!modelThread) {
-            return classifier.open();
-        }
-        CompletableFuture<ClipBatchClassifier.Session> opened = new CompletableFuture<>();
-        modelExecutor.execute(() -> {
-            try {
-                opened.complete(classifier.open());
-            } catch (Throwable e) {
-                opened.completeExceptionally(e);
-            }
-        });
-        try {
-            return opened.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
         }
     }
 
@@ -188,7 +149,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
      * handed over, so it is always idle there: those tests see batches formed by size and timeout only.
      */
     private boolean modelIdle() {
-        return modelThread && inFlight.isEmpty();
+        return modelThread.separate() && inFlight.isEmpty();
     }
 
     /** On the task thread, once the model has finished a batch: emits it, and hands over what waits if now idle. */
@@ -239,27 +200,16 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         for (Clip clip : batch) {
             pixels.add(clip.pixels());
         }
-        CompletableFuture<Classified> result = new CompletableFuture<>();
-        inFlight.addLast(new InFlight(batch, result));
         LongSupplier clock = getProcessingTimeService()::getCurrentProcessingTime; // read on the model thread
-        runModel.execute(() -> {
-            try {
-                long startedAt = clock.getAsLong();
-                long started = System.nanoTime();
-                List<ClipScores> scores = model.classify(pixels, topK);
-                result.complete(new Classified(scores, System.nanoTime() - started, model.modelName(),
-                        model.modelVersion(), startedAt));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-            if (modelThread) {
-                try {
-                    mailbox.execute(this::afterModelStep, "emit classified clips");
-                } catch (RuntimeException closing) {
-                    // the task is shutting down: nothing is emitted any more
-                }
-            }
-        });
+        ClipBatchClassifier.Session session = model;
+        CompletableFuture<Classified> result = modelThread.run(() -> {
+            long startedAt = clock.getAsLong();
+            long started = System.nanoTime();
+            List<ClipScores> scores = session.classify(pixels, topK);
+            return new Classified(scores, System.nanoTime() - started, session.modelName(), session.modelVersion(),
+                    startedAt);
+        }, this::afterModelStep, "emit classified clips");
+        inFlight.addLast(new InFlight(batch, result));
         emitDone();
     }
 
@@ -268,7 +218,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
         if (inFlight.peekFirst().result().isDone()) {
             emitDone();
         } else {
-            mailbox.yield();
+            modelThread.yieldToMailbox();
         }
     }
 
@@ -348,13 +298,9 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            if (modelExecutor != null) {
-                // a batch may still be in the model: let it finish before the model is closed under it
-                modelExecutor.shutdown();
-                if (!modelExecutor.awaitTermination(MODEL_STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
-                    LOG.warn("The model did not finish its batch within {} s of the operator closing", MODEL_STOP_TIMEOUT_S);
-                }
-                modelExecutor = null;
+            if (modelThread != null) {
+                modelThread.close(); // a batch may still be in the model: it finishes before the model is closed
+                modelThread = null;
             }
             if (model != null) {
                 model.close();

@@ -16,11 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -74,7 +70,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, Triggerable<String, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-    private static final long MODEL_STOP_TIMEOUT_S = 60;
     /** Chunks that may wait in all, per chunk of batch size, before the task thread waits for the model. */
     static final int QUEUED_PER_BATCH = 4;
     /** Batches handed to the model thread at most: the one it runs and the one it takes next. */
@@ -88,7 +83,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private final int topK;
     private final long idleTimeoutMs;
     /** Whether the model runs on its own thread (production) or on the task thread (deterministic tests). */
-    private final boolean modelThread;
+    private final boolean ownThread;
 
     private transient ValueState<byte[]> layers;
     private transient ValueState<byte[]> position;
@@ -96,9 +91,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient TimerService timers;
     private transient IdleTimers.Run run;
     private transient StreamBatchClassifier.Session model;
-    private transient ExecutorService modelExecutor;
-    private transient Executor runModel;
-    private transient MailboxExecutor mailbox;
+    private transient ModelThread modelThread;
     /** Chunks waiting for their batch, per camera in seq order; the cameras in the order their first chunk came. */
     private transient LinkedHashMap<String, ArrayDeque<Clip>> waiting;
     /** Chunks in {@link #waiting}, all cameras together. */
@@ -135,7 +128,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         this.batchTimeoutMs = batchTimeout.toMillis();
         this.topK = topK;
         this.idleTimeoutMs = idleTimeout.toMillis();
-        this.modelThread = modelThread;
+        this.ownThread = modelThread;
     }
 
     /**
@@ -175,48 +168,16 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         waiting = new LinkedHashMap<>();
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
         busy = new HashSet<>();
-        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
-        if (modelThread) {
-            String name = "clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-            modelExecutor = Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-            runModel = modelExecutor;
-        } else {
-            runModel = Runnable::run;
-        }
-        model = openModel();
+        MailboxExecutor mailbox = getContainingTask().getMailboxExecutorFactory()
+                .createExecutor(getOperatorConfig().getChainIndex());
+        modelThread = ownThread
+                ? ModelThread.start("clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        mailbox)
+                : ModelThread.onTaskThread(mailbox);
+        model = modelThread.open(classifier::open);
         if (stride % model.chunkMultiple() != 0) {
             throw new IllegalStateException(model.modelName() + " version " + model.modelVersion() + " streams chunks"
                     + " of a multiple of " + model.chunkMultiple() + " frames; the stride is " + stride);
-        }
-    }
-
-    /**
-     * Opens the model on the thread that will run it: the native threads TensorFlow starts for a session are then
-     * that thread's children and carry its name, so CPU per thread tells the model's share from the task thread's.
-     */
-    private StreamBatchClassifier.Session openModel() throws Exception {
-        if (!modelThread) {
-            return classifier.open();
-        }
-        CompletableFuture<StreamBatchClassifier.Session> opened = new CompletableFuture<>();
-        modelExecutor.execute(() -> {
-            try {
-                opened.complete(classifier.open());
-            } catch (Throwable e) {
-                opened.completeExceptionally(e);
-            }
-        });
-        try {
-            return opened.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
         }
     }
 
@@ -251,7 +212,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
      * timeout only.
      */
     private boolean modelIdle() {
-        return modelThread && inFlight.isEmpty();
+        return modelThread.separate() && inFlight.isEmpty();
     }
 
     /**
@@ -330,7 +291,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         if (inFlight.peekFirst().result().isDone()) {
             emitDone();
         } else {
-            mailbox.yield();
+            modelThread.yieldToMailbox();
         }
     }
 
@@ -382,26 +343,15 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             pixels.add(chunk.pixels());
             busy.add(chunk.cameraId());
         }
-        CompletableFuture<Stepped> result = new CompletableFuture<>();
-        inFlight.addLast(new InFlight(chunks, positions, result));
         LongSupplier clock = getProcessingTimeService()::getCurrentProcessingTime; // read on the model thread
-        runModel.execute(() -> {
-            try {
-                long startedAt = clock.getAsLong();
-                long started = System.nanoTime();
-                List<StreamBatchClassifier.Step> steps = model.step(pixels, states, topK);
-                result.complete(new Stepped(steps, System.nanoTime() - started, startedAt));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-            if (modelThread) {
-                try {
-                    mailbox.execute(this::afterModelStep, "store stream states and emit");
-                } catch (RuntimeException closing) {
-                    // the task is shutting down: nothing is emitted any more
-                }
-            }
-        });
+        StreamBatchClassifier.Session session = model;
+        CompletableFuture<Stepped> result = modelThread.run(() -> {
+            long startedAt = clock.getAsLong();
+            long started = System.nanoTime();
+            List<StreamBatchClassifier.Step> steps = session.step(pixels, states, topK);
+            return new Stepped(steps, System.nanoTime() - started, startedAt);
+        }, this::afterModelStep, "store stream states and emit");
+        inFlight.addLast(new InFlight(chunks, positions, result));
         emitDone();
     }
 
@@ -498,14 +448,9 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            if (modelExecutor != null) {
-                // a batch may still be in the model: let it finish before the model is closed under it
-                modelExecutor.shutdown();
-                if (!modelExecutor.awaitTermination(MODEL_STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
-                    LOG.warn("The model did not finish its batch within {} s of the operator closing",
-                            MODEL_STOP_TIMEOUT_S);
-                }
-                modelExecutor = null;
+            if (modelThread != null) {
+                modelThread.close(); // a batch may still be in the model: it finishes before the model is closed
+                modelThread = null;
             }
             if (model != null) {
                 model.close();
