@@ -9,8 +9,6 @@ import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Keypoint;
 import clipstream.schema.Person;
 import clipstream.schema.PersonPoses;
-import clipstream.schema.codec.DecodeFailure;
-import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.util.EnumMap;
 import java.util.List;
@@ -76,19 +74,12 @@ public class EdgePosesValidator extends ProcessFunction<RawRecord, UntrackedPose
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<UntrackedPoses> out) {
         posesIn.inc();
-        PersonPoses poses;
-        try {
-            poses = decoder.decode(record.value());
-        } catch (RecordDecodeException e) {
-            DeadLetterReason reason = e.failure() == DecodeFailure.UNKNOWN_SCHEMA
-                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
-            refuse(ctx, record, reason, e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // the decoder's own failures on bytes nobody vouches for: the record's fault, never the job's end
-            refuse(ctx, record, DeadLetterReason.UNDECODABLE, "the record does not decode: " + e);
+        UntrustedRecords.Decoded<PersonPoses> decoded = UntrustedRecords.decode(decoder, record.value());
+        if (decoded.refused()) {
+            refuse(ctx, record, decoded.reason(), decoded.problem());
             return;
         }
+        PersonPoses poses = decoded.record();
         if (!CameraIds.isValid(poses.getCameraId())) {
             refuse(ctx, record, DeadLetterReason.INVALID_CAMERA_ID, "camera id "
                     + CameraIds.quoted(poses.getCameraId()) + " is not 1-128 characters of [A-Za-z0-9._:-]");

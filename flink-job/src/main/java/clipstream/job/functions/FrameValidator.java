@@ -9,8 +9,6 @@ import clipstream.job.records.RawRecord;
 import clipstream.job.records.ValidatedFrame;
 import clipstream.schema.DeadLetterReason;
 import clipstream.schema.Frame;
-import clipstream.schema.codec.DecodeFailure;
-import clipstream.schema.codec.RecordDecodeException;
 import clipstream.schema.codec.RecordDecoder;
 import java.util.EnumMap;
 import java.util.Map;
@@ -62,19 +60,12 @@ public class FrameValidator extends ProcessFunction<RawRecord, ValidatedFrame> {
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<ValidatedFrame> out) {
         framesIn.inc();
-        Frame frame;
-        try {
-            frame = decoder.decode(record.value());
-        } catch (RecordDecodeException e) {
-            DeadLetterReason reason = e.failure() == DecodeFailure.UNKNOWN_SCHEMA
-                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
-            refuse(ctx, record, reason, e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // the decoder's own failures on bytes nobody vouches for: the record's fault, never the job's end
-            refuse(ctx, record, DeadLetterReason.UNDECODABLE, "the record does not decode: " + e);
+        UntrustedRecords.Decoded<Frame> decoded = UntrustedRecords.decode(decoder, record.value());
+        if (decoded.refused()) {
+            refuse(ctx, record, decoded.reason(), decoded.problem());
             return;
         }
+        Frame frame = decoded.record();
         String problem;
         DeadLetterReason reason;
         long width = frame.getWidth();
