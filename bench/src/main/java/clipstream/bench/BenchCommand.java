@@ -249,7 +249,8 @@ public final class BenchCommand implements Runnable {
         double seconds;
 
         @Option(names = "--warm-up-seconds", defaultValue = "20",
-                description = "A run at the same load first, not counted (default: ${DEFAULT-VALUE}; 0: none).")
+                description = "A run at the same load first in each delivery mode, not counted (default: ${DEFAULT-VALUE};"
+                        + " 0: none).")
         double warmUpSeconds;
 
         @Override

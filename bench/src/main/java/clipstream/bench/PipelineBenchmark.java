@@ -61,10 +61,7 @@ final class PipelineBenchmark {
 
         /** Share of the drain's steady CPU time the JIT compilers took (still warming up when it is large). */
         double jitShare() {
-            double all = drain.steadyCpuByThread().values().stream().mapToDouble(Double::doubleValue).sum();
-            double jit = drain.steadyCpuByThread().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                    .mapToDouble(Map.Entry::getValue).sum();
-            return all > 0 ? jit / all : 0;
+            return drain.jitShare();
         }
 
         ObjectNode json() {

@@ -134,6 +134,17 @@ record RunResult(PipelineRun.Load load, long expectedClips, long events, long du
         return stages.getOrDefault(name, -1.0);
     }
 
+    /**
+     * Share of the steady CPU time the JIT compilers took: a large one says the JVM was still compiling (warming up),
+     * which on 2 cores takes CPU the pipeline would otherwise have.
+     */
+    double jitShare() {
+        double all = steadyCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
+        double jit = steadyCpuByThread.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        return all > 0 ? jit / all : 0;
+    }
+
     ObjectNode json() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("cameras", load.cameras()).put("fps", load.fps()).put("frames_per_camera", load.framesPerCamera())
@@ -158,6 +169,7 @@ record RunResult(PipelineRun.Load load, long expectedClips, long events, long du
         json.put("steady_cpu_ms_per_clip", steadyCpuMsPerClip);
         ObjectNode cpu = json.putObject("cpu_seconds_by_thread");
         cpuByThread.forEach(cpu::put);
+        json.put("jit_share", jitShare());
         ObjectNode steadyCpu = json.putObject("steady_cpu_seconds_by_thread");
         steadyCpuByThread.forEach(steadyCpu::put);
         return json;
