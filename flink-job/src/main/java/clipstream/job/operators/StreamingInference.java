@@ -102,6 +102,9 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient Set<String> busy;
     private transient ScheduledFuture<?> timeout;
     private transient long batchesTaken;
+    /** Chunks that have come in, and how many had when the last batch was handed to the model. */
+    private transient long chunksArrived;
+    private transient long arrivedAtLastBatch;
 
     private transient InferenceMetrics metrics;
     private transient Counter chunksClassified;
@@ -192,6 +195,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         IdleTimers.touch(idleTimer, timers, idleTimeoutMs, run);
         waiting.computeIfAbsent(camera, c -> new ArrayDeque<>()).addLast(chunk);
         queued++;
+        chunksArrived++;
         dispatch(idleAndNoBacklog());
         while (queued > QUEUED_PER_BATCH * batchSize) {
             // too much waits: wait for the model, then hand it a batch of what can go, before taking more input
@@ -216,13 +220,14 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     }
 
     /**
-     * Whether a partial batch should go now: the model is idle and no more than a batch waits. More waiting than a
-     * batch is a backlog (read a run of one camera's frames at a time): its next chunks come faster than the model
-     * runs, so the batch waits for other cameras' chunks (up to the queue bound or the timeout) instead of running a
-     * few cameras at a time.
+     * Whether a partial batch should go now: the model is idle, and either no more than a batch waits or no chunk came
+     * while the model ran the last batch. More waiting than a batch, with chunks still coming, is a backlog read a run
+     * of one camera's frames at a time: its next chunks come faster than the model runs, so the batch waits for
+     * other cameras' chunks (up to the queue bound or the timeout) instead of running a few cameras at a time. Once
+     * nothing more comes (a burst of one camera, the end of a backlog) what waits goes as soon as the model is free.
      */
     private boolean idleAndNoBacklog() {
-        return modelIdle() && queued <= batchSize;
+        return modelIdle() && (queued <= batchSize || chunksArrived == arrivedAtLastBatch);
     }
 
     private void armTimeout() {
@@ -305,6 +310,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             timeout = null;
         }
         batchesTaken++;
+        arrivedAtLastBatch = chunksArrived;
         List<Clip> chunks = new ArrayList<>(Math.min(batchSize, waiting.size()));
         var cameras = waiting.entrySet().iterator();
         while (cameras.hasNext() && chunks.size() < batchSize) {

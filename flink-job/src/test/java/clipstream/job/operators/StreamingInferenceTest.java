@@ -465,6 +465,35 @@ class StreamingInferenceTest {
         assertThat(h.extractOutputValues()).extracting(ClipEvent::getCameraId).containsExactly("cam-1");
     }
 
+    /**
+     * With the model on its own thread, a backlog of one camera (more than a batch waiting, so the model waits for
+     * other cameras' chunks) whose input then stops waits one timeout, and after it goes chunk after chunk as soon
+     * as the model is free, not a timeout per chunk.
+     */
+    @Test
+    void onItsOwnThreadABurstOfOneCameraWaitsOneTimeoutNotOnePerChunk() throws Exception {
+        GatedStreams.STARTED.drainPermits();
+        GatedStreams.GATE.drainPermits();
+        GatedStreams.BATCHES.clear();
+        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
+                CLIP, STRIDE, 2, BATCH_TIMEOUT, 3, IDLE);
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        for (long seq = 0; seq < 80; seq += STRIDE) {
+            send(h, clip("cam-1", seq, STRIDE));
+        }
+        assertThat(threaded.chunksWaiting()).as("one in the model, four behind it (more than a batch)").isEqualTo(4);
+        GatedStreams.GATE.release(100);
+        runMailUntil(h, () -> threaded.batchesHanded() == 0);
+        assertThat(threaded.chunksWaiting()).as("a backlog: waiting for other cameras' chunks").isEqualTo(4);
+
+        h.setProcessingTime(BATCH_TIMEOUT.toMillis());
+        runMailUntil(h, () -> h.extractOutputValues().size() >= 4);
+        assertThat(h.extractOutputValues()).extracting(ClipEvent::getFirstSeq).containsExactly(0L, 16L, 32L, 48L);
+        assertThat(threaded.chunksWaiting()).isZero();
+        assertThat(GatedStreams.BATCHES).containsExactly(1, 1, 1, 1, 1);
+    }
+
     /** With the model on its own thread, the barrier waits for the batches in the model: none is in the snapshot. */
     @Test
     void onItsOwnThreadTheBarrierWaitsForTheModel() throws Exception {
