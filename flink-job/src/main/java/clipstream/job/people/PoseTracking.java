@@ -11,6 +11,7 @@ import clipstream.schema.PersonPoses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -147,11 +148,7 @@ public class PoseTracking extends KeyedProcessFunction<String, UntrackedPoses, P
         }
         CameraTracks before = stored.forFrame(poses.width(), poses.height());
         DetectedPerson[] people = poses.people();
-        List<Track.Box> boxes = new ArrayList<>(people.length);
-        for (DetectedPerson person : people) {
-            boxes.add(new Track.Box(person.xMin(), person.yMin(), person.xMax(), person.yMax()));
-        }
-        PersonTracker.Update update = tracker.update(before.tracks(), before.nextId(), boxes);
+        PersonTracker.Update update = tracker.update(before.tracks(), before.nextId(), Arrays.asList(people));
         tracks.update(new CameraTracks(update.tracks(), update.nextId(), poses.width(), poses.height(), poses.seq()));
         posesTracked.inc();
         peopleTracked.inc(people.length);

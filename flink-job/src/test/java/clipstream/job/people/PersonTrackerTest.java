@@ -3,6 +3,7 @@ package clipstream.job.people;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import clipstream.job.records.DetectedPerson;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,15 @@ class PersonTrackerTest {
     private long nextId = 1;
 
     private long[] frame(Track.Box... detections) {
-        PersonTracker.Update update = tracker.update(tracks, nextId, List.of(detections));
+        List<DetectedPerson> people = new ArrayList<>();
+        for (Track.Box box : detections) {
+            people.add(new DetectedPerson(0.9f, box.xMin(), box.yMin(), box.xMax(), box.yMax(), new float[0]));
+        }
+        return frame(people);
+    }
+
+    private long[] frame(List<DetectedPerson> detections) {
+        PersonTracker.Update update = tracker.update(tracks, nextId, detections);
         tracks = update.tracks();
         nextId = update.nextId();
         return update.trackIds();

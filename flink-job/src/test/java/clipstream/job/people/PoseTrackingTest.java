@@ -227,6 +227,25 @@ class PoseTrackingTest {
     }
 
     @Test
+    void aTracksMotionSurvivesASnapshotAndRestore() throws Exception {
+        harness = harness(8);
+        harness.open();
+        for (int i = 0; i < 4; i++) {
+            send("cam-1", i, 10 + 3 * i);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(8);
+        harness.initializeState(snapshot);
+        harness.open();
+        // a longer step: the box 8 wide overlaps the last one too little, but enough where the person was going
+        send("cam-1", 4, 24);
+
+        assertThat(trackIds("cam-1")).containsExactly(1L);
+    }
+
+    @Test
     void anOutageOfTheJobIsNotTheCamerasSilence() throws Exception {
         harness = harness(8);
         harness.open();

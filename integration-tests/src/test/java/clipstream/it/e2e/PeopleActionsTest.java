@@ -184,14 +184,22 @@ class PeopleActionsTest {
 
     /**
      * What the person of {@code event} did, if one person (the lane of the box's centre) did one action in at least
-     * {@link #SCORABLE_FRAMES} of the clip's pose frames.
+     * {@link #SCORABLE_FRAMES} of the clip's pose frames. The person may have left in the clip's last frames (a fall
+     * ends a visit: the lane is empty after it, and a person followed from their first frame has no clip that ends
+     * within their fall).
      */
     private static Optional<PersonAction> truth(PeopleScene scene, ClipEvent event) {
         int lane = scene.laneOf((event.getBox().getXMin() + event.getBox().getXMax()) / 2);
-        long person = scene.personAt(lane, event.getLastSeq());
+        long person = scene.personAt(lane, event.getFirstSeq());
         Map<PersonAction, Integer> frames = new HashMap<>();
+        boolean left = false;
         for (long seq = event.getFirstSeq(); seq <= event.getLastSeq(); seq++) {
-            if (scene.personAt(lane, seq) != person) {
+            long here = scene.personAt(lane, seq);
+            if (here == -1 && person != -1) {
+                left = true;
+                continue;
+            }
+            if (here != person || left) {
                 return Optional.empty();
             }
             scene.actionAt(lane, seq).ifPresent(a -> frames.merge(a, 1, Integer::sum));
