@@ -107,7 +107,8 @@ class DashboardBrowserTest {
                 wait.until(d -> running(run) && alertIds(d).containsAll(before.alerts.keySet())
                         && CAMERAS.stream().allMatch(camera -> before.atLeastLatest(camera, eventId(d, camera))));
                 wait.until(d -> running(run) && latencies(d).size() >= LATENCY_SAMPLES);
-                shown = Shown.read(page);
+                // the page re-renders as events arrive: a snapshot that met an element being replaced is read again
+                shown = wait.until(Shown::read);
                 onTopics = Topics.read(broker.group(1));
 
                 Path screenshot = browser.screenshot(Path.of("target", "dashboard", "dashboard.png"));
