@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -118,12 +117,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     public void open() throws Exception {
         super.open();
         metrics = new InferenceMetrics(getMetricGroup());
-        MailboxExecutor mailbox = getContainingTask().getMailboxExecutorFactory()
-                .createExecutor(getOperatorConfig().getChainIndex());
-        modelThread = ownThread
-                ? ModelThread.start("clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                        mailbox)
-                : ModelThread.onTaskThread(mailbox);
+        modelThread = ModelThread.of(this, ownThread);
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
         model = modelThread.open(classifier::open);
         dispatch(false);

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.util.function.ThrowingRunnable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,19 @@ final class ModelThread implements AutoCloseable {
     private ModelThread(ExecutorService executor, MailboxExecutor mailbox) {
         this.executor = executor;
         this.mailbox = mailbox;
+    }
+
+    /**
+     * The model thread of an inference operator: with {@code ownThread} a thread of its own named after the subtask
+     * ({@code clipstream-inference-N}), else the task thread; results come back through the operator's mailbox.
+     */
+    static ModelThread of(AbstractStreamOperator<?> operator, boolean ownThread) {
+        MailboxExecutor mailbox = operator.getContainingTask().getMailboxExecutorFactory()
+                .createExecutor(operator.getOperatorConfig().getChainIndex());
+        return ownThread
+                ? start("clipstream-inference-" + operator.getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        mailbox)
+                : onTaskThread(mailbox);
     }
 
     /** A thread of its own, named {@code name} (a daemon: a stuck model does not keep the JVM alive). */

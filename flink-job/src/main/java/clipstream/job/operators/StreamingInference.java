@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -171,12 +170,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         waiting = new LinkedHashMap<>();
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
         busy = new HashSet<>();
-        MailboxExecutor mailbox = getContainingTask().getMailboxExecutorFactory()
-                .createExecutor(getOperatorConfig().getChainIndex());
-        modelThread = ownThread
-                ? ModelThread.start("clipstream-inference-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                        mailbox)
-                : ModelThread.onTaskThread(mailbox);
+        modelThread = ModelThread.of(this, ownThread);
         model = modelThread.open(classifier::open);
         if (stride % model.chunkMultiple() != 0) {
             throw new IllegalStateException(model.modelName() + " version " + model.modelVersion() + " streams chunks"
