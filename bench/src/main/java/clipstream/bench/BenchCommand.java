@@ -253,10 +253,22 @@ public final class BenchCommand implements Runnable {
                         + " 0: none).")
         double warmUpSeconds;
 
+        @Option(names = "--inference", defaultValue = "clips", description = "clips: the model clip by clip; stream: as"
+                + " streams, each frame through the network once (a model with a stream mode, e.g. --model"
+                + " c3d-small-stream) (default: ${DEFAULT-VALUE}).")
+        String inference;
+
         @Override
         public Integer call() throws Exception {
-            LatencyBenchmark.Sizes sizes = quick ? new LatencyBenchmark.Sizes(capacity > 0 ? capacity : 8, 0.5, 2, 4, 0)
-                    : new LatencyBenchmark.Sizes(capacity, load, cameras, seconds, warmUpSeconds);
+            PipelineRun.InferenceMode mode = switch (inference) {
+                case "clips" -> PipelineRun.InferenceMode.CLIPS;
+                case "stream" -> PipelineRun.InferenceMode.STREAM;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--inference is clips or stream, not " + inference);
+            };
+            LatencyBenchmark.Sizes sizes = quick
+                    ? new LatencyBenchmark.Sizes(capacity > 0 ? capacity : 8, 0.5, 2, 4, 0, mode)
+                    : new LatencyBenchmark.Sizes(capacity, load, cameras, seconds, warmUpSeconds, mode);
             BenchOptions options = job.options();
             if (quick && job.checkpointMs == 10000) {
                 options = job.withCheckpoint(1000);

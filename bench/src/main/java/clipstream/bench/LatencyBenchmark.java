@@ -29,8 +29,10 @@ final class LatencyBenchmark {
      *                      TensorFlow's first runs: on a cold JVM the first measured run fell behind its cameras and
      *                      built a backlog; after one at-least-once warm-up the JIT compilers still took a fifth of
      *                      the at-least-once run's CPU, and the exactly-once paths were compiled in its run)
+     * @param inference clip by clip, or as streams (a model with a stream mode)
      */
-    record Sizes(double capacity, double loadShare, int cameras, double seconds, double warmUpSeconds) {
+    record Sizes(double capacity, double loadShare, int cameras, double seconds, double warmUpSeconds,
+                 PipelineRun.InferenceMode inference) {
     }
 
     private final BenchOptions options;
@@ -60,6 +62,7 @@ final class LatencyBenchmark {
             double fps = target * options.stride() / sizes.cameras();
             out.printf(Locale.ROOT, "capacity %.1f clips/s; load %.1f clips/s = %d cameras x %.1f fps%n", capacity,
                     target, sizes.cameras(), fps);
+            json.put("inference", sizes.inference().label());
             json.put("capacity_clips_per_s", capacity).put("offered_clips_per_s", target)
                     .put("cameras", sizes.cameras()).put("fps", fps);
             long frames = Math.max(manifest.frames(), Math.round(sizes.seconds() * fps));
@@ -68,8 +71,8 @@ final class LatencyBenchmark {
                 long warmUpFrames = Math.max(manifest.frames(), Math.round(sizes.warmUpSeconds() * fps));
                 ArrayNode warmUps = json.putArray("warm_up_runs");
                 for (DeliveryGuarantee delivery : deliveries) {
-                    RunResult warmUp = runs.run(new PipelineRun.Load(sizes.cameras(), fps, warmUpFrames, false,
-                            delivery));
+                    RunResult warmUp = runs.run(runs.prepare(new PipelineRun.Load(sizes.cameras(), fps, warmUpFrames,
+                            false, delivery), sizes.inference()));
                     out.printf(Locale.ROOT, "warm-up run, %s: %.1f clips/s delivered, JIT %.0f %% of its CPU (not"
                             + " counted)%n", delivery.name().toLowerCase(Locale.ROOT), warmUp.clipsPerSecond(),
                             100 * warmUp.jitShare());
@@ -78,7 +81,8 @@ final class LatencyBenchmark {
                 }
             }
             for (DeliveryGuarantee delivery : deliveries) {
-                results.add(runs.run(new PipelineRun.Load(sizes.cameras(), fps, frames, false, delivery)));
+                results.add(runs.run(runs.prepare(new PipelineRun.Load(sizes.cameras(), fps, frames, false, delivery),
+                        sizes.inference())));
             }
         }
         ArrayNode rows = json.putArray("runs");
