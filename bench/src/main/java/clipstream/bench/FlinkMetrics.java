@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * Reads a running job's operator metrics through Flink's REST API (what the web UI shows), e.g. the inference
  * operator's latency histograms as {@code batchWaitMs_p95}. The REST side refreshes metrics at most every
  * metrics.fetcher.update-interval (10 s by default, 500 ms on the bench's cluster), and only when asked, so
- * {@link #fresh} asks once, waits, and asks again.
+ * {@link #fresh} asks until what it gets is complete.
  */
 final class FlinkMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,10 +38,15 @@ final class FlinkMetrics {
      * Metrics of the job vertex whose name contains {@code vertexName}, by metric name ({@code batchWaitMs_p95}),
      * keeping those whose name starts with one of {@code prefixes}; of a parallel vertex, subtask 0's.
      */
-    Map<String, Double> fresh(String vertexName, List<String> prefixes) throws IOException, InterruptedException {
-        read(vertexName, prefixes); // triggers a fetch of the task managers' metrics
-        Thread.sleep(1_500);
-        return read(vertexName, prefixes);
+    Map<String, Double> fresh(String vertexName, List<String> prefixes, Predicate<Map<String, Double>> complete,
+                              Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Double> values = read(vertexName, prefixes); // each read asks the REST side for a fresh fetch
+        while (!complete.test(values) && System.nanoTime() < deadline) {
+            Thread.sleep(250); // polling the REST API towards a deadline; the caller reports what it got
+            values = read(vertexName, prefixes);
+        }
+        return values;
     }
 
     Map<String, Double> read(String vertexName, List<String> prefixes) throws IOException, InterruptedException {

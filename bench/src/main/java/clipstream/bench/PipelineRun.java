@@ -55,6 +55,8 @@ final class PipelineRun implements AutoCloseable {
     private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
     /** How long cancelling one measurement's job may take before the next one starts. */
     private static final Duration JOB_END_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the job's metrics may take to show a run's last batches through the REST API. */
+    private static final Duration METRICS_TIMEOUT = Duration.ofSeconds(15);
     /** Where the latest checkpoint's state size goes among the stage metrics of a result. */
     static final String CHECKPOINT_STATE_BYTES = "checkpointStateBytes";
     /** Frames topic partitions at most: one per camera up to this. */
@@ -216,8 +218,11 @@ final class PipelineRun implements AutoCloseable {
                     }
                     FlinkMetrics metrics = new FlinkMetrics(flink.webUi(), job.toHexString());
                     InferenceMode inference = prepared.inference();
+                    // fresh once they count every clip the reader saw, with the batch histogram filled in
+                    long seen = reader.count();
                     Map<String, Double> stages = new java.util.TreeMap<>(metrics.fresh(inference.vertex,
-                            inference.metrics));
+                            inference.metrics, values -> values.containsKey("batchSize_mean")
+                                    && values.getOrDefault("clipsClassified", 0.0) >= seen, METRICS_TIMEOUT));
                     stages.put(CHECKPOINT_STATE_BYTES, (double) metrics.latestCheckpointStateBytes());
                     return RunResult.of(load, options, expected, reader.seen(), reader.duplicates(),
                             sent == null ? 0 : sent.totalAcked(), droppedFrames(sent),
