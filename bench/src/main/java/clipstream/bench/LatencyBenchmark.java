@@ -89,8 +89,8 @@ final class LatencyBenchmark {
         results.forEach(r -> rows.add(r.json()));
         out.print(Reports.table(results, options.stride()));
         for (RunResult result : results) {
-            out.printf(Locale.ROOT, "%s: JIT compilers %.1f %% of the steady CPU%n", result.json().path("delivery")
-                    .asText().toLowerCase(Locale.ROOT), 100 * result.jitShare());
+            out.printf(Locale.ROOT, "%s: JIT compilers %.1f %% of the steady CPU%n",
+                    result.load().delivery().name().toLowerCase(Locale.ROOT), 100 * result.jitShare());
         }
         out.printf(Locale.ROOT, "checkpoint interval %d ms: exactly-once events wait for the commit of the checkpoint"
                 + " after them (about half an interval on average, a whole one at worst)%n",

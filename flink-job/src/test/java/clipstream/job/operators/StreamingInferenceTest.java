@@ -367,6 +367,15 @@ class StreamingInferenceTest {
         }
     }
 
+    /** The operator with the model on its own thread, behind a fresh gate. */
+    private static StreamingInference gated(int batchSize) {
+        GatedStreams.STARTED.drainPermits();
+        GatedStreams.GATE.drainPermits();
+        GatedStreams.BATCHES.clear();
+        return new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())), CLIP, STRIDE, batchSize,
+                BATCH_TIMEOUT, 3, IDLE);
+    }
+
     /** Runs the task's mail until {@code done} holds or 20 s pass. */
     private static void runMailUntil(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h,
                                      BooleanSupplier done) throws Exception {
@@ -388,11 +397,7 @@ class StreamingInferenceTest {
      */
     @Test
     void onItsOwnThreadTheModelTakesAChunkAtOnceAndACamerasNextChunkWaitsForItsState() throws Exception {
-        GatedStreams.STARTED.drainPermits();
-        GatedStreams.GATE.drainPermits();
-        GatedStreams.BATCHES.clear();
-        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
-                CLIP, STRIDE, 4, BATCH_TIMEOUT, 3, IDLE);
+        StreamingInference threaded = gated(4);
         var h = harness(threaded, null);
         h.setProcessingTime(0);
         send(h, clip("cam-1", 0, STRIDE));
@@ -443,11 +448,7 @@ class StreamingInferenceTest {
     /** Full batches of other cameras are handed behind the one in the model, up to two; then chunks wait. */
     @Test
     void onItsOwnThreadTwoBatchesOfDifferentCamerasAreHandedAtMost() throws Exception {
-        GatedStreams.STARTED.drainPermits();
-        GatedStreams.GATE.drainPermits();
-        GatedStreams.BATCHES.clear();
-        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
-                CLIP, STRIDE, 1, BATCH_TIMEOUT, 3, IDLE);
+        StreamingInference threaded = gated(1);
         var h = harness(threaded, null);
         h.setProcessingTime(0);
         send(h, clip("cam-1", 0, STRIDE));
@@ -472,11 +473,7 @@ class StreamingInferenceTest {
      */
     @Test
     void onItsOwnThreadABurstOfOneCameraWaitsOneTimeoutNotOnePerChunk() throws Exception {
-        GatedStreams.STARTED.drainPermits();
-        GatedStreams.GATE.drainPermits();
-        GatedStreams.BATCHES.clear();
-        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
-                CLIP, STRIDE, 2, BATCH_TIMEOUT, 3, IDLE);
+        StreamingInference threaded = gated(2);
         var h = harness(threaded, null);
         h.setProcessingTime(0);
         for (long seq = 0; seq < 80; seq += STRIDE) {
@@ -497,11 +494,7 @@ class StreamingInferenceTest {
     /** With the model on its own thread, the barrier waits for the batches in the model: none is in the snapshot. */
     @Test
     void onItsOwnThreadTheBarrierWaitsForTheModel() throws Exception {
-        GatedStreams.STARTED.drainPermits();
-        GatedStreams.GATE.drainPermits();
-        GatedStreams.BATCHES.clear();
-        StreamingInference threaded = new StreamingInference(new GatedStreams(new StoreStreamClassifier(settings())),
-                CLIP, STRIDE, 4, BATCH_TIMEOUT, 3, IDLE);
+        StreamingInference threaded = gated(4);
         var h = harness(threaded, null);
         h.setProcessingTime(0);
         send(h, clip("cam-1", 0, STRIDE));

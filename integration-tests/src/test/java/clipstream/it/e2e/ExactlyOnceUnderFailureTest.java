@@ -17,6 +17,11 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,7 +119,7 @@ class ExactlyOnceUnderFailureTest {
             try {
             output.awaitCount(1, TIMEOUT, job, "first committed event");
             if (abortSome) {
-                awaitUncommitted(events, 2, job);
+                awaitUncommitted(admin, events, 2, job);
             }
             long ackedAtFailure = ingest.acked();
             assertThat(ackedAtFailure).as("frames in when the TaskManager goes: the failure is mid-stream")
@@ -224,21 +229,28 @@ class ExactlyOnceUnderFailureTest {
         }
     }
 
-    /** Waits until at least {@code count} event records wait in an open transaction (read_uncommitted sees more). */
-    private static void awaitUncommitted(String topic, int count, RunningJob job) throws Exception {
+    /**
+     * Waits until at least {@code count} records of {@code topic} wait in open transactions: the end offsets
+     * (high watermarks) past the last stable offsets (where read_committed readers stop: the first open transaction's
+     * first record).
+     */
+    private static void awaitUncommitted(Admin admin, String topic, int count, RunningJob job) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            long committed;
-            try (var read = new CommittedTopic<>(STACK.kafka().bootstrapServers(), topic, ClipEvent.class)) {
-                committed = read.readToEnd(Duration.ofSeconds(30)).size();
-            }
-            if (recordsWritten(topic) >= committed + count) {
-                return;
-            }
+        while (offsets(admin, topic, IsolationLevel.READ_UNCOMMITTED) - offsets(admin, topic,
+                IsolationLevel.READ_COMMITTED) < count) {
             job.check();
             assertThat(System.nanoTime()).as("%d events written and not yet committed", count).isLessThan(deadline);
             job.waitForResult(50);
         }
+    }
+
+    /** The sum over {@code topic}'s partitions of their end offsets as a reader at {@code isolation} sees them. */
+    private static long offsets(Admin admin, String topic, IsolationLevel isolation) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                .get(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        return admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get().values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     /** Event records in {@code topic} read read_uncommitted: the committed ones and those of aborted transactions. */
@@ -250,11 +262,11 @@ class ExactlyOnceUnderFailureTest {
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties,
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long records = 0;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
