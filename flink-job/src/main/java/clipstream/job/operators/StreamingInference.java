@@ -84,7 +84,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     /** Whether the model runs on its own thread (production) or on the task thread (deterministic tests). */
     private final boolean ownThread;
 
-    private transient ValueState<byte[]> layers;
+    /** The camera's stream state, one float array held by reference (the model's output, never changed in place). */
+    private transient ValueState<float[]> layers;
+    /** The same state as little-endian bytes, as checkpoints taken before it was kept as floats hold it: read once. */
+    private transient ValueState<byte[]> layersAsBytes;
     private transient ValueState<byte[]> position;
     private transient ValueState<Long> idleTimer;
     private transient TimerService timers;
@@ -160,7 +163,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         chunksClassified = group.counter("chunksClassified");
         streamResets = group.counter("streamResets");
         streamsExpired = group.counter("streamsExpired");
-        layers = getPartitionedState(new ValueStateDescriptor<>("stream-layers", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        layers = getPartitionedState(new ValueStateDescriptor<>("stream-layer-floats",
+                PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+        layersAsBytes = getPartitionedState(new ValueStateDescriptor<>("stream-layers",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         position = getPartitionedState(new ValueStateDescriptor<>("stream-position", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         idleTimer = getPartitionedState(new ValueStateDescriptor<>("stream-idle-timer", Types.LONG));
         InternalTimerService<VoidNamespace> internal = getInternalTimerService("stream-idle",
@@ -328,10 +334,9 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             setCurrentKey(chunk.cameraId());
             byte[] stored = position.value();
             StreamPosition at = stored == null ? null : StreamPosition.fromBytes(stored);
-            byte[] state = layers.value();
-            if (at != null && at.continuedBy(chunk, version) && state != null
-                    && state.length == model.stateFloats() * Float.BYTES) {
-                states.add(floats(state));
+            float[] state = storedLayers();
+            if (at != null && at.continuedBy(chunk, version) && state != null && state.length == model.stateFloats()) {
+                states.add(state); // by reference: neither the model nor the state backend changes it
                 positions.add(at);
             } else {
                 if (at != null) {
@@ -387,7 +392,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
             busy.remove(chunk.cameraId());
             setCurrentKey(chunk.cameraId());
             StreamPosition next = batch.positions().get(i).after(chunk);
-            layers.update(bytes(steps.get(i).nextState()));
+            layers.update(steps.get(i).nextState());
             position.update(next.toBytes());
             metrics.waited(chunk, stepped.startedAtMillis());
             if (next.wholeClip()) {
@@ -404,6 +409,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         if (IdleTimers.expired(timer.getTimestamp(), idleTimer, timers, idleTimeoutMs, run)
                 && !waiting.containsKey(timer.getKey()) && !busy.contains(timer.getKey())) {
             layers.clear();
+            layersAsBytes.clear();
             position.clear();
             idleTimer.clear();
             streamsExpired.inc();
@@ -489,6 +495,22 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @VisibleForTesting
     long batchesRun() {
         return batchesTaken;
+    }
+
+    /**
+     * The current camera's stored state: the floats, or once after a restore from a checkpoint that held it as bytes,
+     * those bytes read as floats (and dropped: the next chunk stores floats).
+     */
+    private float[] storedLayers() throws Exception {
+        float[] state = layers.value();
+        if (state == null) {
+            byte[] legacy = layersAsBytes.value();
+            if (legacy != null) {
+                layersAsBytes.clear();
+                state = floats(legacy);
+            }
+        }
+        return state;
     }
 
     static byte[] bytes(float[] values) {

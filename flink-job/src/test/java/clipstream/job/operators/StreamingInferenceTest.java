@@ -33,8 +33,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -223,6 +228,62 @@ class StreamingInferenceTest {
             assertThat(event.getScore()).as("scores after the restore").isEqualTo(same.getScore());
         }
         assertThat(operator(second).resets()).isZero();
+    }
+
+    /**
+     * A checkpoint taken when the state was kept as little-endian bytes ({@code stream-layers}) restores each
+     * camera's stream as exactly as one holding floats: the same events, labels and scores as without the restore.
+     */
+    @Test
+    void aCheckpointThatHeldTheStateAsBytesRestoresEveryCamerasStream() throws Exception {
+        var whole = harness(2, null);
+        whole.setProcessingTime(0);
+        for (long seq = 0; seq < 64; seq += STRIDE) {
+            send(whole, clip("cam-1", seq, STRIDE));
+            send(whole, clip("cam-2", seq, STRIDE));
+        }
+        whole.endInput();
+        List<ClipEvent> uninterrupted = whole.extractOutputValues();
+
+        var first = harness(2, null);
+        first.setProcessingTime(0);
+        for (long seq = 0; seq < 32; seq += STRIDE) {
+            send(first, clip("cam-1", seq, STRIDE));
+            send(first, clip("cam-2", seq, STRIDE));
+        }
+        first.prepareSnapshotPreBarrier(1);
+        // what a checkpoint of the byte-keeping operator held: each camera's state as bytes, no floats
+        var backend = operator(first).<String>getKeyedStateBackend();
+        var floats = new ValueStateDescriptor<>("stream-layer-floats", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
+        var bytes = new ValueStateDescriptor<>("stream-layers", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        for (String camera : List.of("cam-1", "cam-2")) {
+            backend.setCurrentKey(camera);
+            ValueState<float[]> own = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, floats);
+            assertThat(own.value()).as(camera + "'s state").isNotNull();
+            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, bytes)
+                    .update(StreamingInference.bytes(own.value()));
+            own.clear();
+        }
+        OperatorSubtaskState snapshot = first.snapshot(1, 1);
+        List<ClipEvent> restored = new ArrayList<>(first.extractOutputValues());
+        var second = harness(2, snapshot);
+        second.setProcessingTime(1);
+        for (long seq = 32; seq < 64; seq += STRIDE) {
+            send(second, clip("cam-1", seq, STRIDE));
+            send(second, clip("cam-2", seq, STRIDE));
+        }
+        second.endInput();
+        restored.addAll(second.extractOutputValues());
+
+        assertThat(restored).hasSize(uninterrupted.size()).hasSize(6);
+        for (ClipEvent event : restored) {
+            ClipEvent same = uninterrupted.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
+                    .orElseThrow();
+            assertThat(event.getLabel()).isEqualTo(same.getLabel());
+            assertThat(event.getScore()).as("scores after the restore from bytes").isEqualTo(same.getScore());
+        }
+        assertThat(operator(second).resets()).as("the streams went on: nothing started again").isZero();
     }
 
     @Test
