@@ -10,10 +10,10 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -52,8 +52,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * checkpoint does not count the job's outage as the camera's silence ({@link IdleTimers}).
  *
  * <p>Batches across cameras: a batch takes the oldest waiting chunk of up to {@code batchSize} cameras (a camera's next
- * chunk needs the state its last one leaves, so one chunk per camera and batch, and none of a camera whose chunk is
- * still in the model); a camera's later chunks wait behind its first. A batch goes to the model when it is idle
+ * chunk needs the state its last one leaves, so one chunk per camera and batch); a camera's later chunks wait behind
+ * its first. A camera whose chunk is in the model can have its next chunk in the batch handed behind it: that chunk
+ * takes its state from the model's result, on the model thread, so the model goes from batch to batch without waiting
+ * for the task thread to store and read states in between. A batch goes to the model when it is idle
  * (whatever can go goes at once: a chunk never waits for company while the model has nothing to do), when
  * {@code batchSize} cameras have a chunk that can go, {@code batchTimeout} after the first waiting chunk arrived, and
  * before each checkpoint barrier and at the end of input (then everything, so no chunk waits in the snapshot). Memory:
@@ -63,8 +65,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>The model runs on a thread of its own, as in {@link BatchingInference}: while it runs a batch the task thread
  * assembles the next chunks. Up to {@value #BATCHES_HANDED} batches (of different cameras) are handed to it at once.
- * Keyed state is only read and written on the task thread: a batch's states are read when it is handed over, and its
- * next states are stored and its events emitted through the task's mailbox, in the order the batches were formed.
+ * Keyed state is only read and written on the task thread: a batch's states are read when it is handed over (but for
+ * the chunks that take theirs from the batch before), and its next states are stored and its events emitted through
+ * the task's mailbox, in the order the batches were formed.
  */
 public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         implements OneInputStreamOperator<Clip, ClipEvent>, Triggerable<String, VoidNamespace>, BoundedOneInput {
@@ -100,8 +103,11 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private transient int queued;
     /** Batches handed to the model and not yet emitted, oldest first. */
     private transient ArrayDeque<InFlight> inFlight;
-    /** The cameras of the batches in {@link #inFlight}: their states are in the model. */
-    private transient Set<String> busy;
+    /**
+     * The cameras of the batches in {@link #inFlight} (their states are in the model): each one's latest chunk handed
+     * over, whose next state a later chunk of the camera takes straight from the model.
+     */
+    private transient Map<String, Handed> handed;
     private transient ScheduledFuture<?> timeout;
     private transient long batchesTaken;
     /** Chunks that have come in, and how many had when the last batch was handed to the model. */
@@ -151,6 +157,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     private record InFlight(List<Clip> chunks, List<StreamPosition> positions, CompletableFuture<Stepped> result) {
     }
 
+    /** A camera's latest chunk handed to the model: its batch, its place there, and where the stream stands after it. */
+    private record Handed(InFlight batch, int index, StreamPosition next) {
+    }
+
     /** The model's steps for a batch, how long it took and when it started on it. */
     private record Stepped(List<StreamBatchClassifier.Step> steps, long nanos, long startedAtMillis) {
     }
@@ -175,7 +185,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         run = new IdleTimers.Run();
         waiting = new LinkedHashMap<>();
         inFlight = new ArrayDeque<>(BATCHES_HANDED);
-        busy = new HashSet<>();
+        handed = new HashMap<>();
         modelThread = ModelThread.of(this, ownThread);
         model = modelThread.open(classifier::open);
         if (stride % model.chunkMultiple() != 0) {
@@ -199,7 +209,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         dispatch(idleAndNoBacklog());
         while (queued > QUEUED_PER_BATCH * batchSize) {
             // too much waits: wait for the model, then hand it a batch of what can go, before taking more input
-            if (inFlight.isEmpty()) {
+            if (inFlight.size() < BATCHES_HANDED) {
                 submit();
             } else {
                 awaitStep();
@@ -244,15 +254,12 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         });
     }
 
-    /** Cameras with a chunk waiting whose state is not in the model. */
+    /**
+     * Cameras with a chunk waiting: each can go in the next batch, a camera whose state is in the model too (its chunk
+     * takes that state from the model's result, on the model thread, as the batch starts).
+     */
     private int ready() {
-        int ready = 0;
-        for (String camera : waiting.keySet()) {
-            if (!busy.contains(camera)) {
-                ready++;
-            }
-        }
-        return ready;
+        return waiting.size();
     }
 
     /**
@@ -301,8 +308,8 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     }
 
     /**
-     * Takes the oldest waiting chunk of up to {@code batchSize} cameras whose state is not in the model, reads their
-     * states and hands the batch to the model.
+     * Takes the oldest waiting chunk of up to {@code batchSize} cameras, finds each one's state (its last chunk's in the
+     * model, else in keyed state) and hands the batch to the model.
      */
     private void submit() throws Exception {
         if (timeout != null) {
@@ -314,11 +321,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         List<Clip> chunks = new ArrayList<>(Math.min(batchSize, waiting.size()));
         var cameras = waiting.entrySet().iterator();
         while (cameras.hasNext() && chunks.size() < batchSize) {
-            var entry = cameras.next();
-            if (busy.contains(entry.getKey())) {
-                continue;
-            }
-            ArrayDeque<Clip> own = entry.getValue();
+            ArrayDeque<Clip> own = cameras.next().getValue();
             chunks.add(own.pollFirst());
             if (own.isEmpty()) {
                 cameras.remove();
@@ -328,35 +331,61 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         String version = model.modelVersion();
         int window = clipLength / stride;
         List<byte[]> pixels = new ArrayList<>(chunks.size());
-        List<float[]> states = new ArrayList<>(chunks.size());
+        float[][] states = new float[chunks.size()][];
+        // where a chunk's state is the next state of a chunk still in the model: that batch and the chunk's place
+        InFlight[] fromBatch = new InFlight[chunks.size()];
+        int[] fromIndex = new int[chunks.size()];
         List<StreamPosition> positions = new ArrayList<>(chunks.size());
-        for (Clip chunk : chunks) {
-            setCurrentKey(chunk.cameraId());
-            byte[] stored = position.value();
-            StreamPosition at = stored == null ? null : StreamPosition.fromBytes(stored);
-            float[] state = storedLayers();
-            if (at != null && at.continuedBy(chunk, version) && state != null && state.length == model.stateFloats()) {
-                states.add(state); // by reference: neither the model nor the state backend changes it
+        for (int i = 0; i < chunks.size(); i++) {
+            Clip chunk = chunks.get(i);
+            Handed inModel = handed.get(chunk.cameraId());
+            StreamPosition at;
+            float[] state = null;
+            if (inModel != null) {
+                at = inModel.next();
+            } else {
+                setCurrentKey(chunk.cameraId());
+                byte[] stored = position.value();
+                at = stored == null ? null : StreamPosition.fromBytes(stored);
+                state = storedLayers();
+            }
+            boolean continues = at != null && at.continuedBy(chunk, version)
+                    && (inModel != null || (state != null && state.length == model.stateFloats()));
+            if (continues && inModel != null) {
+                fromBatch[i] = inModel.batch();
+                fromIndex[i] = inModel.index();
+                positions.add(at);
+            } else if (continues) {
+                states[i] = state; // by reference: neither the model nor the state backend changes it
                 positions.add(at);
             } else {
                 if (at != null) {
                     streamResets.inc();
                 }
-                states.add(new float[model.stateFloats()]);
+                states[i] = new float[model.stateFloats()];
                 positions.add(StreamPosition.start(version, window));
             }
             pixels.add(chunk.pixels());
-            busy.add(chunk.cameraId());
         }
         LongSupplier clock = getProcessingTimeService()::getCurrentProcessingTime; // read on the model thread
         StreamBatchClassifier.Session session = model;
         CompletableFuture<Stepped> result = modelThread.run(() -> {
             long startedAt = clock.getAsLong();
             long started = System.nanoTime();
-            List<StreamBatchClassifier.Step> steps = session.step(pixels, states, topK);
+            List<float[]> given = new ArrayList<>(states.length);
+            for (int i = 0; i < states.length; i++) {
+                // the model runs batches in the order they are handed: the one chained on is done (or failed)
+                given.add(fromBatch[i] == null ? states[i]
+                        : fromBatch[i].result().join().steps().get(fromIndex[i]).nextState());
+            }
+            List<StreamBatchClassifier.Step> steps = session.step(pixels, given, topK);
             return new Stepped(steps, System.nanoTime() - started, startedAt);
         }, this::afterModelStep, "store stream states and emit");
-        inFlight.addLast(new InFlight(chunks, positions, result));
+        InFlight batch = new InFlight(chunks, positions, result);
+        inFlight.addLast(batch);
+        for (int i = 0; i < chunks.size(); i++) {
+            handed.put(chunks.get(i).cameraId(), new Handed(batch, i, positions.get(i).after(chunks.get(i))));
+        }
         emitDone();
     }
 
@@ -389,7 +418,10 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         long now = System.currentTimeMillis();
         for (int i = 0; i < chunks.size(); i++) {
             Clip chunk = chunks.get(i);
-            busy.remove(chunk.cameraId());
+            Handed latest = handed.get(chunk.cameraId());
+            if (latest != null && latest.batch() == batch) {
+                handed.remove(chunk.cameraId()); // else a later batch has the camera's next chunk
+            }
             setCurrentKey(chunk.cameraId());
             StreamPosition next = batch.positions().get(i).after(chunk);
             layers.update(steps.get(i).nextState());
@@ -407,7 +439,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         if (IdleTimers.expired(timer.getTimestamp(), idleTimer, timers, idleTimeoutMs, run)
-                && !waiting.containsKey(timer.getKey()) && !busy.contains(timer.getKey())) {
+                && !waiting.containsKey(timer.getKey()) && !handed.containsKey(timer.getKey())) {
             layers.clear();
             layersAsBytes.clear();
             position.clear();

@@ -465,7 +465,7 @@ class StreamingInferenceTest {
         assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS))
                 .as("a lone chunk goes to the idle model without waiting for a batch or its timeout").isTrue();
         send(h, clip("cam-1", 16, STRIDE));
-        assertThat(threaded.chunksWaiting()).as("cam-1's state is in the model: its next chunk waits").isEqualTo(1);
+        assertThat(threaded.chunksWaiting()).as("the model is busy: a partial batch waits for company").isEqualTo(1);
         assertThat(threaded.batchesHanded()).isEqualTo(1);
         send(h, clip("cam-2", 0, STRIDE));
         assertThat(threaded.chunksWaiting()).as("the model is busy: a partial batch waits for company").isEqualTo(2);
@@ -504,6 +504,48 @@ class StreamingInferenceTest {
             assertThat((double) event.getScore()).isCloseTo(same.getScore(), within(1e-5));
         }
         assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("clipstream-inference-"));
+    }
+
+    /**
+     * With the model on its own thread, a camera's next chunk goes in the batch behind its first (the model need not
+     * wait for the task thread to store the state and read it back): it takes its state from the model's result, a
+     * chunk after a gap starts from zeros there too, and the events are those of the model run on the task thread.
+     */
+    @Test
+    void onItsOwnThreadACamerasNextChunkGoesBehindItsFirstWithTheStateTheModelLeaves() throws Exception {
+        StreamingInference threaded = gated(1);
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        send(h, clip("cam-1", 16, STRIDE));
+        assertThat(threaded.batchesHanded()).as("cam-1's next chunk is handed behind its first").isEqualTo(2);
+        assertThat(threaded.chunksWaiting()).isZero();
+        send(h, clip("cam-1", 48, STRIDE)); // frames 32..47 never came
+        send(h, clip("cam-1", 64, STRIDE));
+        assertThat(threaded.batchesHanded()).isEqualTo(2);
+        assertThat(threaded.chunksWaiting()).isEqualTo(2);
+        GatedStreams.GATE.release(100);
+        h.endInput();
+        assertThat(GatedStreams.BATCHES).containsExactly(1, 1, 1, 1);
+        List<ClipEvent> events = h.extractOutputValues();
+
+        var reference = harness(1, null);
+        reference.setProcessingTime(0);
+        for (long seq : new long[] {0, 16, 48, 64}) {
+            send(reference, clip("cam-1", seq, STRIDE));
+        }
+        reference.endInput();
+        List<ClipEvent> expected = reference.extractOutputValues();
+        assertThat(events).extracting(ClipEvent::getFirstSeq).containsExactly(0L, 48L);
+        assertThat(events).extracting(ClipEvent::getEventId)
+                .containsExactlyElementsOf(expected.stream().map(ClipEvent::getEventId).toList());
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).getLabel()).isEqualTo(expected.get(i).getLabel());
+            assertThat(events.get(i).getScore()).isEqualTo(expected.get(i).getScore());
+        }
+        assertThat(threaded.resets()).as("the gap started the stream again").isEqualTo(1);
+        assertThat(operator(reference).resets()).isEqualTo(1);
     }
 
     /** Full batches of other cameras are handed behind the one in the model, up to two; then chunks wait. */
