@@ -3,6 +3,7 @@ package clipstream.bench;
 import clipstream.media.synthetic.SyntheticCamera;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
+import clipstream.model.runtime.Precision;
 import clipstream.model.store.ModelManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +29,14 @@ final class BareModel {
     /** Clips per second over about {@code seconds}, after two warm-up batches, with the benchmark's settings. */
     static Speed measure(BenchOptions options, String model, String version, double seconds) {
         return measure(options.store(), model, version, options.batchSize(), options.intraOpThreads(),
-                options.interOpThreads(), options.threadSpinning(), seconds);
+                options.interOpThreads(), options.threadSpinning(), options.precision(), seconds);
     }
 
     /** Clips per second over about {@code seconds}, after two warm-up batches. */
     static Speed measure(Path store, String model, String version, int batch, int intraOpThreads,
-                         int interOpThreads, boolean threadSpinning, double seconds) {
+                         int interOpThreads, boolean threadSpinning, Precision precision, double seconds) {
         try (ClipClassifier classifier = ClipClassifier.open(new ClassifierOptions(store, model, version, "cpu",
-                intraOpThreads, interOpThreads, threadSpinning))) {
+                intraOpThreads, interOpThreads, threadSpinning, precision))) {
             List<byte[]> clips = clips(classifier.manifest(), batch);
             classifier.classify(clips, 3);
             classifier.classify(clips, 3);

@@ -1,5 +1,6 @@
 package clipstream.bench;
 
+import clipstream.model.runtime.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--thread-spinning", description = "Let TensorFlow's idle pool threads spin-wait (the job's default: off).")
         boolean threadSpinning;
 
+        @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+                description = "The model's arithmetic: fp32 or bf16 (oneDNN mixed precision); the job's default: fp32.")
+        String precision;
+
         @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
@@ -90,7 +95,8 @@ public final class BenchCommand implements Runnable {
         BenchOptions withCheckpoint(long intervalMs) {
             return new BenchOptions(store, model, stride, batchSize, Duration.ofMillis(batchTimeoutMs),
                     intraOp > 0 ? intraOp : BenchOptions.cores(), interOp, threadSpinning, parallelism,
-                    Duration.ofMillis(intervalMs), Duration.ofMillis(outOfOrdernessMs), drainTimeout, out);
+                    Duration.ofMillis(intervalMs), Duration.ofMillis(outOfOrdernessMs), drainTimeout, out,
+                    Precision.parse(precision));
         }
     }
 

@@ -364,7 +364,8 @@ final class PipelineRun implements AutoCloseable {
         ClipSettings clips = new ClipSettings(0, options.stride(), 4, options.outOfOrderness(), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), 8 << 20).forModelClipLength(manifest.frames());
         ModelSettings model = new ModelSettings(options.store().toString(), manifest.name(), manifest.version(), "cpu",
-                options.intraOpThreads(), options.interOpThreads(), 3, Duration.ZERO, options.threadSpinning());
+                options.intraOpThreads(), options.interOpThreads(), 3, Duration.ZERO, options.threadSpinning(),
+                options.precision());
         return new JobConfig(kafkaSettings, clips, model, new BatchSettings(options.batchSize(), options.batchTimeout()),
                 new RuntimeSettings(Math.max(1, options.parallelism()), options.checkpointInterval(), null));
     }

@@ -33,7 +33,7 @@ final class Reports {
         json.putObject("settings").put("stride", options.stride()).put("batch_size", options.batchSize())
                 .put("batch_timeout_ms", options.batchTimeout().toMillis())
                 .put("intra_op_threads", options.intraOpThreads()).put("inter_op_threads", options.interOpThreads())
-                .put("thread_spinning", options.threadSpinning())
+                .put("thread_spinning", options.threadSpinning()).put("precision", options.precision().label())
                 .put("parallelism", Math.max(1, options.parallelism()))
                 .put("checkpoint_interval_ms", options.checkpointInterval().toMillis())
                 .put("out_of_orderness_ms", options.outOfOrderness().toMillis());

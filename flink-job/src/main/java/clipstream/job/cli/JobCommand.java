@@ -6,6 +6,7 @@ import clipstream.job.config.BatchSettings;
 import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.ConfigException;
+import clipstream.model.runtime.Precision;
 import clipstream.job.config.JobConfig;
 import clipstream.job.config.KafkaSettings;
 import clipstream.job.config.ModelSettings;
@@ -157,6 +158,10 @@ public final class JobCommand implements Callable<Integer> {
             description = "Let TensorFlow's idle pool threads spin-wait for work (off by default: they would take CPU"
                     + " from the Kafka and Flink threads sharing the cores; on only where the model has its cores to itself).")
     boolean threadSpinning;
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "Arithmetic of the action models: fp32 (default) or bf16, oneDNN's bfloat16 mixed precision"
+                    + " (same weights; fast on CPUs with AVX512-BF16 or AMX, emulated and slower elsewhere).")
+    String precision;
     @Option(names = "--top-k", defaultValue = "3", description = "Labels kept per event (default: ${DEFAULT-VALUE}).")
     int topK;
 
@@ -423,7 +428,8 @@ public final class JobCommand implements Callable<Integer> {
         ModelSettings action = config.model();
         ModelSettings model = new ModelSettings(action.storeRoot(), peopleModel, manifest.version(), action.device(),
                 action.intraOpThreads(), action.interOpThreads(), action.topK(),
-                peopleModelVersion != null ? Duration.ZERO : action.currentWatch(), action.threadSpinning());
+                peopleModelVersion != null ? Duration.ZERO : action.currentWatch(), action.threadSpinning(),
+                action.precision());
         return new PersonActionSettings(model, manifest.frames(), personClipStride, personMaxGap);
     }
 
@@ -559,10 +565,18 @@ public final class JobCommand implements Callable<Integer> {
         }
         Duration watch = modelVersion != null ? Duration.ZERO : modelWatch != null ? modelWatch : DEFAULT_MODEL_WATCH;
         ModelSettings modelSettings = new ModelSettings(modelStore, model, modelVersion, device, intraOpThreads,
-                interOpThreads, topK, watch, threadSpinning);
+                interOpThreads, topK, watch, threadSpinning, precision());
         BatchSettings batching = new BatchSettings(batchSize, Duration.ofMillis(batchTimeoutMs));
         RuntimeSettings runtime = new RuntimeSettings(parallelism, checkpointInterval, checkpointDir);
         return new JobConfig(kafka, clips, modelSettings, batching, runtime);
+    }
+
+    private Precision precision() {
+        try {
+            return Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--" + e.getMessage());
+        }
     }
 
     static DeliveryGuarantee deliveryGuarantee(String value) {

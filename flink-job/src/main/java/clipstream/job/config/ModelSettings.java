@@ -3,6 +3,7 @@ package clipstream.job.config;
 import static clipstream.job.config.ConfigException.require;
 import static clipstream.job.config.ConfigException.requireText;
 
+import clipstream.model.runtime.Precision;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code threadSpinning}: whether TensorFlow's idle pool threads spin-wait before sleeping (off by default: the
  * model shares the task manager's cores with Kafka clients and Flink; see {@code ClassifierOptions}).
+ *
+ * <p>{@code precision}: float32 (the default) or bfloat16 through oneDNN's mixed-precision rewrite ({@link Precision}).
  */
 public record ModelSettings(
         String storeRoot,
@@ -30,9 +33,17 @@ public record ModelSettings(
         int interOpThreads,
         int topK,
         Duration currentWatch,
-        boolean threadSpinning) implements Serializable {
+        boolean threadSpinning,
+        Precision precision) implements Serializable {
 
     private static final Pattern DEVICE = Pattern.compile("cpu|gpu(:\\d+)?");
+
+    /** Settings computing in float32 (the default). */
+    public ModelSettings(String storeRoot, String name, String version, String device, int intraOpThreads,
+                         int interOpThreads, int topK, Duration currentWatch, boolean threadSpinning) {
+        this(storeRoot, name, version, device, intraOpThreads, interOpThreads, topK, currentWatch, threadSpinning,
+                Precision.FP32);
+    }
 
     /** Settings with TensorFlow's thread spinning off (the default). */
     public ModelSettings(String storeRoot, String name, String version, String device, int intraOpThreads,
@@ -52,7 +63,7 @@ public record ModelSettings(
      */
     public ModelSettings withVersion(String pinned) {
         return new ModelSettings(storeRoot, name, pinned, device, intraOpThreads, interOpThreads, topK, currentWatch,
-                threadSpinning);
+                threadSpinning, precision);
     }
 
     /** Whether a running job follows the store's {@code CURRENT}. */
@@ -69,6 +80,7 @@ public record ModelSettings(
         require(intraOpThreads >= 0, "--intra-op-threads must be 0 (all cores) or more, got " + intraOpThreads);
         require(interOpThreads >= 0, "--inter-op-threads must be 0 (one) or more, got " + interOpThreads);
         require(topK >= 1, "--top-k must be at least 1, got " + topK);
+        require(precision != null, "--precision must be fp32 or bf16");
         require(currentWatch != null && !currentWatch.isNegative(),
                 "--model-watch must be 0 (off) or a positive duration, got " + currentWatch);
     }

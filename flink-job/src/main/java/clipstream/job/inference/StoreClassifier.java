@@ -25,7 +25,7 @@ public final class StoreClassifier implements ClipBatchClassifier {
         int intra = settings.intraOpThreads() > 0 ? settings.intraOpThreads() : Runtime.getRuntime().availableProcessors();
         int inter = settings.interOpThreads() > 0 ? settings.interOpThreads() : 1;
         return new ClassifierOptions(Path.of(settings.storeRoot()), settings.name(), settings.version(),
-                settings.device(), intra, inter, settings.threadSpinning());
+                settings.device(), intra, inter, settings.threadSpinning(), settings.precision());
     }
 
     @Override

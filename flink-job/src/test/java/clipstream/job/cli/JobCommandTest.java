@@ -7,8 +7,11 @@ import clipstream.job.config.CaptureTimeWindow;
 import clipstream.job.config.ClipSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.JobConfig;
+import clipstream.job.config.ModelSettings;
 import clipstream.job.config.PeopleInput;
 import clipstream.job.config.PeopleSettings;
+import clipstream.job.inference.StoreClassifier;
+import clipstream.model.runtime.Precision;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -71,6 +74,21 @@ class JobCommandTest {
         assertThat(parse("--config", file.toString()).model().threadSpinning()).isTrue();
         assertThat(parse("--bootstrap", "b:9092", "--model-version", "2", "--thread-spinning").model()
                 .withVersion("3").threadSpinning()).as("kept when the version is pinned").isTrue();
+    }
+
+    @Test
+    void theModelsComputeInFloat32UnlessBf16IsAskedFor(@TempDir Path dir) throws Exception {
+        assertThat(parse("--bootstrap", "b:9092").model().precision()).isEqualTo(Precision.FP32);
+        ModelSettings mixed = parse("--bootstrap", "b:9092", "--precision", "bf16").model();
+        assertThat(mixed.precision()).isEqualTo(Precision.BF16);
+        assertThat(mixed.withVersion("3").precision()).as("kept when the version is pinned").isEqualTo(Precision.BF16);
+        assertThat(StoreClassifier.options(mixed).precision()).isEqualTo(Precision.BF16);
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "bootstrap=file:9092\nprecision=BF16\n");
+        assertThat(parse("--config", file.toString()).model().precision()).isEqualTo(Precision.BF16);
+        assertThatThrownBy(() -> parse("--bootstrap", "b:9092", "--precision", "int8"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--precision must be fp32 or bf16")
+                .hasMessageContaining("int8");
     }
 
     @Test

@@ -16,6 +16,7 @@ import clipstream.model.pose.KeypointClips;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.runtime.Precision;
 import clipstream.model.runtime.StreamClassifier;
 import clipstream.model.store.ModelManifest;
 import java.nio.file.Path;
@@ -58,6 +59,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "The model's arithmetic: fp32 or bf16 (oneDNN's bfloat16 mixed precision, as the job's"
+                    + " --precision bf16 serves it). Default: ${DEFAULT-VALUE}")
+    String precision;
+
     @Option(names = "--confusion-png", paramLabel = "FILE", description = "Also write the confusion matrix here")
     Path confusionPng;
 
@@ -89,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ClassifierOptions options = new ClassifierOptions(store.store, name, version, device,
-                Runtime.getRuntime().availableProcessors(), 1);
+                Runtime.getRuntime().availableProcessors(), 1).withPrecision(Precision.parse(precision));
         try (ClipClassifier classifier = ClipClassifier.open(options)) {
             ModelManifest manifest = classifier.manifest();
             if (manifest.input().isKeypoints()) {

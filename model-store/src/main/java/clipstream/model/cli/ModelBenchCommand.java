@@ -1,6 +1,7 @@
 package clipstream.model.cli;
 
 import clipstream.model.bench.ModelBenchmark;
+import clipstream.model.runtime.Precision;
 import clipstream.model.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,11 @@ final class ModelBenchCommand implements Callable<Integer> {
                     + "its nominal one (default: cpufreq's maximum, else /proc/cpuinfo)")
     Double clockGhz;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "The serving path's arithmetic (the raw graph stays fp32): bf16 is oneDNN's bfloat16 mixed"
+                    + " precision. Default: ${DEFAULT-VALUE}")
+    String precision;
+
     @Option(names = "--out", defaultValue = "target/bench/model.json", description = "Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -70,7 +76,7 @@ final class ModelBenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("clipstream-model-bench");
         new ModelBenchmark(new ModelBenchmark.Settings(architectures, batches, seconds, modelThreads, memoryBatches,
                 work, out, matMulSizes, sweepThreads, clockGhz != null ? OptionalDouble.of(clockGhz)
-                : OptionalDouble.empty()), System.out).run();
+                : OptionalDouble.empty(), Precision.parse(precision)), System.out).run();
         return 0;
     }
 }

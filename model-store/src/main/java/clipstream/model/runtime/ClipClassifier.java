@@ -76,8 +76,9 @@ public final class ClipClassifier implements AutoCloseable {
                 .build();
         try {
             ZooModel<ClipBatchTranslator.Batch, float[]> model = criteria.loadModel();
-            LOG.info("Serving {} version {} ({}, input {}) on {}", manifest.name(), manifest.version(),
-                    manifest.architecture(), manifest.input().shape(), device);
+            LOG.info("Serving {} version {} ({}, input {}) on {} in {}", manifest.name(), manifest.version(),
+                    manifest.architecture(), manifest.input().shape(), device, options.precision().label());
+            Precision.warnIfEmulated(options.precision(), manifest.name(), LOG);
             return new ClipClassifier(manifest, model, device);
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new ModelStoreException("Cannot load " + manifest.name() + " version " + manifest.version() + " from "

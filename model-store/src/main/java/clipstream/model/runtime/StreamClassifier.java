@@ -90,9 +90,10 @@ public final class StreamClassifier implements AutoCloseable {
                 .build();
         try {
             ZooModel<Batch, Outputs> model = criteria.loadModel();
-            LOG.info("Serving {} version {} as a stream (chunks of {}k frames, {} state floats per camera) on {}",
+            LOG.info("Serving {} version {} as a stream (chunks of {}k frames, {} state floats per camera) on {} in {}",
                     manifest.name(), manifest.version(), manifest.stream().chunkMultiple(),
-                    manifest.stream().stateFloats(), device);
+                    manifest.stream().stateFloats(), device, options.precision().label());
+            Precision.warnIfEmulated(options.precision(), manifest.name(), LOG);
             return new StreamClassifier(manifest, model, device);
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new ModelStoreException("Cannot load the stream mode of " + manifest.name() + " version "

@@ -16,6 +16,7 @@ import clipstream.model.pose.KeypointClips;
 import clipstream.model.runtime.ClassifierOptions;
 import clipstream.model.runtime.ClipClassifier;
 import clipstream.model.runtime.ClipPrediction;
+import clipstream.model.runtime.Precision;
 import clipstream.model.runtime.StreamClassifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +83,28 @@ class CommittedModelsTest {
                 }
             }
             assertThat(correct).as("correct of %d fresh clips", fresh.size()).isGreaterThanOrEqualTo(16);
+        }
+    }
+
+    /**
+     * The default model served in bfloat16 (oneDNN's mixed-precision rewrite) computes differently from float32 (the
+     * rewrite ran: scores are not bit-identical) and gives the same labels on fresh clips, with scores close.
+     */
+    @Test
+    void theDefaultModelInBf16GivesFloat32sLabelsOnFreshClips() {
+        ClassifierOptions fp32 = new ClassifierOptions(STORE, "c3d-small", null, "cpu", 2, 1);
+        try (ClipClassifier exact = ClipClassifier.open(fp32);
+             ClipClassifier mixed = ClipClassifier.open(fp32.withPrecision(Precision.BF16))) {
+            ClipDataset fresh = MotionActionsDataset.generate(2, 32, 64, 64, 77);
+            List<ClipPrediction> expected = exact.classify(Arrays.asList(fresh.clips()), 1);
+            List<ClipPrediction> actual = mixed.classify(Arrays.asList(fresh.clips()), 1);
+            float largestDifference = 0;
+            for (int i = 0; i < fresh.size(); i++) {
+                assertThat(actual.get(i).label()).as("clip %d", i).isEqualTo(expected.get(i).label());
+                largestDifference = Math.max(largestDifference,
+                        Math.abs(actual.get(i).score() - expected.get(i).score()));
+            }
+            assertThat(largestDifference).as("bf16 changes the arithmetic").isGreaterThan(0f).isLessThan(0.05f);
         }
     }
 
