@@ -36,6 +36,7 @@ import clipstream.job.inference.StoreStreamClassifier;
 import clipstream.job.runtime.JobMetricsReporter;
 import clipstream.kafka.embedded.EmbeddedKafka;
 import clipstream.local.LocalFlink;
+import clipstream.model.runtime.Precision;
 import clipstream.model.store.ModelManifest;
 import clipstream.model.store.ModelStore;
 import clipstream.model.store.ModelStoreException;
@@ -250,6 +251,10 @@ public final class Demo {
                         + " per tracked person, a new one every %d, labels %s (trained at %s poses/s)%n", people.name(),
                 people.version(), people.frames(), PersonActionSettings.DEFAULT_STRIDE, people.labels(),
                 decimal(poseFps)));
+        if (settings.precision() == Precision.BF16) {
+            out.println("Precision: the models run in bf16 (oneDNN's bfloat16 mixed precision"
+                    + (Precision.nativeBf16OnThisCpu() ? ")" : "; this CPU has no native bfloat16: emulated, slower)"));
+        }
     }
 
     /**
@@ -356,7 +361,7 @@ public final class Demo {
                 Duration.ofSeconds(60), 8 << 20);
         // follows the store's CURRENT: `./clipstream model current NAME VERSION` switches the running demo
         ModelSettings model = new ModelSettings(settings.store().toString(), manifest.name(), manifest.version(),
-                "cpu", 0, 0, 3, MODEL_WATCH);
+                "cpu", 0, 0, 3, MODEL_WATCH, false, settings.precision());
         return new JobConfig(kafka, clips, model, new BatchSettings(8, Duration.ofMillis(100)),
                 new RuntimeSettings(1, settings.checkpointInterval(), null));
     }
@@ -384,8 +389,8 @@ public final class Demo {
                     : path.poseFps() > 0 ? onFrames.withPoseFps(path.poseFps()) : onFrames);
             peopleModel.ifPresent(people -> job.withPersonActionsFromStore(new PersonActionSettings(
                     new ModelSettings(settings.store().toString(), people.name(), people.version(), "cpu", 0, 0, 3,
-                            MODEL_WATCH), people.frames(), PersonActionSettings.DEFAULT_STRIDE,
-                    PersonActionSettings.DEFAULT_MAX_GAP)));
+                            MODEL_WATCH, false, settings.precision()), people.frames(),
+                    PersonActionSettings.DEFAULT_STRIDE, PersonActionSettings.DEFAULT_MAX_GAP)));
         });
         return job;
     }

@@ -4,6 +4,7 @@ import clipstream.common.metrics.MetricsOptions;
 import clipstream.dashboard.DashboardSettings;
 import clipstream.job.config.ConfigException;
 import clipstream.job.config.PeopleSettings;
+import clipstream.model.runtime.Precision;
 import clipstream.model.store.ModelStoreException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -59,6 +60,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "c3d-small", paramLabel = "NAME",
             description = "Model served, its CURRENT version (default: ${DEFAULT-VALUE}).")
     String model;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+            description = "Arithmetic of the models the job serves (the action model and the people model): fp32"
+                    + " (default) or bf16, oneDNN's bfloat16 mixed precision (same weights; fast on CPUs with"
+                    + " AVX512-BF16 or AMX, emulated and slower elsewhere).")
+    String precision;
 
     @Option(names = "--frames", paramLabel = "N", description = "Stop each camera after N frames.")
     Long frames;
@@ -201,18 +208,40 @@ public final class DemoCommand implements Callable<Integer> {
                 : new DemoSettings.MetricsPorts(metricsOptions.host(), port, flinkMetricsPort));
     }
 
+    /**
+     * {@code --precision}: {@code fp32} or {@code bf16}, either case.
+     *
+     * @throws IllegalArgumentException naming the flag and its choices for anything else
+     */
+    static Precision precision(String text) {
+        try {
+            return Precision.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
+    }
+
+    /**
+     * The run's settings from the parsed options.
+     *
+     * @throws IllegalArgumentException naming the flag when an option is out of range or not one of its choices
+     */
+    DemoSettings settings() {
+        return new DemoSettings(cameras, Duration.ofSeconds(seconds),
+                frames == null ? OptionalLong.empty() : OptionalLong.of(frames), sources, store, model, fps, stride,
+                Duration.ofMillis(checkpointMs), Optional.ofNullable(rules), summary,
+                Duration.ofSeconds(drainSeconds), out,
+                people(people, sources, poseModel, peopleModel, poseEvery, poseInput)
+                        .map(path -> path.withPoseFps(poseFps)),
+                dashboard ? Optional.of(new DemoSettings.DashboardPort(dashboardPort, true)) : Optional.empty(),
+                metricsPorts(), precision(precision));
+    }
+
     @Override
     public Integer call() {
         DemoSettings settings;
         try {
-            settings = new DemoSettings(cameras, Duration.ofSeconds(seconds),
-                    frames == null ? OptionalLong.empty() : OptionalLong.of(frames), sources, store, model, fps, stride,
-                    Duration.ofMillis(checkpointMs), Optional.ofNullable(rules), summary,
-                    Duration.ofSeconds(drainSeconds), out,
-                    people(people, sources, poseModel, peopleModel, poseEvery, poseInput)
-                            .map(path -> path.withPoseFps(poseFps)),
-                    dashboard ? Optional.of(new DemoSettings.DashboardPort(dashboardPort, true)) : Optional.empty(),
-                    metricsPorts());
+            settings = settings();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("clipstream demo: " + e.getMessage());
             return 2;

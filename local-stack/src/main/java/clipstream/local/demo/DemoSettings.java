@@ -1,6 +1,7 @@
 package clipstream.local.demo;
 
 import clipstream.job.config.PeopleSettings;
+import clipstream.model.runtime.Precision;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,13 @@ import java.util.OptionalLong;
  * @param people             the people path; empty: it is off
  * @param dashboard          the operator's dashboard; empty: none
  * @param metrics            where the Prometheus metrics are served; empty: nowhere
+ * @param precision          the arithmetic of the models the job serves (the action model and the people model)
  */
 public record DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                            Path store, String model, double fps, int stride, Duration checkpointInterval,
                            Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
                            Optional<PeoplePath> people, Optional<DashboardPort> dashboard,
-                           Optional<MetricsPorts> metrics) {
+                           Optional<MetricsPorts> metrics, Precision precision) {
 
     /**
      * Where the demo serves its dashboard.
@@ -142,6 +144,16 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
                 summaryFile, drainTimeout, out, Optional.empty(), Optional.empty());
     }
 
+    /** Settings with the models computing in float32 (the default). */
+    public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
+                        Path store, String model, double fps, int stride, Duration checkpointInterval,
+                        Optional<Path> rulesFile, Path summaryFile, Duration drainTimeout, PrintStream out,
+                        Optional<PeoplePath> people, Optional<DashboardPort> dashboard,
+                        Optional<MetricsPorts> metrics) {
+        this(cameras, duration, framesPerCamera, sources, store, model, fps, stride, checkpointInterval, rulesFile,
+                summaryFile, drainTimeout, out, people, dashboard, metrics, Precision.FP32);
+    }
+
     /** Settings without Prometheus metrics. */
     public DemoSettings(int cameras, Duration duration, OptionalLong framesPerCamera, List<String> sources,
                         Path store, String model, double fps, int stride, Duration checkpointInterval,
@@ -179,24 +191,34 @@ public record DemoSettings(int cameras, Duration duration, OptionalLong framesPe
         Objects.requireNonNull(people, "people");
         Objects.requireNonNull(dashboard, "dashboard");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(precision, "precision");
     }
 
     /** These settings with the people path on. */
     public DemoSettings withPeople(PeoplePath path) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path), dashboard, metrics);
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, Optional.of(path), dashboard, metrics,
+                precision);
     }
 
     /** These settings with the dashboard served on {@code port}. */
     public DemoSettings withDashboard(DashboardPort port) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, Optional.of(port), metrics);
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, Optional.of(port), metrics,
+                precision);
     }
 
     /** These settings with Prometheus metrics served where {@code ports} says. */
     public DemoSettings withMetrics(MetricsPorts ports) {
         return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
-                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, dashboard, Optional.of(ports));
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, dashboard, Optional.of(ports),
+                precision);
+    }
+
+    /** These settings with the models computing in {@code precision}. */
+    public DemoSettings withPrecision(Precision precision) {
+        return new DemoSettings(cameras, duration, framesPerCamera, sources, store, model, fps, stride,
+                checkpointInterval, rulesFile, summaryFile, drainTimeout, out, people, dashboard, metrics, precision);
     }
 
     /** Whether synthetic people cameras send poses (the people path without real footage). */

@@ -2,6 +2,7 @@ package clipstream.local.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import clipstream.model.runtime.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -96,6 +97,29 @@ class DemoCommandTest {
         DemoCommand command = new DemoCommand();
         new CommandLine(command).parseArgs(args);
         return command.metricsPorts();
+    }
+
+    @Test
+    void precisionReachesTheSettingsFp32ByDefault() {
+        assertThat(settings().precision()).isEqualTo(Precision.FP32);
+        assertThat(settings("--precision", "bf16").precision()).isEqualTo(Precision.BF16);
+        assertThat(settings("--precision", "BF16").precision()).isEqualTo(Precision.BF16);
+        assertThat(settings("--precision", "fp32").precision()).isEqualTo(Precision.FP32);
+        assertThat(run("--help").out()).contains("--precision=fp32|bf16");
+    }
+
+    @Test
+    void anUnknownPrecisionIsAUsageErrorNamingTheChoices() {
+        Result result = run("--precision", "fp16");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("--precision must be fp32 or bf16, got 'fp16'");
+        assertThat(result.out()).doesNotContain("Kafka broker");
+    }
+
+    private static DemoSettings settings(String... args) {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
     }
 
     @Test
