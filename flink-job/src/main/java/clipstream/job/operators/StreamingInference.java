@@ -64,7 +64,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * before it takes more input, so Flink backpressures upstream.
  *
  * <p>The model runs on a thread of its own, as in {@link BatchingInference}: while it runs a batch the task thread
- * assembles the next chunks. Up to {@value #BATCHES_HANDED} batches (of different cameras) are handed to it at once.
+ * assembles the next chunks. Up to {@value #BATCHES_HANDED} batches are handed to it at once (a camera in both has
+ * its chunk in the second take its state from the first).
  * Keyed state is only read and written on the task thread: a batch's states are read when it is handed over (but for
  * the chunks that take theirs from the batch before), and its next states are stored and its events emitted through
  * the task's mailbox, in the order the batches were formed.
@@ -545,6 +546,8 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
         return state;
     }
 
+    /** A state as little-endian bytes, as checkpoints taken before it was kept as floats hold it. */
+    @VisibleForTesting
     static byte[] bytes(float[] values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asFloatBuffer().put(values);
