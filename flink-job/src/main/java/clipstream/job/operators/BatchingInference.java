@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -231,13 +230,7 @@ public class BatchingInference extends AbstractStreamOperator<ClipEvent>
     }
 
     private void emit(InFlight batch) throws Exception {
-        Classified classified;
-        try {
-            classified = batch.result().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("The model failed on a batch of " + batch.clips().size() + " clips: "
-                    + e.getCause(), e.getCause());
-        }
+        Classified classified = ModelThread.outcome(batch.result(), batch.clips().size(), "clips");
         List<Clip> clips = batch.clips();
         if (classified.scores().size() != clips.size()) {
             throw new IllegalStateException("the model returned " + classified.scores().size() + " results for "

@@ -108,6 +108,19 @@ final class ModelThread implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The result of a batch's work that is done; the model's failure as an {@link IllegalStateException} that says how
+     * many {@code items} the batch held.
+     */
+    static <R> R outcome(CompletableFuture<R> done, int size, String items) throws InterruptedException {
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The model failed on a batch of " + size + " " + items + ": "
+                    + e.getCause(), e.getCause());
+        }
+    }
+
     /** One step of waiting on the task thread: runs one mailbox action (a result coming back, a timer). */
     void yieldToMailbox() throws InterruptedException {
         mailbox.yield();

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -399,13 +398,7 @@ public class StreamingInference extends AbstractStreamOperator<ClipEvent>
 
     /** Stores each camera's next state and position, and emits the events of the whole clips. */
     private void emit(InFlight batch) throws Exception {
-        Stepped stepped;
-        try {
-            stepped = batch.result().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("The model failed on a batch of " + batch.chunks().size() + " chunks: "
-                    + e.getCause(), e.getCause());
-        }
+        Stepped stepped = ModelThread.outcome(batch.result(), batch.chunks().size(), "chunks");
         List<Clip> chunks = batch.chunks();
         List<StreamBatchClassifier.Step> steps = stepped.steps();
         if (steps.size() != chunks.size()) {

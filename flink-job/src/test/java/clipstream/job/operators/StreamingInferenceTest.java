@@ -146,6 +146,34 @@ class StreamingInferenceTest {
         h.processElement(new StreamRecord<>(chunk, chunk.endTime()));
     }
 
+    /** cam-1's and cam-2's chunks starting at {@code from} up to (not including) {@code to}, the cameras in turn. */
+    private static void sendBoth(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h, long from, long to)
+            throws Exception {
+        for (long seq = from; seq < to; seq += STRIDE) {
+            send(h, clip("cam-1", seq, STRIDE));
+            send(h, clip("cam-2", seq, STRIDE));
+        }
+    }
+
+    /** The events of cam-1's and cam-2's frames 0 to {@code to} - 1 through one operator on the task thread. */
+    private List<ClipEvent> uninterrupted(int batchSize, long to) throws Exception {
+        var h = harness(batchSize, null);
+        h.setProcessingTime(0);
+        sendBoth(h, 0, to);
+        h.endInput();
+        return h.extractOutputValues();
+    }
+
+    /** Each of {@code events} has the event of the same id in {@code expected}, with its label and a score within. */
+    private static void assertSameAs(List<ClipEvent> events, List<ClipEvent> expected, double within, String scores) {
+        for (ClipEvent event : events) {
+            ClipEvent same = expected.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
+                    .orElseThrow();
+            assertThat(event.getLabel()).isEqualTo(same.getLabel());
+            assertThat((double) event.getScore()).as(scores).isCloseTo(same.getScore(), within(within));
+        }
+    }
+
     @Test
     void theStreamGivesTheClipsEventsAndTheFirstClipIsTheClipModes() throws Exception {
         var h = harness(4, null);
@@ -186,21 +214,11 @@ class StreamingInferenceTest {
 
     @Test
     void aCheckpointInTheMiddleRestoresEveryCamerasStream() throws Exception {
-        var whole = harness(2, null);
-        whole.setProcessingTime(0);
-        for (long seq = 0; seq < 80; seq += STRIDE) {
-            send(whole, clip("cam-1", seq, STRIDE));
-            send(whole, clip("cam-2", seq, STRIDE));
-        }
-        whole.endInput();
-        List<ClipEvent> uninterrupted = whole.extractOutputValues();
+        List<ClipEvent> uninterrupted = uninterrupted(2, 80);
 
         var first = harness(2, null);
         first.setProcessingTime(0);
-        for (long seq = 0; seq < 32; seq += STRIDE) {
-            send(first, clip("cam-1", seq, STRIDE));
-            send(first, clip("cam-2", seq, STRIDE));
-        }
+        sendBoth(first, 0, 32);
         send(first, clip("cam-1", 32, STRIDE)); // waits for its batch: the barrier must run it first
         assertThat(operator(first).chunksWaiting()).isEqualTo(1);
         first.prepareSnapshotPreBarrier(1);
@@ -210,10 +228,7 @@ class StreamingInferenceTest {
         var second = harness(2, snapshot);
         second.setProcessingTime(1);
         send(second, clip("cam-2", 32, STRIDE));
-        for (long seq = 48; seq < 80; seq += STRIDE) {
-            send(second, clip("cam-1", seq, STRIDE));
-            send(second, clip("cam-2", seq, STRIDE));
-        }
+        sendBoth(second, 48, 80);
         second.endInput();
         List<ClipEvent> restored = new ArrayList<>(before);
         restored.addAll(second.extractOutputValues());
@@ -221,12 +236,7 @@ class StreamingInferenceTest {
         assertThat(restored).hasSameSizeAs(uninterrupted).hasSize(8);
         assertThat(restored).extracting(ClipEvent::getEventId)
                 .containsExactlyInAnyOrderElementsOf(uninterrupted.stream().map(ClipEvent::getEventId).toList());
-        for (ClipEvent event : restored) {
-            ClipEvent same = uninterrupted.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
-                    .orElseThrow();
-            assertThat(event.getLabel()).isEqualTo(same.getLabel());
-            assertThat(event.getScore()).as("scores after the restore").isEqualTo(same.getScore());
-        }
+        assertSameAs(restored, uninterrupted, 0, "scores after the restore");
         assertThat(operator(second).resets()).isZero();
     }
 
@@ -236,21 +246,11 @@ class StreamingInferenceTest {
      */
     @Test
     void aCheckpointThatHeldTheStateAsBytesRestoresEveryCamerasStream() throws Exception {
-        var whole = harness(2, null);
-        whole.setProcessingTime(0);
-        for (long seq = 0; seq < 64; seq += STRIDE) {
-            send(whole, clip("cam-1", seq, STRIDE));
-            send(whole, clip("cam-2", seq, STRIDE));
-        }
-        whole.endInput();
-        List<ClipEvent> uninterrupted = whole.extractOutputValues();
+        List<ClipEvent> uninterrupted = uninterrupted(2, 64);
 
         var first = harness(2, null);
         first.setProcessingTime(0);
-        for (long seq = 0; seq < 32; seq += STRIDE) {
-            send(first, clip("cam-1", seq, STRIDE));
-            send(first, clip("cam-2", seq, STRIDE));
-        }
+        sendBoth(first, 0, 32);
         first.prepareSnapshotPreBarrier(1);
         // what a checkpoint of the byte-keeping operator held: each camera's state as bytes, no floats
         var backend = operator(first).<String>getKeyedStateBackend();
@@ -269,20 +269,12 @@ class StreamingInferenceTest {
         List<ClipEvent> restored = new ArrayList<>(first.extractOutputValues());
         var second = harness(2, snapshot);
         second.setProcessingTime(1);
-        for (long seq = 32; seq < 64; seq += STRIDE) {
-            send(second, clip("cam-1", seq, STRIDE));
-            send(second, clip("cam-2", seq, STRIDE));
-        }
+        sendBoth(second, 32, 64);
         second.endInput();
         restored.addAll(second.extractOutputValues());
 
         assertThat(restored).hasSize(uninterrupted.size()).hasSize(6);
-        for (ClipEvent event : restored) {
-            ClipEvent same = uninterrupted.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
-                    .orElseThrow();
-            assertThat(event.getLabel()).isEqualTo(same.getLabel());
-            assertThat(event.getScore()).as("scores after the restore from bytes").isEqualTo(same.getScore());
-        }
+        assertSameAs(restored, uninterrupted, 0, "scores after the restore from bytes");
         assertThat(operator(second).resets()).as("the streams went on: nothing started again").isZero();
     }
 
@@ -366,12 +358,7 @@ class StreamingInferenceTest {
         assertThat(operator(oneByOne).batchesRun()).isEqualTo(16);
         List<ClipEvent> events = batched.extractOutputValues();
         assertThat(events).hasSize(12);
-        for (ClipEvent event : oneByOne.extractOutputValues()) {
-            ClipEvent same = events.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
-                    .orElseThrow();
-            assertThat(same.getLabel()).isEqualTo(event.getLabel());
-            assertThat((double) same.getScore()).isCloseTo(event.getScore(), within(1e-5));
-        }
+        assertSameAs(oneByOne.extractOutputValues(), events, 1e-5, "scores batched and one by one");
     }
 
     /** A stream model that signals each batch it starts and then waits for the test to let it finish. */
@@ -477,32 +464,17 @@ class StreamingInferenceTest {
         assertThat(h.extractOutputValues()).as("cam-1 has no whole clip yet").isEmpty();
         GatedStreams.GATE.release(100);
         send(h, clip("cam-2", 16, STRIDE));
-        for (long seq = 32; seq < 64; seq += STRIDE) {
-            send(h, clip("cam-1", seq, STRIDE));
-            send(h, clip("cam-2", seq, STRIDE));
-        }
+        sendBoth(h, 32, 64);
         h.endInput();
         assertThat(threaded.batchesHanded()).isZero();
         assertThat(GatedStreams.BATCHES.subList(0, 2)).containsExactly(1, 2);
         List<ClipEvent> events = h.extractOutputValues();
 
-        var reference = harness(4, null);
-        reference.setProcessingTime(0);
-        for (long seq = 0; seq < 64; seq += STRIDE) {
-            send(reference, clip("cam-1", seq, STRIDE));
-            send(reference, clip("cam-2", seq, STRIDE));
-        }
-        reference.endInput();
-        List<ClipEvent> expected = reference.extractOutputValues();
+        List<ClipEvent> expected = uninterrupted(4, 64);
         assertThat(events).hasSize(6);
         assertThat(events).extracting(ClipEvent::getEventId)
                 .containsExactlyInAnyOrderElementsOf(expected.stream().map(ClipEvent::getEventId).toList());
-        for (ClipEvent event : events) {
-            ClipEvent same = expected.stream().filter(e -> e.getEventId().equals(event.getEventId())).findFirst()
-                    .orElseThrow();
-            assertThat(event.getLabel()).isEqualTo(same.getLabel());
-            assertThat((double) event.getScore()).isCloseTo(same.getScore(), within(1e-5));
-        }
+        assertSameAs(events, expected, 1e-5, "scores on the model thread and on the task thread");
         assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("clipstream-inference-"));
     }
 

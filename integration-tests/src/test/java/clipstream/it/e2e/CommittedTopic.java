@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * What a topic holds for a read_committed reader, read on the test's thread from the beginning (no consumer group)
  * and decoded with the schemas codec: every record is kept, duplicates included, so a test can count them.
+ * {@link #uncommitted} reads as a read_uncommitted reader instead: aborted transactions' records too.
  */
 final class CommittedTopic<T extends SpecificRecord> implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -36,9 +37,18 @@ final class CommittedTopic<T extends SpecificRecord> implements AutoCloseable {
     private final List<Received<T>> received = new ArrayList<>();
 
     CommittedTopic(String bootstrap, String topic, Class<T> type) {
+        this(bootstrap, topic, type, "read_committed");
+    }
+
+    /** The topic as a read_uncommitted reader sees it: committed records and those of aborted transactions. */
+    static <T extends SpecificRecord> CommittedTopic<T> uncommitted(String bootstrap, String topic, Class<T> type) {
+        return new CommittedTopic<>(bootstrap, topic, type, "read_uncommitted");
+    }
+
+    private CommittedTopic(String bootstrap, String topic, Class<T> type, String isolation) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-reader-" + topic);
         this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());

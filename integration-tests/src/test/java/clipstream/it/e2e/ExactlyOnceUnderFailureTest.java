@@ -255,25 +255,8 @@ class ExactlyOnceUnderFailureTest {
 
     /** Event records in {@code topic} read read_uncommitted: the committed ones and those of aborted transactions. */
     private static long recordsWritten(String topic) {
-        var properties = new java.util.Properties();
-        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                STACK.kafka().bootstrapServers());
-        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(properties,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long records = 0;
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-                records += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            return records;
+        try (var all = CommittedTopic.uncommitted(STACK.kafka().bootstrapServers(), topic, ClipEvent.class)) {
+            return all.readToEnd(TIMEOUT).size();
         }
     }
 
