@@ -424,6 +424,17 @@ class StreamingInferenceTest {
                 BATCH_TIMEOUT, 3, IDLE);
     }
 
+    /** A harness on {@code threaded} whose model has taken cam-1's first chunk (and is held at the gate). */
+    private KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> withCam1InTheModel(
+            StreamingInference threaded) throws Exception {
+        var h = harness(threaded, null);
+        h.setProcessingTime(0);
+        send(h, clip("cam-1", 0, STRIDE));
+        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS))
+                .as("a lone chunk goes to the idle model without waiting for a batch or its timeout").isTrue();
+        return h;
+    }
+
     /** Runs the task's mail until {@code done} holds or 20 s pass. */
     private static void runMailUntil(KeyedOneInputStreamOperatorTestHarness<String, Clip, ClipEvent> h,
                                      BooleanSupplier done) throws Exception {
@@ -446,11 +457,7 @@ class StreamingInferenceTest {
     @Test
     void onItsOwnThreadTheModelTakesAChunkAtOnceAndACamerasNextChunkWaitsForItsState() throws Exception {
         StreamingInference threaded = gated(4);
-        var h = harness(threaded, null);
-        h.setProcessingTime(0);
-        send(h, clip("cam-1", 0, STRIDE));
-        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS))
-                .as("a lone chunk goes to the idle model without waiting for a batch or its timeout").isTrue();
+        var h = withCam1InTheModel(threaded);
         send(h, clip("cam-1", 16, STRIDE));
         assertThat(threaded.chunksWaiting()).as("the model is busy: a partial batch waits for company").isEqualTo(1);
         assertThat(threaded.batchesHanded()).isEqualTo(1);
@@ -486,10 +493,7 @@ class StreamingInferenceTest {
     @Test
     void onItsOwnThreadACamerasNextChunkGoesBehindItsFirstWithTheStateTheModelLeaves() throws Exception {
         StreamingInference threaded = gated(1);
-        var h = harness(threaded, null);
-        h.setProcessingTime(0);
-        send(h, clip("cam-1", 0, STRIDE));
-        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        var h = withCam1InTheModel(threaded);
         send(h, clip("cam-1", 16, STRIDE));
         assertThat(threaded.batchesHanded()).as("cam-1's next chunk is handed behind its first").isEqualTo(2);
         assertThat(threaded.chunksWaiting()).isZero();
@@ -512,10 +516,7 @@ class StreamingInferenceTest {
         assertThat(events).extracting(ClipEvent::getFirstSeq).containsExactly(0L, 48L);
         assertThat(events).extracting(ClipEvent::getEventId)
                 .containsExactlyElementsOf(expected.stream().map(ClipEvent::getEventId).toList());
-        for (int i = 0; i < events.size(); i++) {
-            assertThat(events.get(i).getLabel()).isEqualTo(expected.get(i).getLabel());
-            assertThat(events.get(i).getScore()).isEqualTo(expected.get(i).getScore());
-        }
+        assertSameAs(events, expected, 0, "scores chained on the model thread and on the task thread");
         assertThat(threaded.resets()).as("the gap started the stream again").isEqualTo(1);
         assertThat(operator(reference).resets()).isEqualTo(1);
     }
@@ -524,10 +525,7 @@ class StreamingInferenceTest {
     @Test
     void onItsOwnThreadTwoBatchesOfDifferentCamerasAreHandedAtMost() throws Exception {
         StreamingInference threaded = gated(1);
-        var h = harness(threaded, null);
-        h.setProcessingTime(0);
-        send(h, clip("cam-1", 0, STRIDE));
-        assertThat(GatedStreams.STARTED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        var h = withCam1InTheModel(threaded);
         send(h, clip("cam-2", 0, STRIDE));
         assertThat(threaded.batchesHanded()).as("a full batch of another camera goes behind").isEqualTo(2);
         send(h, clip("cam-3", 0, STRIDE));
